@@ -1,0 +1,139 @@
+"""Join tables that a page break (or a repeated print title) cut in two.
+
+Published reports repeat the agency/unit line and the column headings on every
+page a table runs onto.  Readers emit one table per page (or per extracted
+block); this module stitches them back so recognisers see one table per title.
+"""
+from __future__ import annotations
+
+import re
+
+from loaders.model import Block, Paragraph, Table
+
+_PAGE_NUMBER = re.compile(
+    r"^(第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]?\s*\d{1,4}\s*[-—–]?|\d+\s*/\s*\d+|续表\d*|（?续）?表?)$"
+)
+
+
+def norm(text: str) -> str:
+    """Cell/line text with all whitespace removed, for comparisons."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def _row_key(row: list[str]) -> tuple[str, ...]:
+    return tuple(norm(c) for c in row)
+
+
+def _is_noise(par: Paragraph, prev: Table) -> bool:
+    text = norm(par.text)
+    if not text or _PAGE_NUMBER.match(text):
+        return True
+    known = {norm(c) for c in prev.caption}
+    for row in prev.rows[:6]:
+        known.update(norm(c) for c in row if c)
+        known.add(norm("".join(row)))
+    if text in known:
+        return True
+    # A repeated caption line may come split or joined differently: accept it
+    # when every part of it is a known caption fragment.
+    parts = [p for p in re.split(r"\s+", par.text.strip()) if p]
+    return len(parts) > 1 and all(norm(p) in known for p in parts)
+
+
+def _repeated_header_rows(prev: Table, nxt: Table) -> int:
+    """How many leading rows of ``nxt`` repeat the leading rows of ``prev``.
+
+    The repeat may start at any of prev's first rows (the agency line may be a
+    row in one and a caption in the other), but must be consecutive.
+    """
+    best = 0
+    for start in range(min(4, len(prev.rows))):
+        k = 0
+        while (
+            start + k < len(prev.rows)
+            and k < len(nxt.rows)
+            and k < 8
+            and any(nxt.rows[k])
+            and _row_key(prev.rows[start + k]) == _row_key(nxt.rows[k])
+        ):
+            k += 1
+        best = max(best, k)
+    return best
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    cells = [norm(c) for c in row if norm(c)]
+    if not cells:
+        return False
+    numeric = sum(1 for c in cells if re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", c))
+    return numeric == 0 or cells[0] in ("栏次", "行次")
+
+
+def _continues(prev: Table, nxt: Table) -> int | None:
+    """Rows of ``nxt`` to drop when it continues ``prev``; None when it does not."""
+    if prev.sheet is not None and nxt.sheet != prev.sheet:
+        return None
+    if prev.width != nxt.width or not nxt.rows:
+        return None
+    repeated = _repeated_header_rows(prev, nxt)
+    if repeated:
+        return repeated
+    prev_last = prev.pages[-1] if prev.pages else None
+    nxt_first = nxt.page
+    if prev_last is not None and nxt_first == prev_last + 1 and not _looks_like_header(nxt.rows[0]):
+        return 0
+    return None
+
+
+def _join_wrapped_first_row(prev: Table, nxt_rows: list[list[str]]) -> list[list[str]]:
+    """A cell cut by the page break leaves a row holding only its tail text."""
+    if not nxt_rows or not prev.rows:
+        return nxt_rows
+    first = nxt_rows[0]
+    filled = [i for i, c in enumerate(first) if c.strip()]
+    if len(filled) != 1:
+        return nxt_rows
+    col = filled[0]
+    tail = first[col].strip()
+    last = prev.rows[-1]
+    if re.search(r"\d", tail) or not last[col].strip() or re.search(r"\d", norm(last[col])[-1:]):
+        return nxt_rows
+    last[col] = last[col].rstrip() + tail
+    return nxt_rows[1:]
+
+
+def merge_continued_tables(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    last_table: int | None = None
+    for block in blocks:
+        if isinstance(block, Table) and last_table is not None:
+            prev = out[last_table]
+            between = out[last_table + 1 :]
+            assert isinstance(prev, Table)
+            if all(isinstance(b, Paragraph) and _is_noise(b, prev) for b in between):
+                drop = _continues(prev, block)
+                if drop is not None:
+                    del out[last_table + 1 :]
+                    _append(prev, block, drop)
+                    continue
+        out.append(block)
+        if isinstance(block, Table):
+            last_table = len(out) - 1
+    return out
+
+
+def _append(prev: Table, nxt: Table, drop: int) -> None:
+    rows = [list(r) for r in nxt.rows[drop:]]
+    pages = list(nxt.row_pages[drop:])
+    kept = _join_wrapped_first_row(prev, rows)
+    if len(kept) < len(rows):
+        pages = pages[len(rows) - len(kept) :]
+        removed = drop + (len(rows) - len(kept))
+    else:
+        removed = drop
+    offset = len(prev.rows) - removed
+    for (r, c), span in nxt.spans.items():
+        if r >= removed:
+            prev.spans[(r + offset, c)] = span
+    prev.rows.extend(kept)
+    prev.row_pages.extend(pages)

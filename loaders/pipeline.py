@@ -1,0 +1,189 @@
+"""Bytes -> parsed document dict (schema budgetlens.document/1).
+
+The same function serves the CLI, the sandbox child and the app.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from loaders.errors import NotAReportError
+from loaders.model import Document, Table
+from loaders.recognise import financial as fin
+from loaders.recognise.identity import identify
+from loaders.recognise.narrative import operating_expenses
+from loaders.recognise.views import TableView, build_views
+from loaders.registry import read_document
+
+SCHEMA = "budgetlens.document/1"
+PARSER_VERSION = "0.1.0"
+
+TOTAL_KEYS = (
+    "revenue_total",
+    "expenditure_total",
+    "grand_total",
+    "carryover_begin",
+    "carryover_end",
+    "basic",
+    "project",
+    "personnel",
+    "public",
+    "fiscal_appropriation",
+    "general_public_budget",
+    "operating_expenses",
+)
+
+# Tables that may carry the expenditure-by-function lines, most wanted first.
+FUNCTION_FAMILIES = ("expenditure", "general_public_budget", "income")
+ECONOMIC_FAMILIES = ("basic_expenditure",)
+
+
+def parse_bytes(data: bytes, name: str) -> dict:
+    return recognise(read_document(data, name))
+
+
+def recognise(doc: Document) -> dict:
+    tables: list[Table] = list(doc.tables())
+    views = build_views(tables)
+    families = {v.family for v in views}
+    ident = identify(doc, views, families, project_codes=_project_codes(views))
+    if not ident.kind or not ident.agency:
+        raise NotAReportError("未找到预决算报表或绩效目标表", file=doc.source.file)
+    for v in views:
+        if not v.scale_declared:
+            v.scale = _document_scale(views)
+
+    problems: list = []
+    findings: list[dict] = []
+    totals: dict[str, fin.Fact] = {}
+
+    for v in _of(views, "summary"):
+        for k, f in fin.summary_totals(v, problems).items():
+            totals.setdefault(k, f)
+    for v in _of(views, "fiscal_summary"):
+        for k, f in fin.fiscal_totals(v, problems).items():
+            totals.setdefault(k, f)
+    for v in _of(views, "summary"):
+        for k, f in fin.summary_fiscal(v, problems).items():
+            totals.setdefault(k, f)
+
+    function_lines: list[dict] = []
+    for family in FUNCTION_FAMILIES:
+        for v in _of(views, family):
+            lines, line_totals = fin.function_lines(v, problems)
+            if lines:
+                function_lines = lines
+                for key in ("basic", "project"):
+                    if key in line_totals:
+                        totals.setdefault(key, line_totals[key])
+                break
+        if function_lines:
+            break
+
+    economic_lines: list[dict] = []
+    for v in _of(views, *ECONOMIC_FAMILIES):
+        lines, eco_totals = fin.economic_lines(v, problems)
+        if lines:
+            economic_lines = lines
+            for key in ("personnel", "public"):
+                if key in eco_totals:
+                    totals.setdefault(key, eco_totals[key])
+            break
+
+    three: dict[str, dict[str, fin.Fact]] = {}
+    for v in _of(views, "three_public"):
+        three = fin.three_public(v, ident.year, problems)
+        if three:
+            op = fin.operating_expenses_from_table(v, problems)
+            if op:
+                totals.setdefault("operating_expenses", op)
+            break
+    if "operating_expenses" not in totals:
+        stated = operating_expenses(doc)
+        if stated and stated[0] is not None:
+            totals["operating_expenses"] = fin.Fact(stated[0], stated[1], "情况说明", None, origin="narrative")
+
+    if ident.kind == "final_accounts":
+        actual = three.get("actual") or three.get("") or {}
+        budget = three.get("budget") or {}
+    else:
+        actual = three.get("budget") or three.get("") or {}
+        budget = {}
+
+    out: dict = {
+        "schema": SCHEMA,
+        "parser_version": PARSER_VERSION,
+        "source": {
+            "file": doc.source.file,
+            "sha256": doc.source.sha256,
+            "format": doc.source.format,
+            "pages": doc.source.pages,
+        },
+        "agency": ident.agency,
+        "agency_code": ident.agency_code,
+        "year": ident.year,
+        "kind": ident.kind,
+        "scope": ident.scope,
+        "unit_scale": _document_scale(views),
+    }
+    sources: dict[str, dict] = {}
+    if ident.kind != "performance_targets":
+        out["totals"] = {k: (totals[k].value if k in totals else None) for k in TOTAL_KEYS}
+        sources["totals"] = {k: f.source() for k, f in totals.items()}
+        out["three_public"] = {k: (actual[k].value if k in actual else None) for k in fin.THREE_PUBLIC_KEYS}
+        sources["three_public"] = {k: f.source() for k, f in actual.items()}
+        if ident.kind == "final_accounts":
+            out["three_public_budget"] = {k: (budget[k].value if k in budget else None) for k in fin.THREE_PUBLIC_KEYS}
+            sources["three_public_budget"] = {k: f.source() for k, f in budget.items()}
+        out["function_lines"] = function_lines
+        out["economic_lines"] = economic_lines
+    out["sources"] = sources
+    out["tables"] = [
+        {"title": v.title, "kind": v.family, "pages": v.table.pages, "unit": v.scale, "rows": v.table.rows}
+        for v in views
+        if v.family != "unknown"
+    ]
+    out["paragraphs"] = [{"text": p.text, "page": p.page} for p in doc.paragraphs()]
+    for problem in problems:
+        findings.append(
+            {
+                "rule": "parse.not_an_amount",
+                "severity": "warning",
+                "message": str(problem),
+                "page": problem.view.row_page(problem.row),
+                "table": problem.view.title,
+                "row": problem.row,
+            }
+        )
+    out["findings"] = findings
+    return out
+
+
+def _project_codes(views: list[TableView]) -> list[str]:
+    """Codes printed after a 项目编码/项目代码 label in performance tables."""
+    codes = []
+    for v in views:
+        if v.family not in ("performance_target", "self_evaluation"):
+            continue
+        for row in v.table.rows:
+            cells = [c.strip() for c in row]
+            for i, cell in enumerate(cells[:-1]):
+                if cell.replace(" ", "") in ("项目编码", "项目代码"):
+                    nxt = next((c for c in cells[i + 1 :] if c), "")
+                    if nxt:
+                        codes.append(nxt.replace(" ", ""))
+    return codes
+
+
+def _of(views: list[TableView], *families: str) -> list[TableView]:
+    return [v for v in views if v.family in families]
+
+
+def _document_scale(views: list[TableView]) -> str:
+    declared = [v.scale for v in views if v.scale_declared]
+    if not declared:
+        return "万元"
+    return max(set(declared), key=declared.count)
+
+
+def amounts_equal(a: Decimal | None, b: Decimal | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a == b)

@@ -1,0 +1,68 @@
+"""Which table is this?  Families are told apart by the words of their title.
+
+The family names are used in the JSON (``tables[].kind``) and by the store.
+"""
+from __future__ import annotations
+
+import re
+
+from loaders.model import Table
+from loaders.recognise.cells import norm
+from loaders.recognise.layout import Layout
+
+# (family, pattern on the normalised title, words that must not appear); first match wins.
+FAMILIES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    ("self_evaluation", re.compile(r"绩效自评表"), ()),
+    ("performance_target", re.compile(r"绩效目标(汇总)?(填报)?表|绩效指标表"), ()),
+    ("three_public", re.compile(r"三公.{0,2}经费"), ()),
+    ("government_fund", re.compile(r"政府性?基金"), ()),
+    ("state_capital", re.compile(r"国有资本经营"), ()),
+    ("fiscal_summary", re.compile(r"财政拨款收(入)?(支出?)?.{0,4}总(体情况)?表"), ()),
+    ("summary", re.compile(r"收(入)?支(出)?(决算|预算)?总(体情况)?表|财务收支预算总表"), ("财政拨款",)),
+    ("basic_expenditure", re.compile(r"基本支出.{0,20}表"), ("项目支出",)),
+    ("economic_summary", re.compile(r"经济分类.{0,10}表|按.{0,4}经济分类"), ()),
+    ("general_public_budget", re.compile(r"一般公共预算.{0,12}支出.{0,12}表"), ()),
+    ("project_expenditure", re.compile(r"项目支出.{0,8}表"), ()),
+    ("procurement", re.compile(r"政府采购"), ()),
+    ("assets", re.compile(r"资产"), ()),
+    ("income", re.compile(r"收入.{0,8}表"), ()),
+    ("expenditure", re.compile(r"支出.{0,8}表"), ()),
+    ("organisation", re.compile(r"机构设置|单位构成|预算单位"), ()),
+]
+
+_TITLE_HINT = re.compile(r"表\s*\d*$|表（|表\(|情况表|总表")
+
+
+def title_candidates(table: Table, layout: Layout) -> list[str]:
+    """Lines that may hold the table's title, most likely first."""
+    lines = [c for c in reversed(table.caption)]
+    lines += layout.preamble
+    if table.sheet:
+        lines.append(table.sheet)
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+def classify(table: Table, layout: Layout) -> tuple[str, str]:
+    """(family, title).  A title is a line that names a table (ends in 表…)."""
+    for line in title_candidates(table, layout):
+        text = norm(line)
+        if not _TITLE_HINT.search(text) or len(text) > 80:
+            continue
+        family = family_of(text)
+        if family:
+            return family, line
+    # A header that is itself the title (self-evaluation tables carry no caption).
+    head = norm("".join(c for row in table.rows[:3] for c in row))
+    if "一级指标" in head and ("自评" in head or "实际完成值" in head or "自评得分" in head):
+        return "self_evaluation", ""
+    if "一级指标" in head or "绩效指标" in head:
+        return "performance_target", ""
+    return "unknown", ""
+
+
+def family_of(title: str) -> str | None:
+    text = norm(title)
+    for family, pattern, exclude in FAMILIES:
+        if pattern.search(text) and not any(x in text for x in exclude):
+            return family
+    return None

@@ -1,0 +1,200 @@
+"""Who published the report, for which year, and what kind of report it is."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from loaders.model import Document
+from loaders.recognise.cells import norm
+
+_SCOPE_MARK = re.compile(r"[（(](本级|汇总|部门|单位|机关)[)）]$")
+_ORG_END = (
+    "局|委员会|委|办公室|办事处|中心|院|所|厅|部|会|站|队|处|馆|校|室|团|社|政府|公司|协会|联合会|"
+    "街道|署|司|台|园|场|行|组|庭|宫|学"
+)
+_LABELLED = re.compile(
+    r"(?:预算)?(?:部门|单位|部门名称|单位名称|编制部门|编制单位|部门（单位）|部门\(单位\)|预算单位|填报单位)\s*[:：]\s*"
+    r"(?:\d{3,9}\s*[-－]?\s*)?([^\s:：]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总|部门|单位)[)）])?)(?=$|\s|单位|预算|金额|\d{4})"
+)
+_CODED = re.compile(
+    r"^(\d{3,9})\s*[-－]?\s*([^\s\d:：]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总|部门|单位)[)）])?)$"
+)
+_TITLED = re.compile(
+    r"^(?:第.部分)?\s*([^\s\d:：，,。]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总|部门)[)）])?)\s*"
+    r"(?:\d{4}\s*年度?)?\s*(?:部门|单位|区级部门|部门综合)(?:综合)?(?:预算|决算)"
+)
+_BUDGET_CODE = re.compile(r"(?:预算代码|部门代码|部门编码|单位代码|单位编码)\s*[:：]\s*(\d{3,9})")
+_YEAR_LABEL = re.compile(r"(?:预算年度|决算年度|年度)\s*[:：]\s*(20\d{2})")
+_YEAR_TITLE = re.compile(r"(20\d{2})\s*年\s*度?\s*(?:部门|单位|区级|市级|县级)?(?:综合)?(?:预算|决算)")
+_YEAR_ROW = re.compile(r"^(20\d{2})\s*年度?$")
+_PROJECT_CODE_YEAR = re.compile(r"^\d{6}(\d{2})[0-9A-Z]{8,}$")
+
+
+@dataclass
+class Identity:
+    agency: str | None
+    agency_code: str | None
+    year: int | None
+    kind: str | None
+    scope: str | None
+    marker: str | None  # the scope marker printed after the agency name
+
+
+def strip_scope(name: str) -> tuple[str, str | None]:
+    name = norm(name)
+    m = _SCOPE_MARK.search(name)
+    if m:
+        return name[: m.start()], m.group(1)
+    return name, None
+
+
+def _lines(doc: Document, tables: list) -> tuple[list[str], list[str]]:
+    """(lines near tables: captions and preambles; narrative paragraphs)."""
+    near: list[str] = []
+    for t in tables:
+        near.extend(t.table.caption)
+        for row in t.table.rows[: t.layout.header_start]:
+            near.extend(c for c in row if c.strip())
+            near.append(" ".join(c for c in row if c.strip()))
+    paras = [p.text for p in doc.paragraphs()]
+    return near, paras
+
+
+def identify(doc: Document, tables: list, families: set[str], project_codes: list[str]) -> Identity:
+    near, paras = _lines(doc, tables)
+    names: Counter[str] = Counter()
+    codes: Counter[str] = Counter()
+    markers: Counter[str] = Counter()
+    for line in near + paras[:80]:
+        text = line.strip()
+        for m in _LABELLED.finditer(re.sub(r"\s+", "", text)):
+            name, marker = strip_scope(m.group(1))
+            names[name] += 2
+            if marker:
+                markers[marker] += 1
+        compact = re.sub(r"\s+", " ", text)
+        m = _CODED.match(compact) or _CODED.match(norm(compact))
+        if m:
+            name, marker = strip_scope(m.group(2))
+            names[name] += 2
+            codes[m.group(1)] += 1
+            if marker:
+                markers[marker] += 1
+    for line in paras[:60] + near:
+        m = _TITLED.match(norm(line))
+        if m:
+            name, marker = strip_scope(m.group(1))
+            names[name] += 1
+            if marker:
+                markers[marker] += 1
+    agency = _best_name(names)
+    code = None
+    for line in near + paras[:80]:
+        m = _BUDGET_CODE.search(norm(line))
+        if m:
+            code = m.group(1)
+            break
+    if code is None and codes:
+        code = codes.most_common(1)[0][0]
+    if code is None and agency:
+        code = _code_from_rows(tables, agency)
+    year = _year(near, paras, project_codes)
+    kind = _kind(families, near, paras)
+    scope = _scope(near, paras, markers, kind)
+    marker = markers.most_common(1)[0][0] if markers else None
+    return Identity(agency=agency, agency_code=code, year=year, kind=kind, scope=scope, marker=marker)
+
+
+def _best_name(names: Counter[str]) -> str | None:
+    if not names:
+        return None
+    best, _ = names.most_common(1)[0]
+    # Prefer the longest name that contains the most common one ("万里街道办事处"
+    # over "办事处"), when it was seen too.
+    for name, _count in names.most_common():
+        if best in name and len(name) > len(best):
+            best = name
+    return best
+
+
+def _code_from_rows(tables: list, agency: str) -> str | None:
+    """A table row printing the agency with its code beside it (单位代码 column)."""
+    for t in tables:
+        for row in t.table.rows[t.layout.body_start :]:
+            cells = [norm(c) for c in row]
+            for i, cell in enumerate(cells[:-1]):
+                if re.fullmatch(r"\d{3,9}", cell):
+                    rest = [c for c in cells[i + 1 :] if c]
+                    if rest and strip_scope(rest[0])[0] == agency:
+                        return cell
+    return None
+
+
+def _year(near: list[str], paras: list[str], project_codes: list[str]) -> int | None:
+    votes: Counter[int] = Counter()
+    for line in near:
+        t = norm(line)
+        for m in _YEAR_LABEL.finditer(t):
+            votes[int(m.group(1))] += 3
+        for m in _YEAR_TITLE.finditer(t):
+            votes[int(m.group(1))] += 2
+        m = _YEAR_ROW.match(t)
+        if m:
+            votes[int(m.group(1))] += 2
+    for line in paras[:40]:
+        t = norm(line)
+        for m in _YEAR_TITLE.finditer(t):
+            votes[int(m.group(1))] += 1
+        m = _YEAR_ROW.match(t)
+        if m:
+            votes[int(m.group(1))] += 1
+    if votes:
+        return votes.most_common(1)[0][0]
+    # Last resort: project codes carry the year the project was set up
+    # (6-digit division code, then the 2-digit year).
+    years = Counter()
+    for code in project_codes:
+        m = _PROJECT_CODE_YEAR.match(code or "")
+        if m:
+            years[2000 + int(m.group(1))] += 1
+    return years.most_common(1)[0][0] if years else None
+
+
+_FINANCIAL = {
+    "summary",
+    "fiscal_summary",
+    "income",
+    "expenditure",
+    "general_public_budget",
+    "basic_expenditure",
+    "three_public",
+    "economic_summary",
+}
+
+
+def _kind(families: set[str], near: list[str], paras: list[str]) -> str | None:
+    text = norm(" ".join(near) + " ".join(paras[:40]))
+    final = len(re.findall(r"决算", text))
+    budget = len(re.findall(r"预算(?!执行|数|单位|代码|绩效|项目|资金|编制)", text))
+    if families & _FINANCIAL:
+        return "final_accounts" if final > budget / 3 and final >= 2 else "budget"
+    if "self_evaluation" in families:
+        return "final_accounts"
+    if "performance_target" in families:
+        return "performance_targets"
+    return None
+
+
+def _scope(near: list[str], paras: list[str], markers: Counter[str], kind: str | None) -> str | None:
+    # What the document calls itself: titles and short heading lines only.
+    titles = [line for line in near + paras[:80] if len(norm(line)) <= 40]
+    text = norm(" ".join(titles))
+    unit = len(re.findall(r"单位(预算|决算)", text))
+    dept = len(re.findall(r"部门(综合)?(预算|决算)", text))
+    if dept or unit:
+        return "department" if dept >= unit else "unit"
+    if markers:
+        marker = markers.most_common(1)[0][0]
+        return "unit" if marker in ("本级", "单位", "机关") else "department"
+    return "department" if kind else None
