@@ -137,11 +137,7 @@ def recognise(doc: Document) -> dict:
         out["function_lines"] = function_lines
         out["economic_lines"] = economic_lines
     out["sources"] = sources
-    out["tables"] = [
-        {"title": v.title, "kind": v.family, "pages": v.table.pages, "unit": v.scale, "rows": v.table.rows}
-        for v in views
-        if v.family != "unknown"
-    ]
+    out["tables"] = [table_dict(v) for v in views if v.family != "unknown"]
     out["paragraphs"] = [{"text": p.text, "page": p.page} for p in doc.paragraphs()]
     for problem in problems:
         findings.append(
@@ -156,6 +152,33 @@ def recognise(doc: Document) -> dict:
         )
     out["findings"] = findings
     return out
+
+
+def table_dict(v: TableView) -> dict:
+    """A recognised table for the JSON: enough to rebuild the Table (rows,
+    row pages, merged cells) and re-run recognisers or checks on it."""
+    return {
+        "title": v.title,
+        "kind": v.family,
+        "pages": v.table.pages,
+        "unit": v.scale,
+        "rows": v.table.rows,
+        "row_pages": v.table.row_pages,
+        "spans": [[r, c, rs, cs] for (r, c), (rs, cs) in sorted(v.table.spans.items())],
+        "caption": v.table.caption,
+        "ragged": v.table.ragged,
+        "index": v.index,
+    }
+
+
+def table_from_dict(d: dict) -> Table:
+    return Table(
+        rows=[list(r) for r in d["rows"]],
+        row_pages=list(d.get("row_pages") or []),
+        caption=list(d.get("caption") or []),
+        spans={(r, c): (rs, cs) for r, c, rs, cs in d.get("spans") or []},
+        ragged=bool(d.get("ragged")),
+    )
 
 
 def _project_codes(views: list[TableView]) -> list[str]:
