@@ -61,12 +61,46 @@ def _repeated_header_rows(prev: Table, nxt: Table) -> int:
     return best
 
 
+_HEADER_WORDS = {
+    "项目", "金额", "预算数", "决算数", "合计", "小计", "科目编码", "科目名称", "栏次", "行次", "序号",
+    "类", "款", "项", "收入", "支出", "本年收入", "本年支出", "单位名称", "功能分类科目",
+}
+
+
 def _looks_like_header(row: list[str]) -> bool:
     cells = [norm(c) for c in row if norm(c)]
     if not cells:
         return False
     numeric = sum(1 for c in cells if re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", c))
-    return numeric == 0 or cells[0] in ("栏次", "行次")
+    return cells[0] in ("栏次", "行次") or (numeric == 0 and any(c in _HEADER_WORDS for c in cells))
+
+
+def _amount_like(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", norm(text)))
+
+
+def _right_aligned(prev: Table, nxt: Table) -> Table | None:
+    """A narrower continuation whose leading label columns merged into one
+    (a lone 合计 row on the last page): pad it on the left when its amounts
+    then fall into prev's amount columns."""
+    pad = prev.width - nxt.width
+    if pad <= 0 or nxt.width < 2:
+        return None
+    amount_cols = {
+        c for c in range(prev.width) if any(_amount_like(r[c]) for r in prev.rows[-10:]) or not any(r[c] for r in prev.rows[-10:])
+    }
+    rows = [[""] * pad + list(r) for r in nxt.rows]
+    for row in rows:
+        for c, cell in enumerate(row):
+            if _amount_like(cell) and c not in amount_cols:
+                return None
+        first = next((c for c, cell in enumerate(row) if cell.strip()), None)
+        if first is not None and not _amount_like(row[first]) and first in amount_cols and any(
+            _amount_like(r[first]) for r in prev.rows[-10:]
+        ):
+            return None
+    spans = {(r, c + pad): span for (r, c), span in nxt.spans.items()}
+    return Table(rows=rows, row_pages=list(nxt.row_pages), caption=nxt.caption, spans=spans, sheet=nxt.sheet)
 
 
 def _continues(prev: Table, nxt: Table) -> int | None:
@@ -111,6 +145,8 @@ def merge_continued_tables(blocks: list[Block]) -> list[Block]:
             between = out[last_table + 1 :]
             assert isinstance(prev, Table)
             if all(isinstance(b, Paragraph) and _is_noise(b, prev) for b in between):
+                if block.width < prev.width and prev.sheet is None and block.page is not None:
+                    block = _right_aligned(prev, block) or block
                 drop = _continues(prev, block)
                 if drop is not None:
                     del out[last_table + 1 :]

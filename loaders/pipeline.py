@@ -73,11 +73,24 @@ def recognise(doc: Document) -> dict:
             if lines:
                 function_lines = lines
                 for key in ("basic", "project"):
-                    if key in line_totals:
+                    if line_totals.get(key) and line_totals[key].value is not None:
                         totals.setdefault(key, line_totals[key])
+                if line_totals.get("total") and line_totals["total"].value is not None:
+                    # The expenditure table's own 合计, when the summary has no 本年支出合计.
+                    totals.setdefault("expenditure_total", line_totals["total"])
                 break
         if function_lines:
             break
+    # A basic-expenditure table by function class prints the 基本支出 total.
+    for v in _of(views, *ECONOMIC_FAMILIES):
+        _lines, line_totals = fin.function_lines(v, problems)
+        if line_totals.get("total") and line_totals["total"].value is not None:
+            totals.setdefault("basic", line_totals["total"])
+    # The income table's 合计 is 本年收入合计 when the summary prints only 总计.
+    for v in _of(views, "income"):
+        _lines, line_totals = fin.function_lines(v, problems)
+        if line_totals.get("total") and line_totals["total"].value is not None:
+            totals.setdefault("revenue_total", line_totals["total"])
 
     economic_lines: list[dict] = []
     for v in _of(views, *ECONOMIC_FAMILIES):

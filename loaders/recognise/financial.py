@@ -190,7 +190,15 @@ def _code_columns(view: TableView, exclude_words: tuple[str, ...] = ("政府",))
             break
         split.append(col)
     if len(split) < 2:
+        # The 类/款/项 labels may sit in the first body row (beside 合计).
         split = []
+        if lay.body_start < len(t.rows):
+            first = [norm(x) for x in t.rows[lay.body_start]]
+            for word in ("类", "款", "项"):
+                if word in first:
+                    split.append(first.index(word))
+        if len(split) < 2:
+            split = []
     code = None
     if not split:
         code = lay.find("编码", exclude=exclude_words + ("单位编码",)) or lay.find("代码", exclude=exclude_words + ("单位代码",))
@@ -306,6 +314,10 @@ def _first_amount_col(view: TableView, cols: CodeColumns) -> int:
     return last + 1
 
 
+# 政府收支分类 function classes: 201 一般公共服务 … 234 抗疫特别国债.
+FUNCTION_CODE = re.compile(r"2(0[1-9]|1\d|2\d|3[0-4])(\d{2}){0,2}")
+
+
 def function_lines(view: TableView, problems: list) -> tuple[list[dict], dict[str, Fact]]:
     """Every coded row of an expenditure-by-function table, and its 合计 row."""
     cols = _code_columns(view)
@@ -322,7 +334,7 @@ def function_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
         if total is None or total < first:
             total = first
         basic = _amount_col(view, ("基本支出",))
-        project = _amount_col(view, ("项目支出",))
+        project = _amount_col(view, ("项目支出",), ("专项业务经费",))
     lines, totals = [], {}
     for cr in coded_rows(view, cols):
         values = {
@@ -334,8 +346,8 @@ def function_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
             if not totals:
                 totals = values
             continue
-        if not re.fullmatch(r"2\d{2}(\d{2}){0,2}", cr.code or ""):
-            continue  # function classes are 2xx
+        if not FUNCTION_CODE.fullmatch(cr.code or ""):
+            continue
         lines.append(
             {
                 "code": cr.code,
@@ -355,19 +367,30 @@ _PERSONNEL_CODES = ("301", "303")
 
 
 def _blocks(view: TableView) -> list[tuple[int, int]]:
-    """Side-by-side column groups, each starting with its own code column."""
+    """Side-by-side column groups, each starting with its own code column.
+
+    A group of 政府预算经济分类 codes printed beside the 部门 codes is not a
+    group of its own: it belongs to the group on its left.
+    """
     lay, t = view.layout, view.table
-    starts = []
-    for c in range(t.width):
+
+    def is_code(c: int) -> bool:
         path = lay.path_text(c)
-        prev = lay.path_text(c - 1) if c else ""
-        is_code = ("编码" in path or path.endswith("类") or "科目编码" in path) and "政府" not in path
-        if is_code and not ("编码" in prev or prev.endswith("类")):
-            starts.append(c)
+        return ("编码" in path or "代码" in path or path.endswith("类")) and "名称" not in path
+
+    starts = [c for c in range(t.width) if is_code(c) and not (c and is_code(c - 1))]
     if not starts:
         return [(0, t.width)]
     bounds = starts + [t.width]
-    return [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
+    blocks = [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
+    merged: list[tuple[int, int]] = []
+    for start, end in blocks:
+        government = any("政府" in lay.path_text(c) for c in range(start, end) if not is_code(c))
+        if merged and government:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def economic_lines(view: TableView, problems: list) -> tuple[list[dict], dict[str, Fact]]:
