@@ -1,0 +1,110 @@
+"""Engine and session handling.
+
+``get_engine()`` returns one cached engine per database URL (default: the
+``DATABASE_URL`` setting, a SQLite file under data/).  For SQLite it creates the
+parent directory, turns on foreign keys (needed for ``ON DELETE CASCADE``), uses
+WAL journaling for file databases, and lets SQLAlchemy — not the sqlite3 module —
+emit ``BEGIN`` so a transaction really spans everything done in it.  Tables are
+created on first use (``init_db``; idempotent).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+import settings
+from store.models import Base
+
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+
+
+def _json_serializer(obj) -> str:
+    # ensure_ascii=False keeps Chinese readable in the database file;
+    # default=str turns any stray Decimal/date into its string form.
+    return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+def _sqlite_database_path(url) -> Path | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _install_sqlite_hooks(engine: Engine, file_backed: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised via tests
+        # Let SQLAlchemy control transactions (the sqlite3 module otherwise
+        # starts them lazily and commits on its own around DDL/PRAGMA).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if file_backed:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised via tests
+        conn.exec_driver_sql("BEGIN")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for ``url`` (default ``settings.get("DATABASE_URL")``), cached per URL.
+
+    Tables are created on first use, so a fresh SQLite file is ready at once.
+    """
+    url = url or settings.get("DATABASE_URL")
+    with _LOCK:
+        engine = _ENGINES.get(url)
+        if engine is not None:
+            return engine
+        parsed = make_url(url)
+        kwargs: dict = {"json_serializer": _json_serializer}
+        if parsed.get_backend_name() == "sqlite":
+            path = _sqlite_database_path(parsed)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, **kwargs)
+            _install_sqlite_hooks(engine, file_backed=path is not None)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        init_db(engine)
+        _ENGINES[url] = engine
+        return engine
+
+
+def init_db(engine: Engine) -> None:
+    """Create any missing tables (safe to call repeatedly)."""
+    Base.metadata.create_all(engine)
+
+
+def dispose_engines() -> None:
+    """Dispose of and forget every cached engine (tests, or after moving the file)."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on error."""
+    session = Session(engine or get_engine(), expire_on_commit=False)
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
+
+
+__all__ = ["get_engine", "init_db", "session_scope", "dispose_engines"]

@@ -1,0 +1,442 @@
+"""Writing parsed documents into the store.
+
+``ingest_document`` stores one parsed document (see docs/document-schema.md) and
+its original bytes in ONE transaction: either every row is written or none.
+
+* same bytes (sha256) already stored -> ``duplicate``;
+* another file already stored for the same agency / year / kind / scope ->
+  ``refused`` (naming the stored file), unless ``replace=True``: then the old
+  document and everything hanging off it is deleted in the same transaction.
+
+Amounts become exact ``Decimal`` (strings and Decimals accepted, ``None`` stays
+NULL); the parsed dict is kept whole in ``documents.parsed`` with Decimals as
+strings.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from store.engine import get_engine
+from store.models import (
+    ECONOMIC_MEASURES,
+    FUNCTION_MEASURES,
+    KIND_LABELS,
+    KINDS,
+    SCOPE_LABELS,
+    SCOPES,
+    THREE_PUBLIC_LABELS,
+    TOTALS_LABELS,
+    Agency,
+    Document,
+    amount_problem,
+    DocumentFile,
+    Finding,
+    LineItem,
+    ParsedTable,
+    Project,
+    SelfEvaluation,
+    utcnow,
+)
+
+DUPLICATE_MESSAGE = "已存在相同文件（sha256 相同），未重复保存"
+
+# doc key -> (line_items.section, labels for measure names)
+_KEYED_SECTIONS = (
+    ("totals", "totals", TOTALS_LABELS),
+    ("three_public", "three_public", THREE_PUBLIC_LABELS),
+    ("three_public_budget", "three_public_budget", THREE_PUBLIC_LABELS),
+)
+# doc key -> (line_items.section, measures taken from each line)
+_LINE_SECTIONS = (
+    ("function_lines", "function", FUNCTION_MEASURES),
+    ("economic_lines", "economic", ECONOMIC_MEASURES),
+)
+
+
+_TABLE_COLUMNS = ("title", "kind", "pages", "rows")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Outcome of :func:`ingest_document`.
+
+    ``status`` is ``'stored'``, ``'duplicate'`` or ``'refused'``; ``message`` is a
+    Chinese sentence for the page / CLI; ``document_id`` is the new document
+    (stored), the identical one (duplicate) or the conflicting one (refused);
+    ``replaced`` names the file that a ``replace=True`` ingest deleted.
+    """
+
+    status: str
+    message: str
+    document_id: int | None = None
+    replaced: str | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def to_decimal(value: Any, where: str = "") -> Decimal | None:
+    """Amount as ``Decimal``: strings/Decimals/ints accepted, ``None``/``""`` -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"金额类型错误（{where}）：{value!r}")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"金额格式错误（{where}）：{value!r}") from None
+    else:
+        raise ValueError(f"金额类型错误（{where}）：{value!r}")
+    problem = amount_problem(result)
+    if problem:
+        raise ValueError(f"{problem}（{where}）")
+    return result
+
+
+def jsonable(obj: Any) -> Any:
+    """A JSON-ready copy: Decimals as plain decimal strings, tuples as lists."""
+    if isinstance(obj, Decimal):
+        return format(obj, "f")
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    if isinstance(obj, PurePath):
+        return str(obj)
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    return str(obj)
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    return int(value)
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(jsonable(value), ensure_ascii=False)
+    return str(value)
+
+
+def describe(agency: str, year: Any, kind: str, scope: str) -> str:
+    """``青龙满族自治县医疗保障局 2023年部门决算（部门）``"""
+    return f"{agency} {year}年{KIND_LABELS.get(kind, kind)}（{SCOPE_LABELS.get(scope, scope)}）"
+
+
+def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Flatten totals / three_public / three_public_budget / function_lines /
+    economic_lines into line-item dicts (long format) with provenance.
+
+    Provenance comes from the line itself (function/economic lines) or from
+    ``doc["sources"][section][key]``; ``origin`` defaults to ``'table'``.
+    """
+    items: list[dict[str, Any]] = []
+    sources = doc.get("sources") or {}
+    for doc_key, section, labels in _KEYED_SECTIONS:
+        values = doc.get(doc_key) or {}
+        section_sources = sources.get(doc_key) or {}
+        for seq, (key, value) in enumerate(values.items()):
+            src = section_sources.get(key) or {}
+            items.append(
+                {
+                    "section": section,
+                    "seq": seq,
+                    "code": None,
+                    "name": labels.get(key, key),
+                    "measure": key,
+                    "amount": to_decimal(value, f"{doc_key}.{key}"),
+                    "page": _int_or_none(src.get("page")),
+                    "table_title": src.get("table"),
+                    "row": _int_or_none(src.get("row")),
+                    "origin": src.get("origin") or "table",
+                }
+            )
+    for doc_key, section, measures in _LINE_SECTIONS:
+        for seq, line in enumerate(doc.get(doc_key) or []):
+            for measure in measures:
+                if measure not in line:
+                    continue
+                items.append(
+                    {
+                        "section": section,
+                        "seq": seq,
+                        "code": _text_or_none(line.get("code")),
+                        "name": line.get("name"),
+                        "measure": measure,
+                        "amount": to_decimal(line.get(measure), f"{doc_key}[{seq}].{measure}"),
+                        "page": _int_or_none(line.get("page")),
+                        "table_title": line.get("table"),
+                        "row": _int_or_none(line.get("row")),
+                        "origin": line.get("origin") or "table",
+                    }
+                )
+    return items
+
+
+def _finding_row(finding: Mapping[str, Any]) -> dict[str, Any]:
+    table_title = finding.get("table_title", finding.get("table"))
+    return {
+        "rule": str(finding.get("rule") or "unknown"),
+        "severity": str(finding.get("severity") or "info"),
+        "message": str(finding.get("message") or ""),
+        "page": _int_or_none(finding.get("page")),
+        "table_title": _text_or_none(table_title),
+        "row": _int_or_none(finding.get("row")),
+        "expected": _text_or_none(finding.get("expected")),
+        "found": _text_or_none(finding.get("found")),
+        "data": jsonable(dict(finding)),
+    }
+
+
+def _project_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "code": _text_or_none(item.get("code")),
+        "name": _text_or_none(item.get("name")),
+        "amount": to_decimal(item.get("amount"), f"projects[{seq}].amount"),
+        "data": jsonable(dict(item)),
+    }
+
+
+def _self_evaluation_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
+    where = f"self_evaluations[{seq}]"
+    return {
+        "seq": seq,
+        "name": _text_or_none(item.get("name")),
+        "budget": to_decimal(item.get("budget"), f"{where}.budget"),
+        "executed": to_decimal(item.get("executed"), f"{where}.executed"),
+        "reported_score": to_decimal(item.get("reported_score"), f"{where}.reported_score"),
+        "computed_score": to_decimal(item.get("computed_score"), f"{where}.computed_score"),
+        "grade": _text_or_none(item.get("grade")),
+        "data": jsonable(dict(item)),
+    }
+
+
+def _resolve_engine(engine: Engine | None, url: str | None) -> Engine:
+    return engine if engine is not None else get_engine(url)
+
+
+def _find_duplicate(session: Session, sha256: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.sha256 == sha256)).first()
+
+
+def _find_conflict(session: Session, agency: str, year: int, kind: str, scope: str) -> Document | None:
+    stmt = (
+        select(Document)
+        .join(Agency, Document.agency_id == Agency.id)
+        .where(Agency.name == agency, Document.year == year, Document.kind == kind, Document.scope == scope)
+    )
+    return session.scalars(stmt).first()
+
+
+def _refused_message(agency: str, year: int, kind: str, scope: str, existing: Document) -> str:
+    when = existing.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if existing.uploaded_at else "未知时间"
+    return (
+        f"已存在{describe(agency, year, kind, scope)}的文件“{existing.file_name}”（上传于 {when}），"
+        f"未保存。如需用新文件替换，请选择“替换”（命令行 --replace）。"
+    )
+
+
+def _check_existing(session: Session, sha256: str, ident: tuple, replace: bool) -> IngestResult | Document | None:
+    """An IngestResult to return, the Document to replace, or None."""
+    dup = _find_duplicate(session, sha256)
+    if dup is not None:
+        return IngestResult("duplicate", DUPLICATE_MESSAGE, dup.id)
+    conflict = _find_conflict(session, *ident)
+    if conflict is None:
+        return None
+    if not replace:
+        return IngestResult("refused", _refused_message(*ident, conflict), conflict.id)
+    return conflict
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def ingest_document(
+    doc: Mapping[str, Any],
+    data: bytes,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+    replace: bool = False,
+) -> IngestResult:
+    """Store ``doc`` (a parsed document dict) and ``data`` (its original bytes).
+
+    One transaction for everything; see the module docstring for the outcomes.
+    Raises ``ValueError`` for a malformed document (bad amount, sha256 of ``doc``
+    not matching ``data``) — nothing is stored then.
+    """
+    engine = _resolve_engine(engine, url)
+    sha256 = hashlib.sha256(data).hexdigest()
+    source = doc.get("source") or {}
+    claimed = source.get("sha256")
+    if claimed and str(claimed).lower() != sha256:
+        raise ValueError(f"文件内容与解析结果的 sha256 不一致：{claimed} ≠ {sha256}")
+
+    agency = (doc.get("agency") or "").strip()
+    year, kind, scope = doc.get("year"), doc.get("kind"), doc.get("scope")
+    missing = [label for label, v in (("单位名称", agency), ("年度", year), ("类型", kind), ("范围", scope)) if not v]
+    if missing:
+        return IngestResult("refused", f"无法识别{'、'.join(missing)}，未保存")
+    if kind not in KINDS or scope not in SCOPES:
+        return IngestResult("refused", f"未知的文件类型或范围（{kind}/{scope}），未保存")
+    year = int(year)
+    ident = (agency, year, kind, scope)
+
+    try:
+        return _ingest(engine, doc, data, sha256, ident, replace)
+    except IntegrityError:
+        # Another writer stored the same file or slot between our check and insert.
+        with Session(engine) as session:
+            outcome = _check_existing(session, sha256, ident, replace=False)
+        if isinstance(outcome, IngestResult):
+            return outcome
+        raise
+    except StatementError as exc:
+        if isinstance(exc.orig, ValueError):  # an amount the column cannot hold exactly
+            raise ValueError(str(exc.orig)) from exc
+        raise
+
+
+def _ingest(engine: Engine, doc, data: bytes, sha256: str, ident: tuple, replace: bool) -> IngestResult:
+    agency_name, year, kind, scope = ident
+    source = doc.get("source") or {}
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        outcome = _check_existing(session, sha256, ident, replace)
+        if isinstance(outcome, IngestResult):
+            return outcome
+        replaced_name = None
+        if outcome is not None:  # replace=True and a document occupies the slot
+            replaced_name = outcome.file_name
+            session.execute(delete(Document).where(Document.id == outcome.id))
+
+        agency = session.scalars(select(Agency).where(Agency.name == agency_name)).first()
+        code = _text_or_none(doc.get("agency_code"))
+        if agency is None:
+            agency = Agency(name=agency_name, code=code)
+            session.add(agency)
+        elif agency.code is None and code:
+            agency.code = code
+
+        document = Document(
+            agency=agency,
+            sha256=sha256,
+            file_name=str(source.get("file") or "未命名文件"),
+            format=str(source.get("format") or "unknown"),
+            pages=_int_or_none(source.get("pages")),
+            parser_version=_text_or_none(doc.get("parser_version")),
+            uploaded_at=utcnow(),
+            year=year,
+            kind=kind,
+            scope=scope,
+            unit_scale=_text_or_none(doc.get("unit_scale")),
+            parsed=jsonable(doc),
+        )
+        document.file = DocumentFile(data=data)
+        tables_by_title: dict[str, ParsedTable] = {}
+        for seq, table in enumerate(doc.get("tables") or []):
+            row = ParsedTable(
+                document=document,
+                seq=seq,
+                title=_text_or_none(table.get("title")),
+                kind=_text_or_none(table.get("kind")),
+                pages=jsonable(table.get("pages")),
+                rows=jsonable(table.get("rows")),
+                extra=jsonable({k: v for k, v in table.items() if k not in _TABLE_COLUMNS}) or None,
+            )
+            if row.title is not None:
+                tables_by_title.setdefault(row.title, row)
+        session.add(document)
+        session.flush()  # document, file and tables are now in the transaction
+
+        line_items = build_line_items(doc)
+        for item in line_items:
+            session.add(LineItem(document=document, table=tables_by_title.get(item.get("table_title") or ""), **item))
+        findings = list(doc.get("findings") or [])
+        for finding in findings:
+            session.add(Finding(document=document, **_finding_row(finding)))
+        for seq, item in enumerate(doc.get("projects") or []):
+            session.add(Project(document=document, **_project_row(seq, item)))
+        for seq, item in enumerate(doc.get("self_evaluations") or []):
+            session.add(SelfEvaluation(document=document, **_self_evaluation_row(seq, item)))
+        session.flush()
+        document_id = document.id
+
+    what = describe(*ident)
+    message = f"已保存{what}：{len(line_items)} 个数据项，{len(findings)} 条检查结果"
+    if replaced_name is not None:
+        message = f"已用新文件替换“{replaced_name}”，" + message
+    return IngestResult("stored", message, document_id, replaced_name)
+
+
+def delete_document(engine: Engine | None, document_id: int) -> bool:
+    """Delete a document and everything parsed from it (cascade); drop its agency
+    if it has no other document.  Returns False if there was no such document."""
+    engine = _resolve_engine(engine, None)
+    with Session(engine) as session, session.begin():
+        agency_id = session.scalar(select(Document.agency_id).where(Document.id == document_id))
+        if agency_id is None:
+            return False
+        session.execute(delete(Document).where(Document.id == document_id))
+        remaining = session.scalar(select(func.count()).select_from(Document).where(Document.agency_id == agency_id))
+        if not remaining:
+            session.execute(delete(Agency).where(Agency.id == agency_id))
+    return True
+
+
+def replace_findings(engine: Engine | None, document_id: int, findings: Iterable[Mapping[str, Any]]) -> int:
+    """Replace all findings of a document (the checks engine re-ran); returns the count.
+
+    Raises ``LookupError`` if the document does not exist.
+    """
+    engine = _resolve_engine(engine, None)
+    rows = [_finding_row(f) for f in findings]
+    with Session(engine) as session, session.begin():
+        if session.get(Document, document_id) is None:
+            raise LookupError(f"no document {document_id}")
+        session.execute(delete(Finding).where(Finding.document_id == document_id))
+        session.add_all(Finding(document_id=document_id, **row) for row in rows)
+    return len(rows)
+
+
+__all__ = [
+    "IngestResult",
+    "ingest_document",
+    "delete_document",
+    "replace_findings",
+    "build_line_items",
+    "to_decimal",
+    "jsonable",
+    "describe",
+    "DUPLICATE_MESSAGE",
+]

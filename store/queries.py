@@ -1,0 +1,534 @@
+"""Every read the dashboard needs, as named functions.
+
+All SQL is built with SQLAlchemy ``select()`` and bound parameters.  Each function
+takes keyword-only ``engine=`` or ``url=`` (default: the configured database) and
+returns a pandas DataFrame or plain Python values.
+
+Amounts are exact ``decimal.Decimal`` (object columns; ``None`` for a blank
+cell) — convert with ``pd.to_numeric(df[col])`` or ``.astype(float)`` only for
+charts.  Integer columns that may be missing (page, row, pages) are ``Int64``.
+Every row that carries a number also carries its document (``document_id``,
+agency, year, kind, scope) and, for line items, its page / table / row.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from store.engine import get_engine
+from store.models import (
+    ECONOMIC_MEASURES,
+    FUNCTION_MEASURES,
+    THREE_PUBLIC_LABELS,
+    TOTALS_LABELS,
+    Agency,
+    Document,
+    DocumentFile,
+    Finding,
+    LineItem,
+    ParsedTable,
+    Project,
+    SelfEvaluation,
+)
+
+DOCUMENT_COLUMNS = ["document_id", "agency_id", "agency", "year", "kind", "scope"]
+_DOC_SELECT = (
+    Document.id.label("document_id"),
+    Document.agency_id.label("agency_id"),
+    Agency.name.label("agency"),
+    Document.year.label("year"),
+    Document.kind.label("kind"),
+    Document.scope.label("scope"),
+)
+_WIDE_PREFIX = {"totals": "", "three_public": "three_public_", "three_public_budget": "three_public_budget_"}
+
+
+def wide_column(section: str, measure: str) -> str:
+    """Column name in :func:`totals_wide`: ``revenue_total``, ``three_public_reception`` …"""
+    return _WIDE_PREFIX[section] + measure
+
+
+TOTALS_WIDE_MEASURES = (
+    [wide_column("totals", k) for k in TOTALS_LABELS]
+    + [wide_column("three_public", k) for k in THREE_PUBLIC_LABELS]
+    + [wide_column("three_public_budget", k) for k in THREE_PUBLIC_LABELS]
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _engine(engine: Engine | None, url: str | None) -> Engine:
+    return engine if engine is not None else get_engine(url)
+
+
+def _where_in(column, value: Any):
+    """``column == value`` for a scalar, ``column IN (...)`` for an iterable, None for None."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, int)):
+        return column == value
+    return column.in_(list(value))
+
+
+def _filtered(stmt, *conditions):
+    conditions = [c for c in conditions if c is not None]
+    return stmt.where(*conditions) if conditions else stmt
+
+
+def _rows(engine: Engine, stmt) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str], ints: Iterable[str] = ()) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    for col in ints:
+        if col in df.columns:
+            df[col] = df[col].astype("Int64")
+    return df
+
+
+_DOC_INTS = ("document_id", "agency_id", "year")
+
+
+# --------------------------------------------------------------------------- agencies & documents
+
+
+def list_agencies(*, engine: Engine | None = None, url: str | None = None) -> pd.DataFrame:
+    """Agencies with their document count: agency_id, agency, code, documents."""
+    stmt = (
+        select(
+            Agency.id.label("agency_id"),
+            Agency.name.label("agency"),
+            Agency.code.label("code"),
+            func.count(Document.id).label("documents"),
+        )
+        .outerjoin(Document, Document.agency_id == Agency.id)
+        .group_by(Agency.id, Agency.name, Agency.code)
+        .order_by(Agency.name)
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return _frame(rows, ["agency_id", "agency", "code", "documents"], ints=("agency_id", "documents"))
+
+
+LIST_DOCUMENT_COLUMNS = DOCUMENT_COLUMNS + [
+    "agency_code", "format", "pages", "file_name", "uploaded_at", "unit_scale", "parser_version",
+    "sha256", "tables", "line_items", "errors", "warnings", "infos",
+]
+
+
+def list_documents(
+    agency_id: int | Iterable[int] | None = None,
+    year: int | Iterable[int] | None = None,
+    kind: str | Iterable[str] | None = None,
+    scope: str | Iterable[str] | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """One row per stored document (never loads the parsed dict or the bytes).
+
+    Columns: document_id, agency_id, agency, year, kind, scope, agency_code, format,
+    pages, file_name, uploaded_at (UTC), unit_scale, parser_version, sha256, tables
+    (count), line_items (count), errors / warnings / infos (finding counts).
+    """
+    tables = (
+        select(ParsedTable.document_id, func.count().label("n")).group_by(ParsedTable.document_id).subquery()
+    )
+    items = select(LineItem.document_id, func.count().label("n")).group_by(LineItem.document_id).subquery()
+
+    def _severity_count(name: str):
+        return func.sum(case((Finding.severity == name, 1), else_=0)).label(name)
+
+    finds = (
+        select(Finding.document_id, _severity_count("error"), _severity_count("warning"), _severity_count("info"))
+        .group_by(Finding.document_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            *_DOC_SELECT,
+            Agency.code.label("agency_code"),
+            Document.format,
+            Document.pages,
+            Document.file_name,
+            Document.uploaded_at,
+            Document.unit_scale,
+            Document.parser_version,
+            Document.sha256,
+            func.coalesce(tables.c.n, 0).label("tables"),
+            func.coalesce(items.c.n, 0).label("line_items"),
+            func.coalesce(finds.c.error, 0).label("errors"),
+            func.coalesce(finds.c.warning, 0).label("warnings"),
+            func.coalesce(finds.c.info, 0).label("infos"),
+        )
+        .join(Agency, Document.agency_id == Agency.id)
+        .outerjoin(tables, tables.c.document_id == Document.id)
+        .outerjoin(items, items.c.document_id == Document.id)
+        .outerjoin(finds, finds.c.document_id == Document.id)
+        .order_by(Agency.name, Document.year.desc(), Document.kind, Document.scope, Document.id)
+    )
+    stmt = _filtered(
+        stmt,
+        _where_in(Document.agency_id, agency_id),
+        _where_in(Document.year, year),
+        _where_in(Document.kind, kind),
+        _where_in(Document.scope, scope),
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return _frame(
+        rows,
+        LIST_DOCUMENT_COLUMNS,
+        ints=_DOC_INTS + ("pages", "tables", "line_items", "errors", "warnings", "infos"),
+    )
+
+
+def documents_for(
+    agency_id: int, year: int, kind: str, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """The documents (department and/or unit scope) of one agency, year and kind."""
+    return list_documents(agency_id=agency_id, year=year, kind=kind, engine=engine, url=url)
+
+
+def years_for_agency(agency_id: int, *, engine: Engine | None = None, url: str | None = None) -> list[int]:
+    """Years with at least one document for the agency, ascending."""
+    stmt = select(Document.year).distinct().where(Document.agency_id == agency_id).order_by(Document.year)
+    with _engine(engine, url).connect() as conn:
+        return [int(y) for y in conn.scalars(stmt)]
+
+
+def get_document(document_id: int, *, engine: Engine | None = None, url: str | None = None) -> dict | None:
+    """Metadata of one document plus ``parsed`` (the stored document dict,
+    amounts as strings); None if there is no such document."""
+    stmt = (
+        select(
+            *_DOC_SELECT,
+            Agency.code.label("agency_code"),
+            Document.sha256,
+            Document.file_name,
+            Document.format,
+            Document.pages,
+            Document.parser_version,
+            Document.uploaded_at,
+            Document.unit_scale,
+            Document.parsed,
+        )
+        .join(Agency, Document.agency_id == Agency.id)
+        .where(Document.id == document_id)
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return rows[0] if rows else None
+
+
+def get_original(document_id: int, *, engine: Engine | None = None, url: str | None = None) -> tuple[str, bytes] | None:
+    """``(file_name, bytes)`` of the uploaded original, or None."""
+    stmt = (
+        select(Document.file_name, DocumentFile.data)
+        .join(DocumentFile, DocumentFile.document_id == Document.id)
+        .where(Document.id == document_id)
+    )
+    with _engine(engine, url).connect() as conn:
+        row = conn.execute(stmt).first()
+    return (row.file_name, bytes(row.data)) if row else None
+
+
+def document_tables(document_id: int, *, engine: Engine | None = None, url: str | None = None) -> list[dict]:
+    """Recognised tables of a document in order: dicts with table_id, seq, title,
+    kind, pages (list), rows (list of lists of cell texts) and any other keys the
+    parser wrote for the table (row_pages, spans, caption …)."""
+    stmt = (
+        select(
+            ParsedTable.id.label("table_id"),
+            ParsedTable.seq,
+            ParsedTable.title,
+            ParsedTable.kind,
+            ParsedTable.pages,
+            ParsedTable.rows,
+            ParsedTable.extra,
+        )
+        .where(ParsedTable.document_id == document_id)
+        .order_by(ParsedTable.seq)
+    )
+    tables = []
+    for row in _rows(_engine(engine, url), stmt):
+        extra = row.pop("extra") or {}
+        tables.append({**extra, **row})
+    return tables
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+LINE_ITEM_COLUMNS = DOCUMENT_COLUMNS + [
+    "file_name", "section", "seq", "code", "name", "measure", "amount",
+    "page", "table_title", "row", "origin", "table_id", "line_item_id",
+]
+
+
+def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict[str, Any]]:
+    stmt = (
+        select(
+            *_DOC_SELECT,
+            Document.file_name,
+            LineItem.section,
+            LineItem.seq,
+            LineItem.code,
+            LineItem.name,
+            LineItem.measure,
+            LineItem.amount,
+            LineItem.page,
+            LineItem.table_title,
+            LineItem.row,
+            LineItem.origin,
+            LineItem.table_id,
+            LineItem.id.label("line_item_id"),
+        )
+        .join(Document, LineItem.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id, LineItem.id)
+    )
+    stmt = _filtered(
+        stmt,
+        _where_in(LineItem.document_id, document_ids),
+        _where_in(LineItem.section, section),
+        _where_in(LineItem.measure, measure),
+    )
+    return _rows(engine, stmt)
+
+
+def line_items(
+    document_ids: Iterable[int] | int | None = None,
+    section: str | Iterable[str] | None = None,
+    measure: str | Iterable[str] | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """Amounts in long format, one row per (document, section, line, measure),
+    with document context and provenance (page, table_title, row, origin).
+
+    ``section`` is one of totals, three_public, three_public_budget, function,
+    economic; ``seq`` numbers the lines within a section of a document.
+    """
+    rows = _line_item_rows(document_ids, section, measure, _engine(engine, url))
+    return _frame(rows, LINE_ITEM_COLUMNS, ints=_DOC_INTS + ("seq", "page", "row", "table_id", "line_item_id"))
+
+
+def totals_wide(
+    kind: str | Iterable[str] | None = None,
+    year: int | Iterable[int] | None = None,
+    agency_ids: Iterable[int] | int | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """One row per document: document_id, agency_id, agency, year, kind, scope,
+    file_name, then every totals measure (``revenue_total`` …), every three_public
+    measure as ``three_public_<key>`` and (final accounts) ``three_public_budget_<key>``.
+    A measure the document does not report, or prints blank, is None."""
+    eng = _engine(engine, url)
+    doc_conditions = (
+        _where_in(Document.kind, kind),
+        _where_in(Document.year, year),
+        _where_in(Document.agency_id, agency_ids),
+    )
+    docs_stmt = _filtered(
+        select(*_DOC_SELECT, Document.file_name)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id),
+        *doc_conditions,
+    )
+    values_stmt = _filtered(
+        select(LineItem.document_id, LineItem.section, LineItem.measure, LineItem.amount)
+        .join(Document, LineItem.document_id == Document.id)
+        .where(LineItem.section.in_(list(_WIDE_PREFIX)))
+        .order_by(LineItem.id),
+        *doc_conditions,
+    )
+    docs = _rows(eng, docs_stmt)
+    columns = list(TOTALS_WIDE_MEASURES)
+    by_doc: dict[int, dict[str, Any]] = {d["document_id"]: {**d, **dict.fromkeys(columns)} for d in docs}
+    for v in _rows(eng, values_stmt):
+        col = wide_column(v["section"], v["measure"])
+        if col not in columns:  # a key added to the schema later
+            columns.append(col)
+            for d in by_doc.values():
+                d.setdefault(col, None)
+        if v["document_id"] in by_doc:
+            by_doc[v["document_id"]][col] = v["amount"]
+    return _frame(list(by_doc.values()), DOCUMENT_COLUMNS + ["file_name"] + columns, ints=_DOC_INTS)
+
+
+def _lines_wide(section: str, measures: tuple[str, ...], document_ids, engine, url) -> pd.DataFrame:
+    long = _line_item_rows(document_ids, section, None, _engine(engine, url))
+    key_cols = DOCUMENT_COLUMNS + ["file_name", "seq", "code", "name"]
+    prov_cols = ["page", "table_title", "row", "origin"]
+    columns = key_cols + list(measures) + prov_cols
+    lines: dict[tuple, dict[str, Any]] = {}
+    for rec in long:
+        key = (rec["document_id"], rec["seq"])
+        line = lines.get(key)
+        if line is None:
+            line = {c: rec[c] for c in key_cols + prov_cols}
+            line.update(dict.fromkeys(measures))
+            lines[key] = line
+        if rec["measure"] in measures:
+            line[rec["measure"]] = rec["amount"]
+    return _frame(list(lines.values()), columns, ints=_DOC_INTS + ("seq", "page", "row"))
+
+
+def function_lines(
+    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Function-class lines (功能分类), one row per printed line: document context,
+    seq, code, name, total, basic, project, page, table_title, row, origin."""
+    return _lines_wide("function", FUNCTION_MEASURES, document_ids, engine, url)
+
+
+def economic_lines(
+    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Economic-class lines (经济分类), one row per printed line: document context,
+    seq, code, name, total, personnel, public, page, table_title, row, origin."""
+    return _lines_wide("economic", ECONOMIC_MEASURES, document_ids, engine, url)
+
+
+# --------------------------------------------------------------------------- findings & performance
+
+
+FINDING_COLUMNS = DOCUMENT_COLUMNS + [
+    "file_name", "finding_id", "rule", "severity", "message", "page", "table_title", "row", "expected", "found",
+]
+
+
+def findings(
+    document_ids: Iterable[int] | int | None = None,
+    severity: str | Iterable[str] | None = None,
+    rule: str | Iterable[str] | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """Findings with document context and where they were found."""
+    stmt = (
+        select(
+            *_DOC_SELECT,
+            Document.file_name,
+            Finding.id.label("finding_id"),
+            Finding.rule,
+            Finding.severity,
+            Finding.message,
+            Finding.page,
+            Finding.table_title,
+            Finding.row,
+            Finding.expected,
+            Finding.found,
+        )
+        .join(Document, Finding.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id, Finding.id)
+    )
+    stmt = _filtered(
+        stmt,
+        _where_in(Finding.document_id, document_ids),
+        _where_in(Finding.severity, severity),
+        _where_in(Finding.rule, rule),
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return _frame(rows, FINDING_COLUMNS, ints=_DOC_INTS + ("finding_id", "page", "row"))
+
+
+SELF_EVALUATION_COLUMNS = DOCUMENT_COLUMNS + [
+    "file_name", "self_evaluation_id", "seq", "name", "budget", "executed",
+    "reported_score", "computed_score", "grade", "data",
+]
+
+
+def self_evaluations(
+    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Project self-evaluations (绩效自评); ``data`` is the parsed item dict."""
+    stmt = _filtered(
+        select(
+            *_DOC_SELECT,
+            Document.file_name,
+            SelfEvaluation.id.label("self_evaluation_id"),
+            SelfEvaluation.seq,
+            SelfEvaluation.name,
+            SelfEvaluation.budget,
+            SelfEvaluation.executed,
+            SelfEvaluation.reported_score,
+            SelfEvaluation.computed_score,
+            SelfEvaluation.grade,
+            SelfEvaluation.data,
+        )
+        .join(Document, SelfEvaluation.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(Agency.name, Document.year, Document.id, SelfEvaluation.seq),
+        _where_in(SelfEvaluation.document_id, document_ids),
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return _frame(rows, SELF_EVALUATION_COLUMNS, ints=_DOC_INTS + ("self_evaluation_id", "seq"))
+
+
+PROJECT_COLUMNS = DOCUMENT_COLUMNS + ["file_name", "project_id", "seq", "code", "name", "amount", "data"]
+
+
+def projects(
+    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Projects of performance target tables (项目绩效目标); ``data`` is the parsed item dict."""
+    stmt = _filtered(
+        select(
+            *_DOC_SELECT,
+            Document.file_name,
+            Project.id.label("project_id"),
+            Project.seq,
+            Project.code,
+            Project.name,
+            Project.amount,
+            Project.data,
+        )
+        .join(Document, Project.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(Agency.name, Document.year, Document.id, Project.seq),
+        _where_in(Project.document_id, document_ids),
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return _frame(rows, PROJECT_COLUMNS, ints=_DOC_INTS + ("project_id", "seq"))
+
+
+def counts_overview(*, engine: Engine | None = None, url: str | None = None) -> dict[str, Any]:
+    """``{"agencies": n, "documents": n, "by_kind": {kind: n}, "by_format": {fmt: n},
+    "years": [ascending], "findings": {severity: n}}``"""
+    eng = _engine(engine, url)
+    with eng.connect() as conn:
+        agencies = conn.scalar(select(func.count()).select_from(Agency)) or 0
+        documents = conn.scalar(select(func.count()).select_from(Document)) or 0
+        by_kind = dict(conn.execute(select(Document.kind, func.count()).group_by(Document.kind).order_by(Document.kind)).all())
+        by_format = dict(
+            conn.execute(select(Document.format, func.count()).group_by(Document.format).order_by(Document.format)).all()
+        )
+        years = [int(y) for y in conn.scalars(select(Document.year).distinct().order_by(Document.year))]
+        by_severity = dict(
+            conn.execute(select(Finding.severity, func.count()).group_by(Finding.severity).order_by(Finding.severity)).all()
+        )
+    return {
+        "agencies": int(agencies),
+        "documents": int(documents),
+        "by_kind": {k: int(n) for k, n in by_kind.items()},
+        "by_format": {k: int(n) for k, n in by_format.items()},
+        "years": years,
+        "findings": {k: int(n) for k, n in by_severity.items()},
+    }
+
+
+__all__ = [
+    "list_agencies", "list_documents", "documents_for", "years_for_agency", "get_document", "get_original",
+    "document_tables", "line_items", "totals_wide", "function_lines", "economic_lines", "findings",
+    "self_evaluations", "projects", "counts_overview", "wide_column", "TOTALS_WIDE_MEASURES",
+]
