@@ -25,19 +25,26 @@ def _row_key(row: list[str]) -> tuple[str, ...]:
 
 
 def _is_noise(par: Paragraph, prev: Table) -> bool:
+    """A page number, or a repeat of prev's caption lines (joined or split
+    differently: '公开04表' + '部门：…' may come back as one line)."""
     text = norm(par.text)
     if not text or _PAGE_NUMBER.match(text):
         return True
-    known = {norm(c) for c in prev.caption}
+    fragments = set()
+    for line in prev.caption:
+        fragments.add(norm(line))
+        fragments.update(norm(p) for p in line.split())
     for row in prev.rows[:6]:
-        known.update(norm(c) for c in row if c)
-        known.add(norm("".join(row)))
-    if text in known:
+        fragments.update(norm(c) for c in row if c)
+        fragments.add(norm("".join(row)))
+    fragments.discard("")
+    if text in fragments:
         return True
-    # A repeated caption line may come split or joined differently: accept it
-    # when every part of it is a known caption fragment.
-    parts = [p for p in re.split(r"\s+", par.text.strip()) if p]
-    return len(parts) > 1 and all(norm(p) in known for p in parts)
+    rest = text
+    for frag in sorted(fragments, key=len, reverse=True):
+        if len(frag) >= 2:
+            rest = rest.replace(frag, "")
+    return not rest or bool(_PAGE_NUMBER.match(rest))
 
 
 def _repeated_header_rows(prev: Table, nxt: Table) -> int:

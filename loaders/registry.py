@@ -57,6 +57,10 @@ def sniff(data: bytes, name: str = "") -> str:
     elif data[:8] == OLE_MAGIC:
         if ext in (".doc", ".ppt"):
             raise UnsupportedFormatError(f"旧版 Office 文件（{ext}），请另存为 .docx/.xlsx 后上传", file=name or None)
+        if ext in (".xlsx", ".xlsm", ".docx"):
+            # An encrypted Office file is an OLE2 container: the xls reader
+            # recognises it and says so.
+            return "xls"
         fmt = "xls"
     elif ext in (".xlsx", ".docx") or ext == ".xls":
         # Declared Office file whose bytes are neither a zip nor OLE2.

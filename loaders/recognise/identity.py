@@ -73,14 +73,17 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
             names[name] += 2
             if marker:
                 markers[marker] += 1
-        compact = re.sub(r"\s+", " ", text)
-        m = _CODED.match(compact) or _CODED.match(norm(compact))
-        if m:
-            name, marker = strip_scope(m.group(2))
-            names[name] += 2
-            codes[m.group(1)] += 1
-            if marker:
-                markers[marker] += 1
+        tokens = text.split()
+        chunks = [text] + tokens + [a + b for a, b in zip(tokens, tokens[1:])]
+        for chunk in chunks:
+            m = _CODED.match(chunk) or _CODED.match(norm(chunk))
+            if m:
+                name, marker = strip_scope(m.group(2))
+                names[name] += 2
+                codes[m.group(1)] += 1
+                if marker:
+                    markers[marker] += 1
+                break
     for line in paras[:60] + near:
         m = _TITLED.match(norm(line))
         if m:
