@@ -41,6 +41,11 @@ class LoaderError(Exception):
         return f"{'，'.join(where)}：{text}" if where else text
 
 
+class MissingFileError(LoaderError):
+    code = "missing"
+    message_zh = "文件不存在"
+
+
 class EmptyFileError(LoaderError):
     code = "empty"
     message_zh = "空文件"

@@ -81,11 +81,19 @@ def recognise(doc: Document) -> dict:
                 break
         if function_lines:
             break
-    # A basic-expenditure table by function class prints the 基本支出 total.
+    # A basic-expenditure table by function class prints the 基本支出 total,
+    # and each line's 基本支出 where the main table has no such column (西安 表7).
     for v in _of(views, *ECONOMIC_FAMILIES):
-        _lines, line_totals = fin.function_lines(v, problems)
+        basic_lines, line_totals = fin.function_lines(v, problems)
         if line_totals.get("total") and line_totals["total"].value is not None:
             totals.setdefault("basic", line_totals["total"])
+        if basic_lines and function_lines and all(l["basic"] is None for l in function_lines):
+            by_code = {l["code"]: l for l in basic_lines}
+            for line in function_lines:
+                other = by_code.get(line["code"])
+                if other is not None:
+                    line["basic"] = other["total"]
+                    line["basic_source"] = {"page": other["page"], "table": other["table"], "row": other["row"]}
     # The income table's 合计 is 本年收入合计 when the summary prints only 总计.
     for v in _of(views, "income"):
         _lines, line_totals = fin.function_lines(v, problems)

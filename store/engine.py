@@ -69,15 +69,19 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is not None:
             return engine
         parsed = make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):
+            # The installed driver is psycopg 3; a plain postgresql:// URL
+            # would make SQLAlchemy look for psycopg2.
+            parsed = parsed.set(drivername="postgresql+psycopg")
         kwargs: dict = {"json_serializer": _json_serializer}
         if parsed.get_backend_name() == "sqlite":
             path = _sqlite_database_path(parsed)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, **kwargs)
+            engine = create_engine(parsed, **kwargs)
             _install_sqlite_hooks(engine, file_backed=path is not None)
         else:
-            engine = create_engine(url, pool_pre_ping=True, **kwargs)
+            engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
         init_db(engine)
         _ENGINES[url] = engine
         return engine

@@ -22,7 +22,7 @@ _CODED = re.compile(
 )
 _TITLED = re.compile(
     r"^(?:第.部分)?\s*(?:\d{4}\s*年度?)?(?!年)([^\s\d:：，,。]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总|部门)[)）])?)\s*"
-    r"(?:\d{4})?\s*年?度?\s*(?:部门|单位|区级部门|部门综合)(?:综合)?(?:预算|决算)"
+    r"(?:\d{4})?\s*年?度?\s*(?:部门|单位|区级部门|部门综合)(?:综合)?(?:预算|决算)[^，。；,;]{0,16}$"
 )
 _BUDGET_CODE = re.compile(r"(?:预算代码|部门代码|部门编码|单位代码|单位编码)\s*[:：]\s*(\d{3,9})")
 _YEAR_LABEL = re.compile(r"(?:预算年度|决算年度|年度)\s*[:：]\s*(20\d{2})")
@@ -112,12 +112,13 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
 def _best_name(names: Counter[str]) -> str | None:
     if not names:
         return None
-    best, _ = names.most_common(1)[0]
-    # Prefer the longest name that contains the most common one ("万里街道办事处"
-    # over "办事处"), when it was seen too.
-    for name, _count in names.most_common():
-        if best in name and len(name) > len(best):
-            best = name
+    ranked = names.most_common()
+    best, count = ranked[0]
+    # Prefer a longer name containing the most common one ("…万里街道办事处"
+    # over "办事处") only when it is seen about as often.
+    for name, seen in ranked[1:]:
+        if best in name and seen * 2 >= count:
+            best, count = name, seen
     return best
 
 

@@ -1,0 +1,378 @@
+"""Parse untrusted files in a child process with memory and time limits.
+
+``parse_file_sandboxed(path_or_bytes, name)`` runs
+``loaders.pipeline.parse_bytes(data, name)`` in a fresh interpreter
+(``python -m loaders _child``) whose address space (``RLIMIT_AS`` =
+``PARSE_MEMORY_MB``) and CPU time (``RLIMIT_CPU``) are capped by the child itself
+before it reads the file, while the parent enforces the wall-clock limit
+(``PARSE_TIMEOUT_S``) by killing it.  The file size is checked against
+``MAX_FILE_MB`` before the file is read.
+
+The request (bytes, name) goes to the child's stdin as a pickle; the answer comes
+back on its stdout as a pickle: the document dict with its ``Decimal`` amounts
+intact, or the ``LoaderError`` as class + detail + file/page/table/row, which the
+parent raises again as the same type.  A child that runs out of memory, is
+killed by a limit or times out becomes ``ResourceLimitError``; any other failure
+``CorruptFileError`` with a short detail (the child's traceback goes to stderr only
+when ``BUDGETLENS_DEBUG`` is set).
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+import settings
+from loaders import errors
+from loaders.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    FileTooLargeError,
+    MissingFileError,
+    LoaderError,
+    ResourceLimitError,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# "module:function" called in the child as function(data: bytes, name: str) -> dict.
+# Tests point it elsewhere; it travels to the child as a string.
+TARGET = "loaders.pipeline:parse_bytes"
+
+# Bytes of the child's stderr kept for the debug log.
+_STDERR_TAIL = 64 * 1024
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("BUDGETLENS_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _debug(text: str) -> None:
+    if debug_enabled() and text:
+        sys.stderr.write(text if text.endswith("\n") else text + "\n")
+        sys.stderr.flush()
+
+
+def _max_bytes() -> int:
+    return int(settings.get("MAX_FILE_MB")) * 1024 * 1024
+
+
+def _too_large(size: int, name: str | None) -> FileTooLargeError:
+    limit_mb = int(settings.get("MAX_FILE_MB"))
+    return FileTooLargeError(f"{size / 1024 / 1024:.1f} MB，上限 {limit_mb} MB", file=name)
+
+
+def read_limited(path: str | os.PathLike, name: str | None = None) -> bytes:
+    """The bytes of ``path``, refusing a file over ``MAX_FILE_MB`` before reading it."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise MissingFileError(file=name) from None
+    except OSError as exc:
+        raise LoaderError(exc.strerror or type(exc).__name__, file=name) from None
+    if path.is_dir():
+        raise MissingFileError("这是一个文件夹", file=name)
+    limit = _max_bytes()
+    if st.st_size > limit:
+        raise _too_large(st.st_size, name)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)  # a special file may say 0 bytes and never end
+    except PermissionError:
+        raise LoaderError("没有读取权限", file=name) from None
+    except OSError as exc:
+        raise LoaderError(exc.strerror or type(exc).__name__, file=name) from None
+    if len(data) > limit:
+        raise _too_large(len(data), name)
+    return data
+
+
+def parse_file_sandboxed(
+    path_or_bytes: str | os.PathLike | bytes | bytearray | memoryview,
+    name: str | None = None,
+    *,
+    timeout_s: float | None = None,
+    memory_mb: int | None = None,
+    target: str | None = None,
+) -> dict:
+    """Parse a file (path) or its bytes in a limited child process; return the document dict.
+
+    Raises the ``LoaderError`` subclass the parser raised, ``ResourceLimitError``
+    when the child hits a limit, ``CorruptFileError`` when it fails otherwise.
+    """
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        data = bytes(path_or_bytes)
+        name = name or "未命名文件"
+        if len(data) > _max_bytes():
+            raise _too_large(len(data), name)
+    else:
+        name = name or Path(path_or_bytes).name
+        data = read_limited(path_or_bytes, name)
+    if not data:
+        raise EmptyFileError(file=name)
+
+    timeout_s = float(timeout_s if timeout_s is not None else settings.get("PARSE_TIMEOUT_S"))
+    memory_mb = int(memory_mb if memory_mb is not None else settings.get("PARSE_MEMORY_MB"))
+    request = pickle.dumps(
+        {
+            "data": data,
+            "name": name,
+            "target": target or TARGET,
+            "sys_path": [p for p in sys.path if p],
+        },
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    del data
+    cpu_s = max(1, int(timeout_s + 0.999))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    # Under RLIMIT_AS, keep thread pools and malloc arenas from reserving address space.
+    for key, value in (("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MALLOC_ARENA_MAX", "2")):
+        env.setdefault(key, value)
+    cmd = [sys.executable, "-m", "loaders", "_child", str(memory_mb), str(cpu_s)]
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=str(ROOT),
+        env=env,
+    )
+    try:
+        out, err = proc.communicate(request, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        _debug(_tail(err))
+        raise ResourceLimitError(f"解析超过 {_fmt_num(timeout_s)} 秒，已中止", file=name) from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return _answer(proc.returncode, out, err, name, memory_mb, cpu_s)
+
+
+def _fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _tail(err: bytes) -> str:
+    return err[-_STDERR_TAIL:].decode("utf-8", "replace")
+
+
+def _answer(returncode: int, out: bytes, err: bytes, name: str, memory_mb: int, cpu_s: int) -> dict:
+    memory_error = ResourceLimitError(f"内存超过 {memory_mb} MB，已中止", file=name)
+    reply = None
+    if out:
+        try:
+            reply = _SafeUnpickler(io.BytesIO(out)).load()
+        except _Disallowed as exc:
+            _debug(_tail(err))
+            raise CorruptFileError(f"解析结果含有无法传回的类型 {exc}", file=name) from None
+        except Exception:
+            reply = None
+    if isinstance(reply, tuple) and len(reply) >= 2:
+        kind, payload = reply[0], reply[1]
+        if kind == "ok":
+            _debug(_tail(err))
+            return payload
+        if kind == "loader_error":
+            _debug(_tail(err))
+            raise _rebuild(payload, name) from None
+        if kind == "memory":
+            _debug(_tail(err))
+            raise memory_error from None
+        if kind == "crash":
+            _debug(_tail(err))
+            _debug(reply[2] if len(reply) > 2 else "")
+            raise CorruptFileError(f"解析时出错（{payload}）", file=name) from None
+    # No answer: the child died.
+    text = _tail(err)
+    _debug(text)
+    if returncode < 0:
+        sig = -returncode
+        if sig == signal.SIGXCPU or sig == signal.SIGKILL:
+            raise ResourceLimitError(f"CPU 时间超过 {cpu_s} 秒或内存超限，已中止", file=name) from None
+        if _looks_like_oom(text):
+            raise memory_error from None
+        raise CorruptFileError(f"解析进程异常终止（信号 {_signame(sig)}）", file=name) from None
+    if _looks_like_oom(text):
+        raise memory_error from None
+    raise CorruptFileError(f"解析进程异常退出（返回码 {returncode}）", file=name) from None
+
+
+def _looks_like_oom(stderr_text: str) -> bool:
+    return any(s in stderr_text for s in ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory"))
+
+
+def _signame(sig: int) -> str:
+    try:
+        return signal.Signals(sig).name
+    except ValueError:
+        return str(sig)
+
+
+def _rebuild(payload: dict, name: str) -> LoaderError:
+    """The parser's LoaderError, raised again in the parent as the same type."""
+    cls = None
+    module, qualname = payload.get("module"), payload.get("qualname")
+    if module and qualname and "." not in qualname:
+        try:
+            cls = getattr(importlib.import_module(module), qualname, None)
+        except Exception:
+            cls = None
+    if not (isinstance(cls, type) and issubclass(cls, LoaderError)):
+        cls = _class_for_code(payload.get("code")) or LoaderError
+    exc = cls.__new__(cls)
+    message_zh = payload.get("message_zh")
+    if message_zh and message_zh != cls.message_zh:
+        exc.message_zh = message_zh
+    LoaderError.__init__(
+        exc,
+        payload.get("detail") or "",
+        file=payload.get("file") or name,
+        page=payload.get("page"),
+        table=payload.get("table"),
+        row=payload.get("row"),
+    )
+    return exc
+
+
+def _class_for_code(code: str | None) -> type[LoaderError] | None:
+    if not code:
+        return None
+    for value in vars(errors).values():
+        if isinstance(value, type) and issubclass(value, LoaderError) and value.code == code:
+            return value
+    return None
+
+
+class _Disallowed(pickle.UnpicklingError):
+    pass
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Only plain data comes back from the child: containers, numbers, text, Decimal, dates."""
+
+    ALLOWED = {
+        ("decimal", "Decimal"),
+        ("builtins", "set"),
+        ("builtins", "frozenset"),
+        ("builtins", "complex"),
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "time"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("collections", "OrderedDict"),
+    }
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise _Disallowed(f"{module}.{name}")
+
+
+# --------------------------------------------------------------------------- child
+
+
+def _set_limits(memory_mb: int, cpu_s: int) -> None:
+    import resource
+
+    def cap(which: int, soft: int, hard: int) -> None:
+        _, cur_hard = resource.getrlimit(which)
+        if cur_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, cur_hard), min(hard, cur_hard)
+        resource.setrlimit(which, (soft, hard))
+
+    if memory_mb > 0:
+        cap(resource.RLIMIT_AS, memory_mb * 1024 * 1024, memory_mb * 1024 * 1024)
+    if cpu_s > 0:
+        cap(resource.RLIMIT_CPU, cpu_s, cpu_s + 5)
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+
+
+def _resolve(target: str):
+    module, _, func = target.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def _error_payload(exc: LoaderError) -> dict:
+    cls = type(exc)
+    return {
+        "module": cls.__module__,
+        "qualname": cls.__qualname__,
+        "code": getattr(exc, "code", None),
+        "message_zh": getattr(exc, "message_zh", None),
+        "detail": str(getattr(exc, "detail", "") or ""),
+        "file": getattr(exc, "file", None),
+        "page": getattr(exc, "page", None),
+        "table": getattr(exc, "table", None),
+        "row": getattr(exc, "row", None),
+    }
+
+
+def child_main(argv: list[str]) -> None:
+    """``python -m loaders _child MEMORY_MB CPU_S``: one request on stdin, one reply on stdout."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, not into the reply
+    memory_mb, cpu_s = int(argv[0]), int(argv[1])
+    if not debug_enabled():
+        import logging
+        import warnings
+
+        logging.disable(logging.WARNING)
+        warnings.simplefilter("ignore")
+    reply: tuple
+    try:
+        _set_limits(memory_mb, cpu_s)
+        request = pickle.load(sys.stdin.buffer)
+        for p in request.get("sys_path") or []:
+            if p not in sys.path:
+                sys.path.append(p)
+        func = _resolve(request["target"])
+        data, name = request["data"], request["name"]
+        del request
+        reply = ("ok", func(data, name))
+    except LoaderError as exc:
+        reply = ("loader_error", _error_payload(exc))
+    except MemoryError:
+        reply = ("memory", "")
+    except RecursionError:
+        reply = ("crash", "结构嵌套过深", traceback.format_exc())
+    except BaseException as exc:  # noqa: BLE001 - everything else is reported, not raised
+        reply = ("crash", _short(exc), traceback.format_exc())
+    data = None
+    try:
+        payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        reply = None
+        payload = pickle.dumps(("memory", ""))
+    except Exception as exc:  # noqa: BLE001
+        payload = pickle.dumps(("crash", f"结果无法传回：{_short(exc)}", traceback.format_exc()))
+    try:
+        out.write(payload)
+        out.flush()
+    finally:
+        sys.stderr.flush()
+        os._exit(0)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text[:200]
+
+
+__all__ = ["parse_file_sandboxed", "read_limited", "MissingFileError", "TARGET", "child_main"]
