@@ -110,6 +110,18 @@ def _right_aligned(prev: Table, nxt: Table) -> Table | None:
     return Table(rows=rows, row_pages=list(nxt.row_pages), caption=nxt.caption, spans=spans, sheet=nxt.sheet)
 
 
+# Labels that open one copy of a per-project form; a second copy starting with
+# them is a new table, however alike the two look.
+_FORM_KEYS = {"项目名称", "项目编码", "项目代码", "单位名称", "主管部门", "实施单位", "项目单位"}
+
+
+def _new_form(prev: Table, first: list[str]) -> bool:
+    keys = {norm(c) for c in first} & _FORM_KEYS
+    if not keys:
+        return False
+    return any(keys & {norm(c) for c in row} for row in prev.rows)
+
+
 def _continues(prev: Table, nxt: Table) -> int | None:
     """Rows of ``nxt`` to drop when it continues ``prev``; None when it does not."""
     if prev.sheet is not None and nxt.sheet != prev.sheet:
@@ -117,6 +129,8 @@ def _continues(prev: Table, nxt: Table) -> int | None:
     if prev.width != nxt.width or not nxt.rows:
         return None
     repeated = _repeated_header_rows(prev, nxt)
+    if repeated < len(nxt.rows) and _new_form(prev, nxt.rows[repeated]):
+        return None
     if repeated:
         return repeated
     prev_last = prev.pages[-1] if prev.pages else None

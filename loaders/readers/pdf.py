@@ -3,21 +3,34 @@
 Per page: characters drawn twice (fake bold) are dropped, ruled tables are
 found once (``page.find_tables()``) and their cells filled in one pass over the
 characters; every character no cell took becomes running text, grouped into
-lines and then paragraphs.  Blocks come out in reading order, top to bottom.
-The text lines just above a table (title, 公开01表, agency and unit) are its
-caption and also stay as paragraphs.  Tables cut by page breaks are joined by
-``loaders.continuation.merge_continued_tables``.
+lines and then paragraphs (see ``pdf_text``).  Blocks come out in reading
+order, top to bottom.  The text lines just above a table (title, 公开01表,
+agency and unit; at most five, from paragraphs of at most two lines) are its
+caption and also stay as paragraphs.  Page numbers in the top or bottom margin
+are dropped; a paragraph cut by a page break is joined to its start (and keeps
+the page it starts on).
 
-No real report we have prints its financial tables without rules, so there is
-no text-alignment table detection.
+Pages whose /Rotate leaves the text sideways are read turned upright; pages
+whose content is drawn turned (the usual landscape table page) need nothing.
+A table carried onto the next page can be ruled there with fewer or more
+column edges; both pieces are then laid on the union of the edges when that
+makes ``loaders.continuation.merge_continued_tables`` join them.
+
+Not handled: text hidden by a clipping path is still read (pdfplumber ignores
+clipping), so the part of a merged cell that LibreOffice draws clipped on the
+next page appears as stray lines above that page's table.  No real report we
+have prints its financial tables without rules, so there is no text-alignment
+table detection.
 """
 from __future__ import annotations
 
 import io
 import logging
+import math
 from dataclasses import dataclass, field
 
 import pdfplumber
+import pdfplumber.page
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -34,10 +47,12 @@ from loaders.model import Block, Document, Paragraph, Source, Table
 from loaders.readers.pdf_tables import aligned, clean_grid, extract_grids, union_bounds
 from loaders.readers.pdf_text import (
     Line,
+    Margins,
     build_lines,
     continues_paragraph,
     drop_page_furniture,
     join_lines,
+    left_edge,
     paragraph_starts,
     right_edge,
 )
@@ -69,13 +84,17 @@ def read(data: bytes, source: Source) -> Document:
     name = source.file or None
     pdf = _open(data, name)
     try:
+        limit = int(settings.get("MAX_PAGES"))
+        declared = _declared_page_count(pdf)
+        if declared is not None and declared > limit:
+            source.pages = declared
+            raise TooManyPagesError(f"共 {declared} 页，上限 {limit} 页", file=name)
         try:
             pages = pdf.pages
             count = len(pages)
         except Exception as exc:  # pdfminer raises many kinds
             raise _classify(exc, name) from exc
         source.pages = count
-        limit = int(settings.get("MAX_PAGES"))
         if count > limit:
             raise TooManyPagesError(f"共 {count} 页，上限 {limit} 页", file=name)
         parsed: list[_Page] = []
@@ -96,6 +115,17 @@ def read(data: bytes, source: Source) -> Document:
     if not any(p.has_text for p in parsed):
         raise ScannedFileError("没有一页有文字层，请上传原始电子版（非扫描件）", file=name)
     return Document(source=source, blocks=merge_continued_tables(_assemble(parsed)))
+
+
+def _declared_page_count(pdf) -> int | None:
+    """/Count of the page tree, read without building every page."""
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        return int(count) if isinstance(count, int) and count >= 0 else None
+    except Exception:
+        return None
 
 
 def _open(data: bytes, name: str | None):
@@ -123,8 +153,12 @@ def _classify(exc: BaseException, name: str | None, page: int | None = None) -> 
 
 
 def _read_page(page) -> _Page:
-    out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
     chars = page.chars
+    turn = _text_turn(chars)
+    if turn:
+        page = _turned(page, turn)
+        chars = page.chars
+    out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
     if not any(not c["text"].isspace() for c in chars):
         return out  # an image, or nothing: no blocks
     out.has_text = True
@@ -147,6 +181,37 @@ def _read_page(page) -> _Page:
     out.items.extend((ln.top, "line", ln) for ln in lines)
     out.items.sort(key=lambda item: item[0])
     return out
+
+
+def _text_turn(chars: list[dict]) -> int:
+    """Degrees to add to the page's /Rotate so that its text reads upright:
+    0 unless most characters run sideways or upside down on the page as
+    displayed (a page turned with /Rotate whose text was not)."""
+    turns: dict[int, int] = {}
+    visible = 0
+    for c in chars:
+        if c["text"].isspace():
+            continue
+        visible += 1
+        if not c.get("upright", True):
+            a, b = c["matrix"][0], c["matrix"][1]
+            angle = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+            if angle:
+                turns[angle] = turns.get(angle, 0) + 1
+    if not turns:
+        return 0
+    angle, count = max(turns.items(), key=lambda item: item[1])
+    return angle if count > 0.6 * visible else 0
+
+
+def _turned(page, turn: int):
+    """The same page read with its /Rotate changed by ``turn`` degrees."""
+    page.close()
+    page_obj = page.page_obj
+    rotation = (page.rotation + turn) % 360
+    page_obj.rotate = rotation
+    page_obj.attrs["Rotate"] = rotation
+    return pdfplumber.page.Page(page.pdf, page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
 
 
 def _duplicate_chars(chars: list[dict], tolerance: float = 1.0) -> set[int]:
@@ -186,42 +251,60 @@ def _duplicate_chars(chars: list[dict], tolerance: float = 1.0) -> set[int]:
 # ------------------------------------------------------------ whole document
 
 
-def _right_edges(pages: list[_Page]) -> dict[int, float | None]:
-    """The right text margin of each page: its own when enough lines show it,
-    else the one shared by the pages of its size."""
+def _page_margins(pages: list[_Page]) -> dict[int, tuple[float | None, float | None]]:
+    """The (left, right) text margins of each page: its own where enough of
+    its lines show them, else those shared by the pages of its size."""
     groups: dict[tuple[int, int], list[Line]] = {}
     for p in pages:
         groups.setdefault((round(p.width), round(p.height)), []).extend(p.lines)
-    group_edge = {}
+    shared = {}
     for key, lines in groups.items():
-        long_count = sum(1 for ln in lines if len(ln.text) >= 8)
-        group_edge[key] = right_edge(lines, min_count=max(3, long_count // 8))
-    edges: dict[int, float | None] = {}
+        need = max(3, sum(1 for ln in lines if len(ln.text) >= 8) // 8)
+        shared[key] = (left_edge(lines, need), right_edge(lines, need))
+    out = {}
     for p in pages:
-        own = right_edge(p.lines, min_count=3)
-        edges[p.number] = own if own is not None else group_edge[(round(p.width), round(p.height))]
-    return edges
+        lines = p.lines
+        group = shared[(round(p.width), round(p.height))]
+        left = left_edge(lines, 3)
+        right = right_edge(lines, 3)
+        out[p.number] = (left if left is not None else group[0], right if right is not None else group[1])
+    return out
+
+
+def _margins(page_margins: tuple[float | None, float | None], region: list[Line], tables: list[list[float]]) -> Margins:
+    margins = Margins(
+        lefts=[page_margins[0]] if page_margins[0] is not None else [],
+        rights=[page_margins[1]] if page_margins[1] is not None else [],
+    )
+    if region:
+        start = min(ln.x0 for ln in region)
+        size = max(ln.size for ln in region)
+        for bounds in tables:
+            if start >= bounds[0] - 2 * size:
+                margins.lefts.append(bounds[0])
+                margins.rights.append(bounds[-1])
+    return margins
 
 
 def _assemble(pages: list[_Page]) -> list[Block]:
-    edges = _right_edges(pages)
+    page_margins = _page_margins(pages)
     blocks: list[Block] = []
-    # the last table emitted: (table, its column bounds, index in blocks)
+    # the last table emitted: [table, its column bounds, index in blocks]
     last_table: list = []
-    # the last line of the paragraph that ended the previous page, if a
-    # paragraph did
-    open_par: tuple[Paragraph, Line] | None = None
+    # the paragraph that ended the previous page, its last line and margins
+    open_par: tuple[Paragraph, Line, Margins] | None = None
     for page in pages:
-        right = edges[page.number]
         region: list[Line] = []
         first_region = True
         first_table = True
+        table_before: list[float] | None = None
 
         def flush(item: tuple[Table, list[float]] | None) -> None:
-            nonlocal first_table
-            table = item[0] if item else None
-            nonlocal open_par, first_region
-            paragraphs = _paragraphs(region, right)
+            nonlocal open_par, first_region, first_table, table_before
+            table, bounds = item if item is not None else (None, None)
+            adjacent = [b for b in (table_before, bounds) if b is not None]
+            margins = _margins(page_margins[page.number], region, adjacent)
+            paragraphs = _paragraphs(region, margins)
             caption_from = len(paragraphs)
             if table is not None:
                 count = 0
@@ -238,21 +321,21 @@ def _assemble(pages: list[_Page]) -> list[Block]:
                     n == 0
                     and first_region
                     and open_par is not None
-                    and n < caption_from
-                    and continues_paragraph(open_par[1], par_lines[0], right)
+                    and continues_paragraph(open_par[1], par_lines[0], open_par[2])
                 ):
                     open_par[0].text = join_lines([open_par[0].text, text])
                 else:
                     blocks.append(Paragraph(text=text, page=page.number))
-                open_par = (blocks[-1], par_lines[-1]) if isinstance(blocks[-1], Paragraph) else None  # type: ignore[assignment]
-            if item is not None:
-                table, bounds = item
+                last = blocks[-1]
+                open_par = (last, par_lines[-1], margins) if isinstance(last, Paragraph) else None
+            if table is not None and bounds is not None:
                 if first_table and last_table and last_table[0].pages[-1:] == [page.number - 1]:
                     _align_continuation(last_table, blocks[last_table[2] + 1 :], table, bounds)
                 blocks.append(table)
                 last_table[:] = [table, bounds, len(blocks) - 1]
                 open_par = None
                 first_table = False
+                table_before = bounds
             first_region = False
             region.clear()
 
@@ -294,9 +377,9 @@ def _align_continuation(last: list, between: list[Block], table: Table, bounds: 
     bounds[:] = union
 
 
-def _paragraphs(lines: list[Line], right: float | None) -> list[list[Line]]:
+def _paragraphs(lines: list[Line], margins: Margins) -> list[list[Line]]:
     out: list[list[Line]] = []
-    for line, start in zip(lines, paragraph_starts(lines, right)):
+    for line, start in zip(lines, paragraph_starts(lines, margins)):
         if start or not out:
             out.append([line])
         else:

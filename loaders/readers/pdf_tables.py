@@ -4,8 +4,10 @@
 row.  Here each character is placed into its cell by binary search over the
 grid instead (one pass over the page), which gives the same cell texts — the
 same characters, in the same order, through the same ``extract_text`` — and
-lets the reader know which characters the tables took.  Merged cells come
-from the cell boxes: a cell covers every grid row whose top and every grid
+lets the reader know which characters the tables took.  Characters inside
+the table's frame where no cell closed (a label whose bottom rule is on the
+next page) go to the grid position they fall in, where pdfplumber drops them
+(``None``).  Merged cells come from the cell boxes: a cell covers every grid row whose top and every grid
 column whose left edge lies inside it.
 """
 from __future__ import annotations
@@ -53,14 +55,18 @@ class _TableIndex:
                 for c in range(j, j + colspan):
                     self.cover.setdefault((r, c), k)
 
-    def cell_of(self, h: float, v: float) -> int | None:
+    def place(self, h: float, v: float) -> int | tuple[int, int] | None:
+        """The cell (its index) holding the point, else the free grid
+        position (row, col) it falls in, else None."""
         i = bisect_right(self.tops, v) - 1
         j = bisect_right(self.xs, h) - 1
         if i < 0 or j < 0:
             return None
         k = self.cover.get((i, j))
         if k is None:
-            return None
+            # inside the table's frame where no cell closed: a label cut by
+            # the page end (its bottom rule is on the next page)
+            return (i, j)
         x0, top, x1, bottom = self.cells[k]
         if x0 <= h < x1 and top <= v < bottom:
             return k
@@ -71,7 +77,7 @@ def extract_grids(tables: list, chars: list[dict]) -> tuple[list[Grid], list[boo
     """Cell texts of ``tables`` (pdfplumber Table objects) and, for each of
     ``chars``, whether a table cell took it."""
     indexes = [_TableIndex(t.cells) for t in tables if t.cells]
-    cell_chars: list[dict[int, list[dict]]] = [{} for _ in indexes]
+    cell_chars: list[dict] = [{} for _ in indexes]
     taken = [False] * len(chars)
     if indexes:
         for n, ch in enumerate(chars):
@@ -81,7 +87,7 @@ def extract_grids(tables: list, chars: list[dict]) -> tuple[list[Grid], list[boo
                 x0, top, x1, bottom = index.bbox
                 if not (x0 <= h < x1 and top <= v < bottom):
                     continue
-                k = index.cell_of(h, v)
+                k = index.place(h, v)
                 if k is not None:
                     cell_chars[t].setdefault(k, []).append(ch)
                     taken[n] = True
@@ -92,6 +98,9 @@ def extract_grids(tables: list, chars: list[dict]) -> tuple[list[Grid], list[boo
         for k, (i, j) in index.start.items():
             found = per_cell.get(k)
             rows[i][j] = extract_text(found) if found else ""
+        for key, found in per_cell.items():
+            if isinstance(key, tuple):
+                rows[key[0]][key[1]] = extract_text(found)
         bounds = index.xs + [index.bbox[2]]
         grids.append(Grid(bbox=index.bbox, rows=rows, spans=dict(index.spans), bounds=bounds))  # type: ignore[arg-type]
     return grids, taken

@@ -1,12 +1,22 @@
 """Text lines and paragraphs from PDF characters (the part of a page outside
 its tables).
 
-pdfplumber's own ``extract_text`` groups characters into lines by their top
-within a fixed tolerance.  Real reports break that: 上海 reports print the
+Lines: pdfplumber's own ``extract_text`` groups characters into lines by their
+top within a fixed tolerance.  Real reports break that: 上海 reports print the
 digits of a sentence in Times New Roman some 5 pt below the 仿宋 text around
 them, so the line comes out as two.  Here a character joins a line when its
 vertical centre falls inside the line's band, which keeps offset digits, quote
-marks in another font and slightly raised punctuation on their line.
+marks in another font and slightly raised punctuation on their line.  Two
+texts drawn over each other are pulled apart into separate lines.
+
+Paragraphs: a line goes on the paragraph of the line before unless it is a
+heading or numbered item (一、 （一） 1. (1) 第一部分 注：), is indented as a
+first line, follows a clear vertical gap or a change of font size, or the line
+before stopped short of the right margin by more than the first piece of this
+line needed (so it ended on purpose).  Margins are the page's own where enough
+lines show them, else those of the pages of the same size, and the edges of a
+table the text is printed against (a note under a table wraps at its width).
+Chinese lines join without a space; two ASCII words keep one.
 """
 from __future__ import annotations
 
@@ -60,8 +70,6 @@ class Line:
     # set when the line was split off text drawn over it, or is otherwise
     # known to stand alone
     alone: bool = False
-    # filled by the paragraph grouping
-    starts_paragraph: bool = field(default=False, repr=False)
 
     @property
     def height(self) -> float:
@@ -197,9 +205,23 @@ def _lead_width(chars: list[dict]) -> float:
             if chars[j]["text"] in _CLOSING:
                 i = j + 1
                 break
-    while i < n and chars[i]["text"] in _CLOSING:
+    while i < n and (chars[i]["text"] in _CLOSING or chars[i]["text"] in _OPENING or chars[i - 1]["text"] in _OPENING):
         i += 1
     return chars[i - 1]["x1"] - chars[0]["x0"]
+
+
+def _edge(values: list[float], size: float, min_count: int, rightmost: bool) -> float | None:
+    ordered = sorted(values, reverse=rightmost)
+    for i, v in enumerate(ordered):
+        count = 0
+        for w in ordered[i:]:
+            if abs(v - w) <= 0.6 * size:
+                count += 1
+            else:
+                break
+        if count >= min_count:
+            return v
+    return None
 
 
 def right_edge(lines: list[Line], min_count: int = 2) -> float | None:
@@ -208,18 +230,49 @@ def right_edge(lines: list[Line], min_count: int = 2) -> float | None:
     long_lines = [ln for ln in lines if len(ln.text) >= 8]
     if not long_lines:
         return None
-    ends = sorted((ln.x1 for ln in long_lines), reverse=True)
     size = statistics.median(ln.size for ln in long_lines)
-    for i, v in enumerate(ends):
-        count = 0
-        for w in ends[i:]:
-            if v - w <= 0.6 * size:
-                count += 1
-            else:
-                break
-        if count >= min_count:
-            return v
-    return None
+    return _edge([ln.x1 for ln in long_lines], size, min_count, rightmost=True)
+
+
+def left_edge(lines: list[Line], min_count: int = 2) -> float | None:
+    """The left margin: the leftmost x0 shared by at least ``min_count`` lines."""
+    long_lines = [ln for ln in lines if len(ln.text) >= 8]
+    if not long_lines:
+        return None
+    size = statistics.median(ln.size for ln in long_lines)
+    return _edge([ln.x0 for ln in long_lines], size, min_count, rightmost=False)
+
+
+@dataclass
+class Margins:
+    """Where the lines of a stretch of text may start and end: the page's
+    text margins, and the edges of a table the text is printed against (a
+    note under a table wraps at the table's width)."""
+
+    lefts: list[float] = field(default_factory=list)
+    rights: list[float] = field(default_factory=list)
+
+    def right_of(self, line: Line) -> float | None:
+        found = [r for r in self.rights if r >= line.x1 - 0.5 * line.size]
+        return min(found) if found else None
+
+    def left_of(self, line: Line) -> float | None:
+        found = [x for x in self.lefts if x <= line.x0 + 0.5 * line.size]
+        return max(found) if found else None
+
+
+def wraps(a: Line, b: Line, margins: Margins) -> bool:
+    """Whether line ``a`` is full, so that its paragraph may go on in ``b``."""
+    if not margins.rights or a.alone or b.alone or _CONTENTS_ENTRY.search(a.text):
+        return False
+    size = max(a.size, b.size, 1.0)
+    left = margins.left_of(a)
+    if left is not None and a.x0 > left + 4.5 * size:
+        return False  # a short line set apart (right-aligned, centred)
+    right = margins.right_of(a)
+    if right is None:
+        return True  # reaches past every margin we know
+    return right - a.x1 <= min(b.lead_width, 8 * size) + size
 
 
 def drop_page_furniture(lines: list[Line], page_height: float, table_boxes: list[tuple]) -> list[Line]:
@@ -249,9 +302,9 @@ def drop_page_furniture(lines: list[Line], page_height: float, table_boxes: list
     return keep
 
 
-def paragraph_starts(lines: list[Line], right: float | None) -> list[bool]:
+def paragraph_starts(lines: list[Line], margins: Margins) -> list[bool]:
     """For each line, whether it starts a new paragraph."""
-    starts = []
+    starts: list[bool] = []
     if not lines:
         return starts
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top - a.bottom > -1]
@@ -265,43 +318,40 @@ def paragraph_starts(lines: list[Line], right: float | None) -> list[bool]:
         size = max(a.size, b.size, 1.0)
         gap = b.top - a.bottom
         new = (
-            a.alone
-            or b.alone
-            or is_heading(b.text)
-            or _CONTENTS_ENTRY.search(a.text) is not None
+            is_heading(b.text)
             or abs(a.size - b.size) > 0.15 * size
             or gap > max(usual_gap * 1.6, usual_gap + 0.6 * size)
             or gap < -0.5 * size
-            or right is None
-            or ends_short(a, b, right)
+            or not wraps(a, b, margins)
         )
+        c = lines[i + 1] if i + 1 < len(lines) else None
         if not new and b.x0 > a.x0 + 0.8 * size:
             # an indented line starts a paragraph, unless it is the second
             # line of a paragraph set with a hanging indent
             hanging = (
                 first_of_para == i - 1
-                and i + 1 < len(lines)
-                and abs(lines[i + 1].x0 - b.x0) < 0.5 * size
-                and not starts_of_next_is_heading(lines, i + 1)
+                and c is not None
+                and abs(c.x0 - b.x0) < 0.5 * size
+                and not is_heading(c.text)
             )
             new = not hanging
-        if not new and b.x1 < a.x0:
-            new = True
+        elif not new:
+            # as indented as the line before, and both set in from the
+            # margin: a first line (after an indented heading that filled
+            # its line) when the line after it goes back to the margin;
+            # else the next line of a block set in from the margin
+            left = margins.left_of(b)
+            new = (
+                left is not None
+                and b.x0 > left + 0.8 * size
+                and c is not None
+                and c.x0 < b.x0 - 0.8 * size
+                and not is_heading(c.text)
+            )
         starts.append(new)
         if new:
             first_of_para = i
     return starts
-
-
-def ends_short(a: Line, b: Line, right: float) -> bool:
-    """Line ``a`` stops short of the right margin by more than ``b``'s first
-    piece needs: it ended on purpose."""
-    size = max(a.size, b.size, 1.0)
-    return right - a.x1 > min(b.lead_width, 8 * size) + 0.5 * size
-
-
-def starts_of_next_is_heading(lines: list[Line], i: int) -> bool:
-    return is_heading(lines[i].text)
 
 
 def join_lines(texts: list[str]) -> str:
@@ -319,16 +369,12 @@ def join_lines(texts: list[str]) -> str:
     return out
 
 
-def continues_paragraph(prev: Line, nxt: Line, right: float | None) -> bool:
+def continues_paragraph(prev: Line, nxt: Line, margins: Margins) -> bool:
     """Whether ``nxt`` (first line of a page) carries on ``prev`` (last line of
-    the page before)."""
-    if right is None or prev.alone or nxt.alone or _CONTENTS_ENTRY.search(prev.text):
-        return False
+    the page before, whose margins are ``margins``)."""
     size = max(prev.size, nxt.size, 1.0)
-    if abs(prev.size - nxt.size) > 0.15 * size:
-        return False
-    if ends_short(prev, nxt, right):
+    if abs(prev.size - nxt.size) > 0.15 * size or not wraps(prev, nxt, margins):
         return False
     if is_heading(nxt.text) or nxt.x0 > prev.x0 + 0.8 * size:
         return False
-    return not re.search(r"[。！？!?]$", prev.text)
+    return not re.search(r"[。！？!?；;：:]$", prev.text)
