@@ -24,6 +24,27 @@ SETTINGS: dict[str, Setting] = {
     "MAX_UNZIPPED_MB": Setting(200, "Office 文件解压后大小上限（MB），防压缩炸弹"),
     "TOLERANCE": Setting(Decimal("0.01"), "勾稽关系校验容差（万元/每个加数）"),
     "DATABASE_URL": Setting(f"sqlite:///{ROOT / 'data' / 'budgetlens.db'}", "数据库地址"),
+    # 项目支出绩效自评复核（财预〔2020〕10号）：分值、档次与等级
+    "SCORE_EXECUTION_WEIGHT": Setting(Decimal("10"), "预算执行率满分（总分100中的执行率分值）；表中印有分值时以表为准"),
+    "SCORE_INDICATOR_TOTAL": Setting(Decimal("90"), "绩效指标分值合计（总分100减预算执行率分值）"),
+    "SCORE_SPLIT_OUTPUT": Setting(Decimal("50"), "指导分值：产出指标（含成本指标）合计"),
+    "SCORE_SPLIT_EFFECT": Setting(Decimal("30"), "指导分值：效益指标合计"),
+    "SCORE_SPLIT_SATISFACTION": Setting(Decimal("10"), "指导分值：满意度指标合计"),
+    "SCORE_BAND_ACHIEVED": Setting("0.8-1.0", "定性指标“达成”的得分区间（占分值的比例，下限-上限）"),
+    "SCORE_BAND_PARTIAL": Setting("0.6-0.8", "定性指标“部分达成”的得分区间（占分值的比例）"),
+    "SCORE_BAND_MISSED": Setting("0-0.6", "定性指标“未达成”的得分区间（占分值的比例）"),
+    "SCORE_TOLERANCE": Setting(Decimal("0.01"), "复核得分与自评得分比较的容差（分）"),
+    "SCORE_RATE_TOLERANCE": Setting(Decimal("0.01"), "预算执行率比较的容差（百分点，另加打印位数的舍入）"),
+    "GRADE_EXCELLENT": Setting(Decimal("90"), "评价等级“优”的最低总分"),
+    "GRADE_GOOD": Setting(Decimal("80"), "评价等级“良”的最低总分"),
+    "GRADE_FAIR": Setting(Decimal("60"), "评价等级“中”的最低总分（低于此为“差”）"),
+    # 绩效目标质量（每个项目0–100分）：各项权重
+    "QUALITY_W_QUANTIFIED": Setting(Decimal("40"), "目标质量：可量化指标（符号+数值+单位；只印数值和单位的按“=”计）占比的权重"),
+    "QUALITY_W_UNIT_FIT": Setting(Decimal("20"), "目标质量：计量单位与指标相符的权重"),
+    "QUALITY_W_LEVEL1": Setting(Decimal("15"), "目标质量：产出、效益、满意度三个一级指标齐全的权重"),
+    "QUALITY_W_COST": Setting(Decimal("10"), "目标质量：设有成本指标的权重"),
+    "QUALITY_W_ORIGINAL": Setting(Decimal("15"), "目标质量：指标未从其他项目照搬的权重"),
+    "QUALITY_COPY_SIMILARITY": Setting(Decimal("0.8"), "两个项目的指标（二级指标+指标值）重合比例达到此值即视为套用同一模板"),
 }
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from analysis.checks import run_checks
 from loaders.errors import NotAReportError
 from loaders.model import Document, Table
 from loaders.recognise import financial as fin
+from loaders.recognise import performance
 from loaders.recognise.identity import identify
 from loaders.recognise.narrative import operating_expenses
 from loaders.recognise.views import TableView, build_views
@@ -157,6 +159,7 @@ def recognise(doc: Document) -> dict:
             sources["three_public_budget"] = {k: f.source() for k, f in budget.items()}
         out["function_lines"] = function_lines
         out["economic_lines"] = economic_lines
+    out.update(performance.extract(doc, views, ident))
     out["sources"] = sources
     out["tables"] = [table_dict(v) for v in views if v.family != "unknown"]
     out["paragraphs"] = [{"text": p.text, "page": p.page} for p in doc.paragraphs()]
@@ -172,6 +175,7 @@ def recognise(doc: Document) -> dict:
             }
         )
     out["findings"] = findings
+    out["findings"] = out["findings"] + run_checks(out)
     return out
 
 

@@ -266,17 +266,21 @@ def _refused_message(agency: str, year: int, kind: str, scope: str, existing: Do
     )
 
 
-def _check_existing(session: Session, sha256: str, ident: tuple, replace: bool) -> IngestResult | Document | None:
-    """An IngestResult to return, the Document to replace, or None."""
+def _check_existing(
+    session: Session, sha256: str, ident: tuple, replace: bool, reparse: bool = False
+) -> IngestResult | list[Document]:
+    """An IngestResult to return, or the Documents the new one replaces."""
     dup = _find_duplicate(session, sha256)
-    if dup is not None:
+    if dup is not None and not reparse:
         return IngestResult("duplicate", DUPLICATE_MESSAGE, dup.id)
     conflict = _find_conflict(session, *ident)
-    if conflict is None:
-        return None
-    if not replace:
+    if conflict is not None and (dup is None or conflict.id != dup.id) and not replace:
         return IngestResult("refused", _refused_message(*ident, conflict), conflict.id)
-    return conflict
+    replaced: list[Document] = []
+    for document in (dup, conflict):
+        if document is not None and all(document.id != other.id for other in replaced):
+            replaced.append(document)
+    return replaced
 
 
 # --------------------------------------------------------------------------- public API
@@ -289,10 +293,13 @@ def ingest_document(
     engine: Engine | None = None,
     url: str | None = None,
     replace: bool = False,
+    reparse: bool = False,
 ) -> IngestResult:
     """Store ``doc`` (a parsed document dict) and ``data`` (its original bytes).
 
     One transaction for everything; see the module docstring for the outcomes.
+    ``reparse``: the same bytes are already stored and ``doc`` is a new parse
+    of them; it replaces the stored parse in the same transaction.
     Raises ``ValueError`` for a malformed document (bad amount, sha256 of ``doc``
     not matching ``data``) — nothing is stored then.
     """
@@ -314,7 +321,7 @@ def ingest_document(
     ident = (agency, year, kind, scope)
 
     try:
-        return _ingest(engine, doc, data, sha256, ident, replace)
+        return _ingest(engine, doc, data, sha256, ident, replace, reparse)
     except IntegrityError:
         # Another writer stored the same file or slot between our check and insert.
         with Session(engine) as session:
@@ -328,17 +335,20 @@ def ingest_document(
         raise
 
 
-def _ingest(engine: Engine, doc, data: bytes, sha256: str, ident: tuple, replace: bool) -> IngestResult:
+def _ingest(
+    engine: Engine, doc, data: bytes, sha256: str, ident: tuple, replace: bool, reparse: bool = False
+) -> IngestResult:
     agency_name, year, kind, scope = ident
     source = doc.get("source") or {}
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        outcome = _check_existing(session, sha256, ident, replace)
+        outcome = _check_existing(session, sha256, ident, replace, reparse)
         if isinstance(outcome, IngestResult):
             return outcome
         replaced_name = None
-        if outcome is not None:  # replace=True and a document occupies the slot
-            replaced_name = outcome.file_name
-            session.execute(delete(Document).where(Document.id == outcome.id))
+        for old in outcome:  # the slot's document (replace) or the same bytes (reparse)
+            replaced_name = old.file_name
+            session.execute(delete(Document).where(Document.id == old.id))
+        session.flush()
 
         agency = session.scalars(select(Agency).where(Agency.name == agency_name)).first()
         code = _text_or_none(doc.get("agency_code"))

@@ -534,3 +534,25 @@ def test_queries_use_bound_parameters(engine):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1
     assert q.get_document(doc_id, engine=engine) is not None
+
+
+def test_reparse_replaces_the_same_bytes_in_one_transaction(tmp_path):
+    from store.engine import get_engine
+    from store.ingest import ingest_document
+    from store.queries import list_documents
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'reparse.db'}")
+    data = b"original bytes"
+    doc = {
+        "schema": "budgetlens.document/1",
+        "source": {"file": "a.txt", "format": "text", "pages": 1},
+        "agency": "测试局", "year": 2024, "kind": "budget", "scope": "department",
+        "totals": {"expenditure_total": "10.00"},
+    }
+    first = ingest_document(doc, data, engine=engine)
+    assert first.status == "stored"
+    assert ingest_document(doc, data, engine=engine).status == "duplicate"
+    newer = dict(doc, totals={"expenditure_total": "12.50"})
+    again = ingest_document(newer, data, engine=engine, replace=True, reparse=True)
+    assert again.status == "stored" and again.document_id != first.document_id
+    assert len(list_documents(engine=engine)) == 1

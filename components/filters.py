@@ -1,0 +1,165 @@
+"""Selection widgets whose values live in the URL.
+
+Every widget here is bound to a query parameter (``bind="query-params"``,
+the widget's ``key`` is the parameter name): the page reads the parameter on
+load and the browser's URL follows every change, so a copied link reproduces
+the view.  Values appear in the URL as they are shown (``?agency=香河县医疗保障局
+&year=2024``); a value equal to the default is left out of the URL.
+
+Each function takes the options it may offer and returns the selection; an
+option that is no longer valid (a link from another database) is ignored by
+Streamlit and the default is used.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analysis.frames import KIND_NAMES, SCOPE_NAMES
+
+BIND = "query-params"
+
+#: "any kind" option of the kind selector (compare page)
+ANY_KIND = "any"
+KIND_OPTION_LABELS: dict[str, str] = {ANY_KIND: "预算和决算", **KIND_NAMES}
+
+
+def _default_index(options: Sequence[Any], default: Any) -> int:
+    try:
+        return list(options).index(default)
+    except ValueError:
+        return 0
+
+
+def select(
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    default: Any = None,
+    format_func: Callable[[Any], str] = str,
+    help: str | None = None,
+    container: Any = None,
+) -> Any:
+    """A selectbox bound to the query parameter ``key``; None when there are no options."""
+    if not options:
+        return None
+    where = container or st
+    return where.selectbox(
+        label,
+        list(options),
+        index=_default_index(options, default),
+        format_func=format_func,
+        key=key,
+        bind=BIND,
+        help=help,
+    )
+
+
+def multiselect(
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    default: Sequence[Any] | None = None,
+    format_func: Callable[[Any], str] = str,
+    max_selections: int | None = None,
+    help: str | None = None,
+    placeholder: str | None = None,
+    container: Any = None,
+) -> list[Any]:
+    """A multiselect bound to the query parameter ``key`` (repeated: ``?k=a&k=b``)."""
+    where = container or st
+    valid = [d for d in (default or []) if d in options]
+    if max_selections:
+        valid = valid[:max_selections]
+    return where.multiselect(
+        label,
+        list(options),
+        default=valid,
+        format_func=format_func,
+        key=key,
+        bind=BIND,
+        max_selections=max_selections,
+        help=help,
+        placeholder=placeholder or "请选择",
+    )
+
+
+def agency_select(agencies: Sequence[str], *, key: str = "agency", default: str | None = None,
+                  label: str = "部门", help: str | None = None, container: Any = None) -> str | None:
+    """One agency by name."""
+    return select(label, list(agencies), key=key, default=default, help=help, container=container)
+
+
+def agencies_select(agencies: Sequence[str], *, key: str = "agencies", default: Sequence[str] | None = None,
+                    max_selections: int | None = 12, label: str = "部门", help: str | None = None,
+                    container: Any = None) -> list[str]:
+    """Several agencies by name (at most ``max_selections``)."""
+    return multiselect(label, list(agencies), key=key, default=default, max_selections=max_selections,
+                       help=help, placeholder="选择部门", container=container)
+
+
+def year_select(years: Sequence[int | None], *, key: str = "year", default: int | None = None,
+                label: str = "年度", none_label: str = "自动", help: str | None = None,
+                container: Any = None) -> int | None:
+    """A year (``None`` may be one of the options, shown as ``none_label``)."""
+    return select(label, list(years), key=key, default=default,
+                  format_func=lambda y: none_label if y is None else str(y), help=help, container=container)
+
+
+def kind_select(kinds: Sequence[str], *, key: str = "kind", default: str | None = None, label: str = "文件类型",
+                help: str | None = None, container: Any = None) -> str | None:
+    """A document kind (budget / final_accounts / any), shown in Chinese."""
+    return select(label, list(kinds), key=key, default=default,
+                  format_func=lambda k: KIND_OPTION_LABELS.get(k, k), help=help, container=container)
+
+
+def document_label(rec: Mapping[str, Any]) -> str:
+    """``香河县医疗保障局 2024年部门预算（部门）``"""
+    kind = KIND_NAMES.get(rec["kind"], rec["kind"])
+    scope = SCOPE_NAMES.get(rec.get("scope"), rec.get("scope") or "")
+    return f"{rec['agency']} {rec['year']}年{kind}（{scope}）"
+
+
+def document_select(documents: pd.DataFrame, *, key: str = "doc", label: str = "报告",
+                    all_label: str | None = None, default: int | None = None, help: str | None = None,
+                    container: Any = None) -> int | None:
+    """One document (by id; shown and linked by its label).  With ``all_label``
+    the first option is None, meaning every document."""
+    if documents is None or documents.empty:
+        return None
+    labels = {int(r["document_id"]): document_label(r) for r in documents.to_dict("records")}
+    options: list[int | None] = list(labels)
+    if all_label is not None:
+        options = [None] + options
+    return select(label, options, key=key, default=default,
+                  format_func=lambda d: all_label if d is None else labels.get(d, str(d)), help=help,
+                  container=container)
+
+
+def documents_select(documents: pd.DataFrame, *, key: str = "docs", label: str = "报告",
+                     default: Sequence[int] | None = None, help: str | None = None,
+                     container: Any = None) -> list[int]:
+    """Several documents (by id; shown and linked by their labels)."""
+    if documents is None or documents.empty:
+        return []
+    labels = {int(r["document_id"]): document_label(r) for r in documents.to_dict("records")}
+    return multiselect(label, list(labels), key=key, default=default, format_func=lambda d: labels.get(d, str(d)),
+                       help=help, placeholder="全部报告", container=container)
+
+
+def checkbox(label: str, *, key: str, default: bool = False, help: str | None = None,
+             container: Any = None) -> bool:
+    """A checkbox bound to the query parameter ``key``."""
+    where = container or st
+    return where.checkbox(label, value=default, key=key, bind=BIND, help=help)
+
+
+__all__ = [
+    "ANY_KIND", "KIND_OPTION_LABELS", "select", "multiselect", "agency_select", "agencies_select", "year_select",
+    "kind_select", "document_label", "document_select", "documents_select", "checkbox",
+]

@@ -1,0 +1,470 @@
+"""报告库: upload disclosure files, list the stored reports, look inside one.
+
+Each upload is parsed in a limited child process (loaders.sandbox) and stored
+in one transaction (store.ingest); the selected report is ``?doc=<id>``.
+"""
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+import settings
+from components.export import table
+from components.layout import MISSING, engine, fmt_number, kpi_row, localise_uploader, page_setup
+from loaders.jsonout import dumps
+from store import queries, samples
+from store.ingest import delete_document
+from store.models import THREE_PUBLIC_LABELS, TOTALS_LABELS
+
+KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
+KIND_LONG = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
+SCOPE_SHORT = {"department": "部门", "unit": "单位"}
+FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel", "xls": "Excel（xls）", "docx": "Word", "text": "文本"}
+FAMILY_LABELS = {
+    "summary": "收支总表",
+    "income": "收入总表",
+    "expenditure": "支出总表",
+    "fiscal_summary": "财政拨款收支总表",
+    "general_public_budget": "一般公共预算财政拨款支出表",
+    "basic_expenditure": "基本支出表",
+    "government_fund": "政府性基金预算表",
+    "state_capital": "国有资本经营预算表",
+    "three_public": "“三公”经费表",
+    "economic_summary": "经济分类汇总表",
+    "project_expenditure": "项目支出表",
+    "procurement": "政府采购表",
+    "assets": "资产情况表",
+    "organisation": "机构设置表",
+    "performance_target": "绩效目标表",
+    "self_evaluation": "绩效自评表",
+    "unknown": "未归类",
+}
+SECTION_LABELS = {"totals": "收支汇总", "three_public": "“三公”经费", "three_public_budget": "“三公”经费预算数"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+ORIGIN_LABELS = {"table": "报表", "narrative": "情况说明"}
+UPLOAD_TYPES = ["pdf", "xlsx", "xls", "docx", "txt", "md"]
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+ss = st.session_state
+ss.setdefault("lib_uploader", 0)
+ss.setdefault("lib_results", [])
+ss.setdefault("lib_pending", {})
+
+page_setup("报告库", "上传部门预算、部门决算或绩效目标公开文件；查看每份报告解析出的表格、科目和检查结果。")
+eng = engine()
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _doc_param() -> int | None:
+    raw = st.query_params.get("doc")
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _select(document_id: int | None) -> None:
+    if document_id is None:
+        st.query_params.pop("doc", None)
+    else:
+        st.query_params["doc"] = str(document_id)
+
+
+def _pages_text(pages) -> str:
+    nums = sorted({int(p) for p in (pages or []) if p is not None})
+    if not nums:
+        return "页码不详"
+    if len(nums) == 1:
+        return f"第{nums[0]}页"
+    if nums == list(range(nums[0], nums[-1] + 1)):
+        return f"第{nums[0]}–{nums[-1]}页"
+    return "第" + "、".join(str(n) for n in nums) + "页"
+
+
+def _local_time(value) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(timezone.utc)
+    return ts.tz_convert(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _without_name(message: str, name: str) -> str:
+    for prefix in (f"{name}：", f"{name}:"):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def _after_change() -> None:
+    """The store changed: drop cached query results of every page."""
+    st.cache_data.clear()
+
+
+def _record(name: str, result) -> dict:
+    conflict = result.status == "refused" and result.document_id is not None
+    return {
+        "name": name,
+        "status": result.status,
+        "message": result.message,
+        "document_id": result.document_id,
+        "conflict": conflict,
+    }
+
+
+# ----------------------------------------------------------------- upload
+
+with st.container(border=True):
+    st.subheader("上传报告")
+    limit_mb = int(settings.get("MAX_FILE_MB"))
+    replace = st.checkbox(
+        "替换同一部门同年度同类型的已有报告",
+        key="lib_replace",
+        help="不勾选时，同一部门、同一年度、同一类型（预算/决算/绩效目标）和范围已有报告的文件会被拒绝，已有报告保持不变。",
+    )
+    localise_uploader(f"将文件拖到这里，或点击“选择文件”。单个文件不超过 {limit_mb} MB · PDF、Excel、Word、文本")
+    files = st.file_uploader(
+        "选择或拖入文件（可多选）",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"lib_uploader_{ss.lib_uploader}",
+        help=f"支持 PDF、Excel（xlsx/xls）、Word（docx）和文本（txt/md），单个文件不超过 {limit_mb} MB。",
+    )
+    if files:
+        bar = st.progress(0.0, text="准备解析…")
+        total = len(files)
+        results = []
+        last_stored = None
+        for i, f in enumerate(files):
+            bar.progress(i / total, text=f"正在解析 {f.name}（{i + 1}/{total}）…")
+            data = f.getvalue()
+            result = samples.parse_and_ingest(data, f.name, engine=eng, replace=replace)
+            record = _record(f.name, result)
+            if record["conflict"]:
+                ss.lib_pending[f.name] = data
+            if result.status == "stored":
+                last_stored = result.document_id
+            results.append(record)
+        bar.progress(1.0, text=f"已处理 {total} 个文件")
+        ss.lib_results = results + ss.lib_results
+        ss.lib_uploader += 1  # a fresh, empty uploader
+        if any(r["status"] == "stored" for r in results):
+            _after_change()
+        if last_stored is not None:
+            _select(last_stored)
+        st.rerun()
+
+    for k, r in enumerate(ss.lib_results):
+        name, message = r["name"], _without_name(r["message"], r["name"])
+        if r["status"] == "stored":
+            st.success(f"**{name}**　{message}", icon=":material/check_circle:")
+        elif r["status"] == "duplicate":
+            st.info(f"**{name}**　重复文件：{message}", icon=":material/content_copy:")
+        elif r["status"] == "deleted":
+            st.info(f"**{name}**　{message}", icon=":material/delete:")
+        else:
+            st.error(f"**{name}**　已拒绝：{message}", icon=":material/block:")
+            if r["conflict"] and name in ss.lib_pending:
+                if st.button("用此文件替换已有报告", key=f"lib_replace_{k}", icon=":material/swap_horiz:"):
+                    with st.spinner(f"正在用 {name} 替换已有报告…"):
+                        result = samples.parse_and_ingest(ss.lib_pending[name], name, engine=eng, replace=True)
+                    ss.lib_results[k] = _record(name, result)
+                    if result.status == "stored":
+                        ss.lib_pending.pop(name, None)
+                        _after_change()
+                        _select(result.document_id)
+                    st.rerun()
+    if ss.lib_results:
+        if st.button("清除上传记录", key="lib_clear_results", type="tertiary", icon=":material/clear_all:"):
+            ss.lib_results = []
+            ss.lib_pending = {}
+            st.rerun()
+
+
+# ----------------------------------------------------------------- document list
+
+docs = queries.list_documents(engine=eng)
+st.subheader(f"已保存的报告（{len(docs)} 份）")
+if docs.empty:
+    st.info("报告库是空的。请在上方上传部门预算、部门决算或绩效目标公开文件。")
+    st.stop()
+
+f1, f2, _ = st.columns([2, 1, 2])
+with f1:
+    needle = st.text_input("筛选", placeholder="部门名称或文件名中的文字", key="lib_filter").strip()
+with f2:
+    kind_choice = st.selectbox("类型", ["全部", "预算", "决算", "绩效目标"], key="lib_kind")
+
+view = docs.copy()
+if needle:
+    hit = view["agency"].str.contains(needle, case=False, regex=False) | view["file_name"].str.contains(
+        needle, case=False, regex=False
+    )
+    view = view[hit]
+if kind_choice != "全部":
+    view = view[view["kind"].map(KIND_SHORT) == kind_choice]
+view = view.reset_index(drop=True)
+
+listing = pd.DataFrame(
+    {
+        "部门": view["agency"],
+        "年度": view["year"],
+        "类型": view["kind"].map(KIND_SHORT),
+        "范围": view["scope"].map(SCOPE_SHORT),
+        "格式": view["format"].map(lambda f: FORMAT_LABELS.get(f, f)),
+        "页数": view["pages"],
+        "识别表格数": view["tables"],
+        "错误": view["errors"],
+        "警告": view["warnings"],
+        "提示": view["infos"],
+        "文件": view["file_name"],
+        "上传时间": view["uploaded_at"].map(_local_time),
+    }
+)
+current = _doc_param()
+ids = [int(i) for i in view["document_id"]]
+default_rows = [ids.index(current)] if current in ids else []
+event = st.dataframe(
+    listing,
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * max(len(listing), 1), 38 + 35 * 15),
+    placeholder="—",
+    on_select="rerun",
+    selection_mode="single-row",
+    selection_default={"selection": {"rows": default_rows}} if default_rows else None,
+    # a new widget whenever the rows change, so a selection never points at a shifted row
+    key="lib_docs_" + hashlib.sha1(repr((ids, needle, kind_choice)).encode()).hexdigest()[:12],
+    column_config={
+        "年度": st.column_config.NumberColumn(format="%d"),
+        "页数": st.column_config.NumberColumn(format="%d"),
+        "识别表格数": st.column_config.NumberColumn(help="识别出的预决算报表和绩效表数量"),
+        "错误": st.column_config.NumberColumn(help="检查发现的错误数"),
+        "警告": st.column_config.NumberColumn(help="检查发现的警告数"),
+        "提示": st.column_config.NumberColumn(help="检查发现的提示数"),
+    },
+)
+rows = event.selection.rows if event is not None else []
+if rows:
+    chosen = ids[rows[0]]
+    if chosen != current:
+        _select(chosen)
+        current = chosen
+if view.empty:
+    st.caption("没有符合筛选条件的报告。")
+elif current is None:
+    st.caption("点选表格左侧的方框，查看该报告解析出的表格和数据。")
+
+
+# ----------------------------------------------------------------- document view
+
+if current is None:
+    st.stop()
+doc = queries.get_document(current, engine=eng)
+if doc is None:
+    st.warning("所选报告不存在（可能已被删除）。")
+    _select(None)
+    st.stop()
+
+parsed = doc["parsed"] or {}
+title = f"{doc['agency']} {doc['year']}年{KIND_LONG.get(doc['kind'], doc['kind'])}（{SCOPE_SHORT.get(doc['scope'], doc['scope'])}）"
+file_name = doc["file_name"]
+stem = file_name.rsplit(".", 1)[0]
+st.divider()
+st.subheader(title)
+st.caption(
+    f"文件：{file_name}　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
+    f"　·　页数：{doc['pages'] if doc['pages'] is not None else MISSING}"
+    f"　·　原表单位：{doc['unit_scale'] or '万元'}（已统一换算为万元）"
+    f"　·　上传：{_local_time(doc['uploaded_at'])}"
+    f"　·　解析器版本：{doc['parser_version'] or MISSING}"
+    f"　·　SHA-256：{doc['sha256'][:12]}…"
+)
+
+totals = parsed.get("totals") or {}
+three = parsed.get("three_public") or {}
+if doc["kind"] != "performance_targets":
+    kpi_row(
+        [
+            ("本年支出合计（万元）", fmt_number(totals.get("expenditure_total")), None),
+            ("本年收入合计（万元）", fmt_number(totals.get("revenue_total")), None),
+            ("基本支出（万元）", fmt_number(totals.get("basic")), None),
+            ("项目支出（万元）", fmt_number(totals.get("project")), None),
+            ("“三公”经费（万元）", fmt_number(three.get("total")), "因公出国（境）费、公务用车购置及运行维护费、公务接待费合计"),
+        ]
+    )
+else:
+    projects = parsed.get("projects") or []
+    kpi_row([("项目绩效目标表", f"{len(projects)} 个项目", None), ("识别表格", f"{len(parsed.get('tables') or [])} 张", None)])
+
+# actions
+with st.container(horizontal=True, gap="small"):
+    st.download_button(
+        "下载原始文件",
+        data=lambda: (queries.get_original(current, engine=eng) or ("", b""))[1],
+        file_name=file_name,
+        mime=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+        key=f"lib_original_{current}",
+        icon=":material/description:",
+        on_click="ignore",
+    )
+    st.download_button(
+        "下载解析结果（JSON）",
+        data=lambda: dumps((queries.get_document(current, engine=eng) or {}).get("parsed")).encode("utf-8"),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        key=f"lib_json_{current}",
+        icon=":material/data_object:",
+        on_click="ignore",
+    )
+    reparse = st.button("重新解析", key=f"lib_reparse_{current}", icon=":material/refresh:",
+                        help="用当前版本的解析程序重新解析已保存的原始文件，并替换解析结果")
+    if st.button("删除", key=f"lib_delete_{current}", icon=":material/delete:", help="删除此报告及其全部解析结果"):
+        ss.lib_confirm_delete = current
+
+if reparse:
+    with st.spinner(f"正在重新解析 {file_name}…"):
+        result = samples.reparse_document(current, engine=eng)
+    if result.status == "stored":
+        _after_change()
+        _select(result.document_id)
+        ss.lib_flash = ("success", f"{file_name}：{result.message}")
+        st.rerun()
+    else:
+        st.error(f"重新解析未完成：{result.message}", icon=":material/error:")
+
+flash = ss.pop("lib_flash", None)
+if flash:
+    st.success(flash[1], icon=":material/check_circle:")
+
+if ss.get("lib_confirm_delete") == current:
+    with st.container(border=True):
+        st.warning(f"确定删除“{title}”（{file_name}）吗？其解析出的表格、数据和检查结果将一并删除，且无法恢复。")
+        row = st.container(horizontal=True, gap="small")
+        if row.button("确认删除", key=f"lib_confirm_{current}", type="primary", icon=":material/delete_forever:"):
+            delete_document(eng, current)
+            ss.pop("lib_confirm_delete", None)
+            _after_change()
+            _select(None)
+            ss.lib_results = [
+                {"name": file_name, "status": "deleted", "message": f"已删除{title}", "document_id": None, "conflict": False}
+            ] + [r for r in ss.lib_results if r["document_id"] != current]
+            st.rerun()
+        if row.button("取消", key=f"lib_cancel_{current}"):
+            ss.pop("lib_confirm_delete", None)
+            st.rerun()
+
+tables = queries.document_tables(current, engine=eng)
+fl = queries.function_lines(current, engine=eng)
+el = queries.economic_lines(current, engine=eng)
+sums = queries.line_items(current, section=["totals", "three_public", "three_public_budget"], engine=eng)
+finds = queries.findings(current, engine=eng)
+
+tab_tables, tab_sums, tab_fn, tab_eco, tab_find = st.tabs(
+    [
+        f"识别的表格（{len(tables)}）",
+        f"汇总数字（{sums['amount'].notna().sum() if not sums.empty else 0}）",
+        f"功能分类科目（{len(fl)}）",
+        f"经济分类科目（{len(el)}）",
+        f"检查结果（{len(finds)}）",
+    ]
+)
+
+with tab_tables:
+    if not tables:
+        st.info("这份文件中没有识别出预决算报表或绩效表。")
+    else:
+        st.caption("表格按原文照录（行号从 1 开始，与“功能分类科目”等页签中的行号一致）。")
+    for t in tables:
+        rows = t.get("rows") or []
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], columns=[f"第{j + 1}列" for j in range(width)])
+        grid.index = pd.RangeIndex(1, len(grid) + 1, name="行")
+        family = FAMILY_LABELS.get(t.get("kind") or "unknown", t.get("kind") or "未归类")
+        label = f"{t.get('title') or '（无标题）'}　·　{family}　·　{_pages_text(t.get('pages'))}　·　{len(rows)} 行"
+        with st.expander(label, expanded=len(tables) == 1):
+            st.dataframe(grid, width="stretch", height=min(38 + 35 * len(grid), 420))
+            unit = t.get("unit")
+            st.caption(
+                f"数据来源：{file_name}，{_pages_text(t.get('pages'))}，表“{t.get('title') or '（无标题）'}”"
+                + (f"；原表单位：{unit}" if unit else "")
+            )
+
+
+def _lines_frame(df: pd.DataFrame, measures: list[tuple[str, str]]) -> pd.DataFrame:
+    out = pd.DataFrame({"科目编码": df["code"], "科目名称": df["name"]})
+    for col, label in measures:
+        out[label] = df[col]
+    out["页码"] = df["page"]
+    out["表格"] = df["table_title"]
+    out["行号"] = df["row"].map(lambda r: None if pd.isna(r) else int(r) + 1)
+    return out
+
+
+with tab_sums:
+    if sums.empty:
+        st.info("这份文件没有收支汇总数字（绩效目标文件只有项目和指标）。")
+    else:
+        labels = {**TOTALS_LABELS, **{k: v for k, v in THREE_PUBLIC_LABELS.items()}}
+        frame = pd.DataFrame(
+            {
+                "类别": sums["section"].map(lambda s: SECTION_LABELS.get(s, s)),
+                "项目": sums["measure"].map(lambda m: labels.get(m, m)),
+                "金额": sums["amount"],
+                "页码": sums["page"],
+                "表格": sums["table_title"],
+                "行号": sums["row"].map(lambda r: None if pd.isna(r) else int(r) + 1),
+                "出处": sums["origin"].map(lambda o: ORIGIN_LABELS.get(o, o)),
+            }
+        )
+        table(frame, f"lib-sums-{current}", source=f"{file_name}（页码、表格、行号见表）",
+              file_stem=f"{stem}_汇总数字", money_columns=["金额"])
+
+with tab_fn:
+    if fl.empty:
+        st.info("没有识别出按功能分类的支出科目。")
+    else:
+        table(
+            _lines_frame(fl, [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")]),
+            f"lib-fn-{current}",
+            source=f"{file_name}（页码、表格、行号见表）",
+            file_stem=f"{stem}_功能分类",
+            money_columns=["合计", "基本支出", "项目支出"],
+        )
+
+with tab_eco:
+    if el.empty:
+        st.info("没有识别出按经济分类的支出科目。")
+    else:
+        table(
+            _lines_frame(el, [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")]),
+            f"lib-eco-{current}",
+            source=f"{file_name}（页码、表格、行号见表）",
+            file_stem=f"{stem}_经济分类",
+            money_columns=["合计", "人员经费", "公用经费"],
+        )
+
+with tab_find:
+    if finds.empty:
+        st.success("没有检查发现。", icon=":material/check_circle:")
+    else:
+        frame = pd.DataFrame(
+            {
+                "级别": finds["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
+                "说明": finds["message"],
+                "页码": finds["page"],
+                "表格": finds["table_title"],
+                "行号": finds["row"].map(lambda r: None if pd.isna(r) else int(r) + 1),
+                "规则": finds["rule"],
+            }
+        )
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.caption("更多检查（勾稽关系、前后一致）见“数据质检”页。")

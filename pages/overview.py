@@ -1,0 +1,156 @@
+"""概览: what is loaded, the headline figures, and where to go next."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.export import chart, table
+from components.layout import NAV_PAGES, engine, fmt_wan, kpi_row, page_setup
+from store import queries
+
+KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
+FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）", "docx": "Word", "text": "文本"}
+#: later-published kind first when an agency has both for its latest year
+_KIND_RANK = {"final_accounts": 0, "budget": 1}
+_SCOPE_RANK = {"department": 0, "unit": 1}
+_KIND_ORDER = {"budget": 0, "final_accounts": 1, "performance_targets": 2}
+
+page_setup("概览", "已载入的部门预算、决算和绩效目标公开报告，以及各部门最新一份报告的主要数字。")
+eng = engine()
+counts = queries.counts_overview(engine=eng)
+
+if counts["documents"] == 0:
+    st.info("还没有任何报告。请先到“报告库”上传部门预算、部门决算或绩效目标公开文件（PDF、Excel、Word 或文本均可）。")
+    st.page_link("pages/library.py", label="前往报告库上传文件", icon=":material/upload_file:")
+    st.stop()
+
+years = counts["years"]
+year_text = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else "—"
+errors = counts["findings"].get("error", 0)
+warnings = counts["findings"].get("warning", 0)
+kpi_row(
+    [
+        ("部门", f"{counts['agencies']:,} 个", "已载入报告的部门（单位）数"),
+        ("年度", year_text, "、".join(str(y) for y in years)),
+        ("报告", f"{counts['documents']:,} 份", "每个部门每年每种报告（预算/决算/绩效目标）各一份"),
+        ("检查发现", f"{errors:,} 错误 · {warnings:,} 警告", "勾稽关系与解析检查发现的问题，详见“数据质检”"),
+    ]
+)
+
+kinds_text = " · ".join(f"{KIND_SHORT.get(k, k)} {n} 份" for k, n in counts["by_kind"].items())
+formats_text = " · ".join(f"{FORMAT_LABELS.get(k, k)} {n} 份" for k, n in counts["by_format"].items())
+st.caption(f"按类型：{kinds_text}　　按格式：{formats_text}")
+
+st.subheader("已载入的报告")
+st.caption("每个部门每个年度已有哪些报告；点击“报告库”可查看每份报告的原表和解析结果。")
+docs = queries.list_documents(engine=eng)
+docs = docs.assign(
+    label=[
+        KIND_SHORT.get(k, k) + ("（单位）" if s == "unit" else "")
+        for k, s in zip(docs["kind"], docs["scope"])
+    ]
+)
+coverage = (
+    docs.sort_values(["kind", "scope"], key=lambda col: col.map({**_KIND_ORDER, **_SCOPE_RANK}).fillna(9))
+    .groupby(["agency", "year"])["label"]
+    .agg("、".join)
+    .unstack("year")
+    .sort_index(axis=1)
+)
+coverage.columns = [f"{int(y)}年" for y in coverage.columns]
+coverage.index.name = "部门"
+st.dataframe(coverage, width="stretch", placeholder="")
+
+# ----------------------------------------------------------------- headline figures
+
+st.subheader("各部门最新一份报告的支出")
+st.caption("每个部门取年度最新的一份预算或决算（同一年度两者都有时取决算，部门与单位口径都有时取部门）；金额单位：万元。")
+
+wide = queries.totals_wide(kind=["budget", "final_accounts"], engine=eng)
+if wide.empty:
+    st.info("已载入的报告中没有预算或决算报表（只有绩效目标）。")
+else:
+    wide = wide.assign(
+        _kind_rank=wide["kind"].map(_KIND_RANK).fillna(9),
+        _scope_rank=wide["scope"].map(_SCOPE_RANK).fillna(9),
+    )
+    latest = (
+        wide.sort_values(["agency", "year", "_kind_rank", "_scope_rank"], ascending=[True, False, True, True])
+        .groupby("agency", sort=False)
+        .head(1)
+    )
+    ids = [int(i) for i in latest["document_id"]]
+    where = queries.line_items(ids, section="totals", measure="expenditure_total", engine=eng)
+    page_of = {int(r.document_id): r.page for r in where.itertuples()}
+    latest = latest.assign(
+        kind_label=latest["kind"].map(KIND_SHORT),
+        page=[page_of.get(int(i)) for i in latest["document_id"]],
+    )
+
+    def _where(row) -> str:
+        page = row.page
+        return f"{row.file_name}，第{int(page)}页" if page is not None and not pd.isna(page) else f"{row.file_name}"
+
+    latest["source"] = [_where(r) for r in latest.itertuples()]
+    sources = "；".join(latest["source"])
+
+    plotted = latest[latest["expenditure_total"].notna()].sort_values("expenditure_total")
+    if not plotted.empty:
+        labels = [f"{a}（{y}{k}）" for a, y, k in zip(plotted["agency"], plotted["year"], plotted["kind_label"])]
+        values = [float(v) for v in plotted["expenditure_total"]]
+        fig = go.Figure(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                text=[fmt_wan(v) for v in plotted["expenditure_total"]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}<br>本年支出合计：%{x:,.2f} 万元<extra></extra>",
+                marker_color="#2F5D8A",
+            )
+        )
+        fig.update_layout(
+            title="本年支出合计（万元）",
+            height=max(320, 90 + 42 * len(plotted)),
+            margin=dict(l=10, r=110, t=60, b=40),
+            xaxis=dict(title="万元", separatethousands=True, tickformat=",.0f"),
+            yaxis=dict(automargin=True),
+            showlegend=False,
+        )
+        chart(fig, "overview-expenditure", source=sources, file_stem="各部门本年支出合计")
+
+    latest = latest.sort_values("expenditure_total", ascending=False, na_position="last")
+    headline = latest[
+        ["agency", "year", "kind_label", "expenditure_total", "basic", "project", "three_public_total", "source"]
+    ].rename(
+        columns={
+            "agency": "部门",
+            "year": "年度",
+            "kind_label": "类型",
+            "expenditure_total": "本年支出合计",
+            "basic": "基本支出",
+            "project": "项目支出",
+            "three_public_total": "“三公”经费",
+            "source": "来源（支出合计所在页）",
+        }
+    )
+    table(
+        headline,
+        "overview-headline",
+        source="各部门报告的收支总表（文件和页码见“来源”列）",
+        file_stem="各部门最新报告主要数字",
+        money_columns=["本年支出合计", "基本支出", "项目支出", "“三公”经费"],
+    )
+
+# ----------------------------------------------------------------- where next
+
+st.subheader("下一步")
+cols = st.columns(2)
+others = [p for p in NAV_PAGES if p[0] != "pages/overview.py"]
+for i, (path, title, icon, description) in enumerate(others):
+    with cols[i % 2]:
+        with st.container(border=True):
+            st.page_link(path, label=f"**{title}**", icon=icon)
+            st.caption(description)

@@ -1,0 +1,80 @@
+"""数据质检: the findings of the checks, filterable, each with its page."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import frames as fr
+from components import export, filters, layout
+from components.filters import document_label
+from store import queries as q
+
+layout.page_setup("数据质检", "勾稽关系、表间一致、情况说明与表格是否相符、绩效自评复核等检查发现的问题；每条注明所在页码和表格。")
+layout.ensure_samples_loaded()
+eng = layout.engine()
+
+docs = q.list_documents(engine=eng)
+if docs.empty:
+    st.info("还没有报告。请先在「报告库」上传部门预算或决算公开文件，检查结果会显示在这里。")
+    st.stop()
+
+found = q.findings(engine=eng)
+
+# ------------------------------------------------------------------ filters
+c1, c2, c3 = st.columns([1, 1, 2])
+severities = filters.multiselect("严重程度", list(fr.SEVERITY_ORDER), key="severity",
+                                 default=list(fr.SEVERITY_ORDER), format_func=lambda s: fr.SEVERITY_LABELS.get(s, s),
+                                 container=c1)
+rules_all = sorted(set(found["rule"])) if not found.empty else []
+rules = filters.multiselect("规则", rules_all, key="rule", default=[], container=c2,
+                            format_func=lambda r: f"{fr.rule_family(r)}：{r}", placeholder="全部规则")
+doc_ids = filters.documents_select(docs, key="docs", label="报告", container=c3)
+
+view = fr.findings_view(found, severities=severities, rules=rules or None, document_ids=doc_ids or None)
+in_scope = docs if not doc_ids else docs[docs["document_id"].isin(doc_ids)]
+scope_findings = found if not doc_ids else found[found["document_id"].isin(doc_ids)]
+counts = fr.findings_counts(scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty
+                            else scope_findings, in_scope)
+source = "；".join(f"{document_label(r)}（{r['file_name']}）" for r in in_scope.to_dict("records")[:6])
+if len(in_scope) > 6:
+    source += f" 等 {len(in_scope)} 份报告"
+source += "，检查结果"
+
+totals = {s: int((scope_findings["severity"] == s).sum()) if not scope_findings.empty else 0 for s in fr.SEVERITY_ORDER}
+layout.kpi_row(
+    [
+        ("报告", f"{len(in_scope)} 份", None),
+        ("错误", f"{totals['error']} 条", "超出容差的不一致，需要核实"),
+        ("警告", f"{totals['warning']} 条", "可能有问题，或判断不确定"),
+        ("提示", f"{totals['info']} 条", "在舍入容差之内的差异等"),
+    ]
+)
+
+if found.empty:
+    st.success(f"已载入的 {len(docs)} 份报告没有检查发现的问题。")
+
+# ------------------------------------------------------------------ counts per document
+st.subheader("各报告问题数")
+if not counts.empty and counts["合计"].sum() > 0:
+    shown = counts[counts["合计"] > 0]
+    names = [f"{a} {y}年{k}" for a, y, k in zip(shown["部门"], shown["年度"], shown["类型"])]
+    fig = go.Figure()
+    colors = {"错误": "#C44E52", "警告": "#E07B39", "提示": "#8C8C8C"}
+    for label in ("错误", "警告", "提示"):
+        fig.add_bar(y=names, x=shown[label], name=label, orientation="h", marker_color=colors[label],
+                    hovertemplate="%{x} 条<extra>" + label + "</extra>")
+    fig.update_layout(title="各报告检查发现的问题数", barmode="stack", xaxis_title="条数", legend_title_text="",
+                      height=max(320, 36 * len(names) + 160))
+    fig.update_yaxes(autorange="reversed")
+    export.chart(fig, "quality-counts-chart", source=source, file_stem="数据质检_各报告问题数")
+export.table(counts.drop(columns=["document_id"]), "quality-counts", source=source, file_stem="数据质检_各报告问题数",
+             money_columns=None)
+
+# ------------------------------------------------------------------ the findings
+st.subheader(f"问题清单（{len(view)} 条）")
+if view.empty:
+    st.info("没有符合筛选条件的问题。" if not found.empty else "没有问题。")
+else:
+    export.table(view.drop(columns=["finding_id", "document_id"]), "quality-findings", source=source,
+                 file_stem="数据质检_问题清单", money_columns=None)
+    st.caption("页码为原文件中的页码（PDF 页、工作表序号）；文本文件没有页码。")

@@ -1,0 +1,167 @@
+"""年度趋势: one agency over the years loaded, with 同比 and quoted prior-year figures."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import trends as at
+from analysis.frames import KIND_NAMES, MEASURE_LABELS, floats, provenance
+from components import export, filters, layout
+from store import queries as q
+
+layout.page_setup("年度趋势", "同一部门跨年度的变化：各项指标的同比增减与增幅、支出功能分类构成；未载入的年度用文件说明中引用的上年数补足，并标明为引用数。")
+layout.ensure_samples_loaded()
+eng = layout.engine()
+
+docs = q.list_documents(kind=["budget", "final_accounts"], engine=eng)
+if docs.empty:
+    st.info("还没有部门预算或决算。请先在「报告库」上传文件，再查看年度趋势。")
+    st.stop()
+
+# ------------------------------------------------------------------ selection
+years_per_agency = docs.groupby("agency")["year"].nunique().sort_values(ascending=False, kind="stable")
+agencies = sorted(years_per_agency.index)
+default_agency = years_per_agency.index[0]
+c1, c2 = st.columns([2, 1])
+agency = filters.agency_select(agencies, key="agency", default=default_agency, container=c1,
+                               help="默认选年度最多的部门")
+own = docs[docs["agency"] == agency]
+kinds = [k for k in ("budget", "final_accounts") if (own["kind"] == k).any()]
+default_kind = max(kinds, key=lambda k: (own["kind"] == k).sum())
+kind = filters.kind_select(kinds, key="kind", default=default_kind, container=c2, label="口径")
+own = at.one_per_year(own[own["kind"] == kind])
+years = sorted(int(y) for y in own["year"])
+kind_name = KIND_NAMES.get(kind, kind)
+
+totals = q.totals_wide(kind=kind, agency_ids=[int(own["agency_id"].iloc[0])], engine=eng)
+totals = totals[totals["document_id"].isin(own["document_id"])]
+figures = []
+for rec in totals.to_dict("records"):
+    doc = q.get_document(int(rec["document_id"]), engine=eng) or {}
+    parsed = doc.get("parsed") or {}
+    figures += at.quoted_prior_figures(parsed.get("paragraphs") or [], year=int(rec["year"]), kind=kind, current=rec)
+quoted = at.quoted_frame(figures)
+values = at.yearly_values(totals, quoted, kind=kind)
+quoted_years = sorted({int(y) for y in values.loc[values["origin"] == "quoted", "year"]}) if not values.empty else []
+all_years = sorted({int(y) for y in values["year"]}) if not values.empty else years
+
+st.caption(
+    f"{agency}：已载入 {len(years)} 个年度的{kind_name}（{'、'.join(f'{y}年' for y in years)}）"
+    + (f"；{'、'.join(f'{y}年' for y in quoted_years)}的数字引自后一年文件的说明（引用数）。" if quoted_years else "。")
+)
+if len(all_years) < 2:
+    st.info(f"{agency}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。载入更多年度的文件后再来查看。")
+
+source_rows = q.line_items([int(d) for d in own["document_id"]], section=["totals", "three_public"], engine=eng)
+source = provenance(source_rows if not source_rows.empty else own)
+if quoted_years:
+    source += "；引用数出自各文件情况说明"
+stem = f"年度趋势_{agency}_{kind_name}"
+
+# ------------------------------------------------------------------ KPIs and the plain sentence
+latest = values[values["year"] == max(all_years)] if not values.empty else values
+if not latest.empty:
+    def _latest(measure: str):
+        row = latest[latest["measure"] == measure]
+        return row.iloc[0] if not row.empty else None
+
+    items = []
+    for m in ("expenditure_total", "basic", "project"):
+        r = _latest(m)
+        if r is None:
+            continue
+        change = r["change"]
+        help_text = (f"较{r['对比年度']}年{'增加' if change >= 0 else '减少'}{abs(change):,.2f}万元"
+                     if change is not None else "无上年数可比")
+        items.append((f"{max(all_years)}年{MEASURE_LABELS.get(m, m)}", layout.fmt_wan(r["amount"]), help_text))
+    layout.kpi_row(items)
+    sentences = [at.change_sentence(values, m) for m in ("expenditure_total", "basic", "project", "three_public_total")]
+    sentences = [s for s in sentences if s]
+    if sentences:
+        st.markdown("**同比变化：** " + "；".join(sentences) + "。")
+
+# ------------------------------------------------------------------ chart of the measures
+labels = {m: MEASURE_LABELS.get(m, m) for m in at.TREND_MEASURES}
+chosen = filters.multiselect("指标", at.TREND_MEASURES, key="measures",
+                             default=["expenditure_total", "basic", "project"],
+                             format_func=lambda m: labels.get(m, m))
+if chosen and not values.empty:
+    fig = go.Figure()
+    for m in chosen:
+        part = values[(values["measure"] == m) & values["amount"].notna()]
+        if part.empty:
+            continue
+        quoted_mask = (part["origin"] == "quoted").tolist()
+        fig.add_scatter(
+            x=part["year"].astype(int), y=floats(part["amount"]), name=labels[m], mode="lines+markers+text",
+            marker=dict(size=[11 if qm else 9 for qm in quoted_mask],
+                        symbol=["circle-open" if qm else "circle" for qm in quoted_mask]),
+            text=[f"{v:,.2f}{'（引）' if qm else ''}" for v, qm in zip(floats(part["amount"]), quoted_mask)],
+            textposition="top center",
+            customdata=[[p if p is not None else float("nan"), "引用数" if qm else "文件数"]
+                        for p, qm in zip(floats(part["change_pct"]), quoted_mask)],
+            hovertemplate="%{x}年：%{y:,.2f} 万元（%{customdata[1]}）<br>同比 %{customdata[0]:.2f}%<extra>"
+            + labels[m] + "</extra>",
+        )
+    fig.update_layout(title=f"{agency} {kind_name}主要指标（空心点为引用数）", xaxis_title="年度",
+                      yaxis_title="万元", yaxis_tickformat=",.2f", legend_title_text="")
+    fig.update_xaxes(tickmode="array", tickvals=all_years, ticktext=[f"{y}年" for y in all_years],
+                     range=[min(all_years) - 0.5, max(all_years) + 0.5])
+    export.chart(fig, "trends-measures", source=source, file_stem=stem)
+
+# ------------------------------------------------------------------ tables
+st.subheader("各年度数据与同比")
+wide = at.wide_years(values)
+money = [c for c in wide.columns if c.endswith("年") or c.endswith("年同比")]
+export.table(wide, "trends-wide", source=source, file_stem=f"{stem}_汇总", money_columns=money)
+with st.expander("逐项明细（含来源与同比%）"):
+    long = values.rename(columns={"year": "年度", "amount": "金额", "change": "同比增减", "change_pct": "同比%"})
+    long = long.assign(数字类型=long["origin"].map({"table": "文件数", "quoted": "引用数"}))
+    export.table(long[["年度", "指标", "金额", "数字类型", "对比年度", "同比增减", "同比%", "来源"]], "trends-long",
+                 source=source, file_stem=f"{stem}_明细", money_columns=["金额", "同比增减"])
+
+# ------------------------------------------------------------------ composition
+st.subheader("支出功能分类构成")
+lines = q.function_lines([int(d) for d in own["document_id"]], engine=eng)
+comp = at.composition(own, lines)
+if comp.empty:
+    st.info("这些文件没有可用的支出功能分类明细。")
+else:
+    fig = go.Figure()
+    for cls, group in comp.groupby("类", sort=True):
+        fig.add_bar(x=group["year"].astype(int), y=floats(group["amount"]), name=cls, customdata=floats(group["share"]),
+                    hovertemplate="%{x}年：%{y:,.2f} 万元（%{customdata:.2f}%）<extra>" + cls + "</extra>")
+    fig.update_layout(title=f"{agency} 支出功能分类构成（按类）", barmode="stack", xaxis_title="年度", yaxis_title="万元",
+                      yaxis_tickformat=",.2f", legend_title_text="功能分类")
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[f"{y}年" for y in years])
+    line_source = provenance(lines) if not lines.empty else source
+    export.chart(fig, "trends-composition", source=line_source, file_stem=f"{stem}_功能分类构成")
+    share = comp.pivot_table(index="类", columns="year", values="share", aggfunc="first").astype(object)
+    share = share.where(share.notna(), None)
+    share.columns = [f"{int(c)}年占比%" for c in share.columns]
+    amount = comp.pivot_table(index="类", columns="year", values="amount", aggfunc="first").astype(object)
+    amount = amount.where(amount.notna(), None)
+    amount.columns = [f"{int(c)}年" for c in amount.columns]
+    both = amount.join(share).reset_index()
+    export.table(both, "trends-composition-table", source=line_source, file_stem=f"{stem}_功能分类构成",
+                 money_columns=list(amount.columns))
+
+# ------------------------------------------------------------------ quoted figures
+st.subheader("文件说明中引用的上年数")
+if quoted.empty:
+    st.caption("这些文件的说明中没有可识别的上年比较数。")
+else:
+    st.caption("上年数 = 本年数（按说明所写）− 增减额；“持平”即与本年相同。用于补足未载入的年度，并与已载入的文件核对。")
+    shown = quoted.assign(
+        口径=quoted["basis"].map({"budget": "预算", "final_accounts": "决算", "executed": "预算执行数"}),
+        页码=quoted["page"],
+    ).rename(columns={"year": "年度", "amount": "上年数", "current": "本年数（说明）", "change": "增减额",
+                      "change_pct": "增幅%", "text": "原文", "source_year": "引自年度"})
+    export.table(shown[["指标", "年度", "口径", "上年数", "本年数（说明）", "增减额", "增幅%", "引自年度", "页码", "原文"]],
+                 "trends-quoted", source=source, file_stem=f"{stem}_引用上年数",
+                 money_columns=["上年数", "本年数（说明）", "增减额"])
+    check = at.quote_check(quoted, totals, kind=kind)
+    if not check.empty:
+        st.markdown("**引用数与已载入文件核对**")
+        export.table(check, "trends-quote-check", source=source, file_stem=f"{stem}_引用核对",
+                     money_columns=["引用数", "文件数", "差额"])

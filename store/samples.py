@@ -1,0 +1,161 @@
+"""Sample reports shipped with the app, and the parse-then-store path shared
+by the sample loader and the 报告库 page.
+
+``load_samples(engine)`` ingests every file in ``data/samples`` (PDF forms
+first, then by name), each parsed in the sandboxed child process
+(``loaders.sandbox``; in-process ``loaders.pipeline.parse_bytes`` only if the
+sandbox module is unavailable).  Several samples are the same document in
+another format (Excel/Word twins kept for upload demos); the store refuses the
+second form of a document, which is expected.  Nothing here raises for a bad
+file: every outcome — stored, duplicate, refused, unreadable — comes back as an
+:class:`~store.ingest.IngestResult` with a Chinese message.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from loaders.errors import LoaderError
+from store.ingest import IngestResult, ingest_document
+from store.queries import get_original
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = ROOT / "data" / "samples"
+#: formats a sample may have (README.md and other notes are not samples)
+SAMPLE_SUFFIXES = (".pdf", ".xlsx", ".xls", ".docx", ".txt")
+
+Progress = Callable[[int, int, str], None]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_document(data: bytes, name: str) -> dict:
+    """Parse ``data`` (a file called ``name``) into the document dict, in the
+    sandboxed child process when available.  Raises ``LoaderError``."""
+    try:
+        from loaders.sandbox import parse_file_sandboxed
+    except ImportError:  # pragma: no cover - only while the sandbox is being written
+        from loaders.pipeline import parse_bytes
+
+        return parse_bytes(data, name)
+    return parse_file_sandboxed(data, name)
+
+
+def _parse_outcome(data: bytes, name: str) -> dict | IngestResult:
+    """The parsed dict, or a refused IngestResult saying why it could not be read."""
+    try:
+        return parse_document(data, name)
+    except LoaderError as exc:
+        return IngestResult("refused", exc.message())
+    except Exception as exc:  # noqa: BLE001 - a page shows it, it never crashes the app
+        return IngestResult("refused", f"{name}：解析时出错（{type(exc).__name__}）")
+
+
+def _store(
+    doc: dict, data: bytes, name: str, engine: Engine | None, replace: bool, reparse: bool = False
+) -> IngestResult:
+    try:
+        return ingest_document(doc, data, engine=engine, replace=replace, reparse=reparse)
+    except ValueError as exc:
+        return IngestResult("refused", f"{name}：{exc}")
+    except Exception as exc:  # noqa: BLE001 - a database problem is reported, not raised
+        return IngestResult("refused", f"{name}：保存失败（{type(exc).__name__}: {str(exc)[:160]}）")
+
+
+def parse_and_ingest(data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False) -> IngestResult:
+    """Parse one uploaded file and store it in one transaction.
+
+    ``status`` is ``stored`` / ``duplicate`` / ``refused``; a refusal because
+    another file occupies the same agency/year/kind/scope carries that file's
+    ``document_id``, a refusal because the file could not be read has none.
+    """
+    parsed = _parse_outcome(data, name)
+    if isinstance(parsed, IngestResult):
+        return parsed
+    return _store(parsed, data, name, engine, replace)
+
+
+def reparse_document(document_id: int, *, engine: Engine | None = None) -> IngestResult:
+    """Parse a stored original again with the current parser and replace the
+    stored result.  If the new parse fails nothing changes."""
+    original = get_original(document_id, engine=engine)
+    if original is None:
+        return IngestResult("refused", "找不到该报告的原始文件")
+    name, data = original
+    parsed = _parse_outcome(data, name)
+    if isinstance(parsed, IngestResult):
+        return parsed
+    result = _store(parsed, data, name, engine, replace=True, reparse=True)
+    if result.status == "stored":
+        result = IngestResult("stored", "已重新解析并替换原结果：" + result.message, result.document_id, name)
+    return result
+
+
+# --------------------------------------------------------------------------- samples
+
+
+def _sort_key(path: Path) -> tuple[int, str]:
+    return (0 if path.suffix.lower() == ".pdf" else 1, path.name)
+
+
+def sample_files(directory: Path | None = None) -> list[Path]:
+    """The sample files, PDF forms first, then by name."""
+    directory = directory or SAMPLES_DIR
+    if not directory.is_dir():
+        return []
+    files = [p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SAMPLE_SUFFIXES]
+    return sorted(files, key=_sort_key)
+
+
+def load_samples(
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+    *,
+    files: Iterable[Path] | None = None,
+    workers: int = 2,
+) -> list[IngestResult]:
+    """Ingest every sample file (see :func:`sample_files`); one result per file.
+
+    Files are parsed ``workers`` at a time (each in its own child process) and
+    stored one by one in order, so a PDF is always stored before its Excel or
+    Word twin.  ``progress(done, total, file_name)`` is called after each file.
+    """
+    paths = list(files) if files is not None else sample_files()
+    total = len(paths)
+    results: list[IngestResult] = []
+
+    def read_and_parse(path: Path) -> tuple[bytes | None, dict | IngestResult]:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, IngestResult("refused", f"{path.name}：无法读取（{exc.strerror or exc}）")
+        return data, _parse_outcome(data, path.name)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for done, (path, (data, parsed)) in enumerate(zip(paths, pool.map(read_and_parse, paths)), start=1):
+            if isinstance(parsed, IngestResult):
+                result = parsed
+            else:
+                result = _store(parsed, data or b"", path.name, engine, replace=False)
+            results.append(result)
+            if progress is not None:
+                try:
+                    progress(done, total, path.name)
+                except Exception:  # noqa: BLE001 - a broken progress bar must not stop loading
+                    pass
+    return results
+
+
+__all__ = [
+    "SAMPLES_DIR",
+    "SAMPLE_SUFFIXES",
+    "sample_files",
+    "load_samples",
+    "parse_document",
+    "parse_and_ingest",
+    "reparse_document",
+]

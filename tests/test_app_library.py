@@ -1,0 +1,323 @@
+"""AppTest of app.py on 概览 and 报告库 against a temporary SQLite store, plus
+store.samples (sample loading, parse-and-ingest, re-parse)."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import settings
+from conftest import FIXTURES, ROOT, SEEDS
+from loaders.pipeline import parse_bytes
+from store import queries
+from store.engine import get_engine
+from store.ingest import ingest_document
+from store.samples import SAMPLES_DIR, load_samples, parse_and_ingest, reparse_document, sample_files
+
+APP = str(ROOT / "app.py")
+SEED_XIANGHE = SEEDS / "000_e1a466dd2d0fafcf.txt"
+SEED_QINGLONG = SEEDS / "002_fee3c3d538398af5.txt"
+SEED_SHILONG = SEEDS / "004_69d8ecd0df86de6b.txt"
+TIMEOUT = 60
+
+
+def _ingest_seed(engine, path: Path) -> int:
+    data = path.read_bytes()
+    result = ingest_document(parse_bytes(data, path.name), data, engine=engine)
+    assert result.status == "stored", result.message
+    return result.document_id
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A fresh store with seeds 000 (香河 2024 预算) and 002 (青龙 2023 决算);
+    the app points at it and loads no samples."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    engine = get_engine(url)
+    ids = {"xianghe": _ingest_seed(engine, SEED_XIANGHE), "qinglong": _ingest_seed(engine, SEED_QINGLONG)}
+    return engine, ids
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    return get_engine(url)
+
+
+def _texts(at: AppTest) -> str:
+    """All visible text of the run (markdown, captions, alerts, metrics, titles)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "warning", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def _frames_text(at: AppTest) -> str:
+    return "\n".join(df.value.to_string() for df in at.dataframe)
+
+
+def _library(at: AppTest, doc: int | None = None) -> AppTest:
+    at.run()
+    at.switch_page("pages/library.py")
+    if doc is not None:
+        at.query_params["doc"] = str(doc)
+    return at.run()
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_upload_limit_matches_settings():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == settings.SETTINGS["MAX_FILE_MB"].default
+
+
+def test_navigation_lists_seven_pages_in_order():
+    from components.layout import NAV_PAGES
+
+    assert [title for _p, title, _i, _d in NAV_PAGES] == [
+        "概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检",
+    ]
+    assert [p for p, *_ in NAV_PAGES][:2] == ["pages/overview.py", "pages/library.py"]
+    assert all(icon.startswith(":material/") for _p, _t, icon, _d in NAV_PAGES)
+
+
+# --------------------------------------------------------------------------- 概览
+
+
+def test_overview_shows_what_is_loaded(store):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "概览"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["部门"] == "2 个"
+    assert metrics["年度"] == "2023–2024"
+    assert metrics["报告"] == "2 份"
+    text = _texts(at)
+    assert "预算 1 份" in text and "决算 1 份" in text
+    frames = _frames_text(at)
+    assert "香河县医疗保障局" in frames and "青龙满族自治县医疗保障局" in frames
+    # headline table: expenditure of the latest document per agency
+    headline = next(df.value for df in at.dataframe if "本年支出合计" in df.value.columns)
+    row = headline[headline["部门"] == "香河县医疗保障局"].iloc[0]
+    assert row["本年支出合计"] == pytest.approx(6570.38)
+    assert row["类型"] == "预算"
+    assert any("数据来源：" in c.value and "000_e1a466dd2d0fafcf.txt" in c.value for c in at.caption)
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载 PNG 图片" in labels and "下载 Excel" in labels
+
+
+def test_overview_chart_labels_in_wan(store):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]
+    assert "6,570.38 万元" in bars["text"] and "17,336.07 万元" in bars["text"]
+    assert any("香河县医疗保障局（2024预算）" == label for label in bars["y"])
+    assert "Noto Sans CJK SC" in json.dumps(spec["layout"], ensure_ascii=False)
+
+
+def test_overview_empty_store_points_to_library(empty_store):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert "还没有任何报告" in at.info[0].value
+    links = at.get("page_link")
+    assert any("报告库" in link.proto.label for link in links)
+
+
+# --------------------------------------------------------------------------- 报告库
+
+
+def test_library_lists_documents(store):
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    assert not at.exception, at.exception
+    assert at.title[0].value == "报告库"
+    listing = at.dataframe[0].value
+    assert list(listing.columns[:8]) == ["部门", "年度", "类型", "范围", "格式", "页数", "识别表格数", "错误"]
+    assert set(listing["部门"]) == {"香河县医疗保障局", "青龙满族自治县医疗保障局"}
+    assert set(listing["类型"]) == {"预算", "决算"}
+    assert set(listing["格式"]) == {"文本"}
+    assert "已保存的报告（2 份）" in _texts(at)
+    uploader = at.get("file_uploader")[0]
+    assert set(uploader.proto.type) >= {".pdf", ".xlsx", ".xls", ".docx", ".txt", ".md"}
+
+
+def test_library_document_view(store):
+    _engine, ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), doc=ids["xianghe"])
+    assert not at.exception, at.exception
+    assert "香河县医疗保障局 2024年部门预算（部门）" in [s.value for s in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["本年支出合计（万元）"] == "6,570.38"
+    assert metrics["基本支出（万元）"] == "1,136.05"
+    tabs = [t.label for t in at.tabs]
+    assert tabs[0].startswith("识别的表格（") and tabs[2].startswith("功能分类科目（")
+    expanders = [e.label for e in at.expander]
+    assert any("收支总表" in label for label in expanders)
+    # function lines with provenance (page/table/row) and 千分位 amounts
+    fn = next(df.value for df in at.dataframe if "科目编码" in df.value.columns and "基本支出（万元）" not in df.value.columns
+              and "基本支出" in df.value.columns)
+    assert {"页码", "表格", "行号"} <= set(fn.columns)
+    assert "医疗保障管理事务" in "".join(fn["科目名称"].astype(str))
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载原始文件" in labels and "下载解析结果（JSON）" in labels
+    assert [b.label for b in at.button if b.label in ("重新解析", "删除")] == ["重新解析", "删除"]
+
+
+def test_library_unknown_doc_param(store):
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), doc=999999)
+    assert not at.exception, at.exception
+    assert any("不存在" in w.value for w in at.warning)
+
+
+def test_library_upload_store_duplicate_refuse_replace(store):
+    _engine, ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    shilong = SEED_SHILONG.read_bytes()
+    at.get("file_uploader")[0].set_value(
+        [
+            (SEED_SHILONG.name, shilong, "text/plain"),
+            ("不是报告.txt", "这只是一段普通的文字，没有任何预决算表格。".encode("utf-8"), "text/plain"),
+            (SEED_XIANGHE.name, SEED_XIANGHE.read_bytes(), "text/plain"),
+        ]
+    )
+    at.run()
+    assert not at.exception, at.exception
+    success = [s.value for s in at.success]
+    errors = [e.value for e in at.error]
+    infos = [i.value for i in at.info]
+    assert any(SEED_SHILONG.name in s and "已保存" in s and "平顶山市石龙区医疗保障局" in s for s in success)
+    assert any("不是报告.txt" in e and "已拒绝：" in e for e in errors)
+    assert any(SEED_XIANGHE.name in i and "重复文件" in i for i in infos)
+    assert "已保存的报告（3 份）" in _texts(at)
+    # the stored upload is selected
+    assert any("平顶山市石龙区医疗保障局 2023年部门预算" in s.value for s in at.subheader)
+
+    # the same agency/year/kind/scope in another format: refused, then replaced on request
+    xlsx = FIXTURES / "xianghe-2024-budget.xlsx"
+    at.get("file_uploader")[0].set_value((xlsx.name, xlsx.read_bytes(), "application/octet-stream"))
+    at.run()
+    refused = [e.value for e in at.error if xlsx.name in e.value]
+    assert refused and "已拒绝：" in refused[0] and "香河县医疗保障局" in refused[0]
+    replace = [b for b in at.button if b.label == "用此文件替换已有报告"]
+    assert replace
+    replace[0].click().run()
+    assert not at.exception, at.exception
+    assert any(xlsx.name in s.value and "替换" in s.value for s in at.success)
+    docs = queries.list_documents(engine=_engine)
+    xianghe = docs[docs["agency"] == "香河县医疗保障局"]
+    assert list(xianghe["format"]) == ["xlsx"]
+    assert len(docs) == 3
+
+
+def test_library_replace_checkbox(store):
+    engine, _ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    at.checkbox(key="lib_replace").check()
+    xlsx = FIXTURES / "qinglong-2023-final.xlsx"
+    at.get("file_uploader")[0].set_value((xlsx.name, xlsx.read_bytes(), "application/octet-stream"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any(xlsx.name in s.value and "替换" in s.value for s in at.success)
+    docs = queries.list_documents(engine=engine)
+    assert list(docs[docs["agency"] == "青龙满族自治县医疗保障局"]["format"]) == ["xlsx"]
+
+
+def test_library_delete_with_confirmation(store):
+    engine, ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), doc=ids["qinglong"])
+    next(b for b in at.button if b.label == "删除").click().run()
+    assert any("确定删除" in w.value for w in at.warning)
+    assert len(queries.list_documents(engine=engine)) == 2  # nothing deleted yet
+    next(b for b in at.button if b.label == "取消").click().run()
+    assert not any("确定删除" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "删除").click().run()
+    next(b for b in at.button if b.label == "确认删除").click().run()
+    assert not at.exception, at.exception
+    docs = queries.list_documents(engine=engine)
+    assert list(docs["agency"]) == ["香河县医疗保障局"]
+    assert "doc" not in at.query_params
+    assert any("已删除" in i.value for i in at.info)
+
+
+def test_library_reparse(store):
+    engine, ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), doc=ids["xianghe"])
+    next(b for b in at.button if b.label == "重新解析").click().run()
+    assert not at.exception, at.exception
+    assert any("重新解析" in s.value for s in at.success), [s.value for s in at.success] + [e.value for e in at.error]
+    docs = queries.list_documents(engine=engine)
+    assert len(docs) == 2
+    new_id = int(docs[docs["agency"] == "香河县医疗保障局"]["document_id"].iloc[0])
+    assert at.query_params["doc"] in (str(new_id), [str(new_id)])
+    assert {m.label: m.value for m in at.metric}["本年支出合计（万元）"] == "6,570.38"
+
+
+# --------------------------------------------------------------------------- store.samples
+
+
+def test_sample_files_pdf_first():
+    files = sample_files()
+    assert files, f"no samples in {SAMPLES_DIR}"
+    suffixes = [p.suffix for p in files]
+    first_other = next(i for i, s in enumerate(suffixes) if s != ".pdf")
+    assert all(s == ".pdf" for s in suffixes[:first_other])
+    assert all(s != ".pdf" for s in suffixes[first_other:])
+    assert not any(p.name == "README.md" for p in files)
+    assert (SAMPLES_DIR / "README.md").exists()
+    names = {p.name for p in files}
+    assert "putuo-wanli-subdistrict-2024-budget.pdf" in names and "xianghe-2024-budget.xlsx" in names
+
+
+def test_load_samples_twins_refused(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'samples.db'}")
+    files = [SAMPLES_DIR / "xianghe-2024-budget.xlsx", SAMPLES_DIR / "xianghe-2024-budget.pdf"]
+    seen = []
+    results = load_samples(engine, progress=lambda done, total, name: seen.append((done, total, name)), files=sorted(
+        files, key=lambda p: (p.suffix != ".pdf", p.name)))
+    assert [r.status for r in results] == ["stored", "refused"]
+    assert "xianghe-2024-budget.pdf" in results[1].message
+    assert seen == [(1, 2, "xianghe-2024-budget.pdf"), (2, 2, "xianghe-2024-budget.xlsx")]
+    docs = queries.list_documents(engine=engine)
+    assert list(docs["format"]) == ["pdf"]
+    assert docs["agency"].iloc[0] == "香河县医疗保障局"
+
+
+def test_parse_and_ingest_never_raises(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    bad = parse_and_ingest(b"%PDF-1.4 broken", "坏文件.pdf", engine=engine)
+    assert bad.status == "refused" and bad.document_id is None and "坏文件.pdf" in bad.message
+    empty = parse_and_ingest(b"", "空.txt", engine=engine)
+    assert empty.status == "refused" and "空文件" in empty.message
+    ok = parse_and_ingest(SEED_SHILONG.read_bytes(), SEED_SHILONG.name, engine=engine)
+    assert ok.status == "stored"
+    again = reparse_document(ok.document_id, engine=engine)
+    assert again.status == "stored"
+    assert len(queries.list_documents(engine=engine)) == 1
+    assert reparse_document(987654, engine=engine).status == "refused"
+
+
+def test_ensure_samples_loaded_once(tmp_path, monkeypatch):
+    """With samples enabled, the first run loads data/samples (a small stand-in here)."""
+    import store.samples as samples_mod
+
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
+    monkeypatch.delenv("BUDGETLENS_NO_SAMPLES", raising=False)
+    small = tmp_path / "samples"
+    small.mkdir()
+    (small / SEED_SHILONG.name).write_bytes(SEED_SHILONG.read_bytes())
+    monkeypatch.setattr(samples_mod, "SAMPLES_DIR", small)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["报告"] == "1 份"
+    at.run()
+    assert len(queries.list_documents(url=url)) == 1

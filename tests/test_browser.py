@@ -1,0 +1,251 @@
+"""The app in headless Chromium (Playwright, Debian's /usr/bin/chromium).
+
+Starts ``streamlit run app.py`` on a free port with a fresh store (no sample
+loading), uploads a real report through 报告库, checks the list, opens 部门对比,
+downloads a chart PNG and a table's Excel file, and screenshots every page at
+1440×900 into tests/artifacts/ (plus a full-length ``*_full.png`` of each).
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTIFACTS, FIXTURES, REAL, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 900}
+UPLOADS = [REAL / "putuo-wanli-subdistrict-2024-budget.pdf", FIXTURES / "xianghe-2024-budget.pdf"]
+PAGES = [  # url path, file stem of the screenshot
+    ("", "overview"),
+    ("library", "library"),
+    ("compare", "compare"),
+    ("trends", "trends"),
+    ("budget_actual", "budget_actual"),
+    ("performance", "performance"),
+    ("quality", "quality"),
+]
+
+pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在（apt-get install chromium）")]
+try:  # keep the browser test on one worker under pytest-xdist
+    import xdist  # noqa: F401
+
+    pytestmark.append(pytest.mark.xdist_group("browser"))
+except ImportError:  # pragma: no cover
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(
+        BUDGETLENS_DATABASE_URL=f"sqlite:///{tmp / 'browser.db'}",
+        BUDGETLENS_NO_SAMPLES="1",
+        BROWSER_PATH=CHROMIUM,
+        PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]),
+    )
+    env.pop("DATABASE_URL", None)
+    log = open(tmp / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true",
+            "--server.port", str(port),
+            "--server.address", "127.0.0.1",
+            "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("streamlit did not start:\n" + (tmp / "streamlit.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(tmp / "streamlit.log", ARTIFACTS / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _settle(page, timeout_s: float = 60) -> None:
+    """Wait until the script run has finished (no running indicator) and the page is still."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 or page.locator(
+            '[data-testid="stSpinner"]'
+        ).count() > 0
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.8:
+            return
+        time.sleep(0.15)
+    raise AssertionError("page did not finish running")
+
+
+def _screenshot(page, stem: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size(VIEWPORT)
+    page.screenshot(path=str(ARTIFACTS / f"page_{stem}.png"))
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollHeight : 900; }"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(900, min(int(height) + 40, 8000))})
+    time.sleep(0.6)
+    page.screenshot(path=str(ARTIFACTS / f"page_{stem}_full.png"))
+    page.set_viewport_size(VIEWPORT)
+
+
+def _no_exception(page, where: str) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, f"{where}: {errors.first.inner_text()[:800]}"
+
+
+def test_upload_compare_download_and_screenshots(app_url, browser):
+    started = time.monotonic()
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+
+    # ------------------------------------------------------------ 报告库: upload
+    page.goto(f"{app_url}/library")
+    _settle(page)
+    _no_exception(page, "报告库")
+    # a first visit straight to a page URL still gets the real navigation
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert [t for t in ("概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检") if t not in nav] == []
+    assert "budget" not in nav and "library" not in nav
+    assert page.get_by_text("报告库是空的").count() == 1
+    page.locator('input[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(p) for p in UPLOADS])
+    page.get_by_text("已保存的报告（2 份）").wait_for(timeout=90_000)
+    _settle(page)
+    _no_exception(page, "报告库（上传后）")
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("putuo-wanli-subdistrict-2024-budget.pdf" in a and "已保存" in a for a in alerts), alerts
+    assert any("xianghe-2024-budget.pdf" in a and "已保存" in a for a in alerts), alerts
+    listing = page.locator('[data-testid="stDataFrame"]').first
+    for agency in ("上海市普陀区人民政府万里街道办事处", "香河县医疗保障局"):
+        # the grid draws on a canvas; its accessible table holds the cell texts
+        listing.locator(f'td:has-text("{agency}")').first.wait_for(state="attached", timeout=15_000)
+    # the last stored upload is opened below the list, its id in the URL
+    assert "doc=" in page.url
+    assert page.get_by_role("heading", name="香河县医疗保障局 2024年部门预算（部门）").count() == 1
+    _screenshot(page, "library_uploaded")
+
+    # ------------------------------------------------------------ 部门对比
+    page.goto(f"{app_url}/compare")
+    _settle(page)
+    _no_exception(page, "部门对比")
+    agencies = page.locator('[data-testid="stMultiSelect"]').first
+    if "上海市普陀区人民政府万里街道办事处" not in agencies.inner_text():
+        agencies.click()
+        page.get_by_role("option", name="上海市普陀区人民政府万里街道办事处").click()
+        page.keyboard.press("Escape")
+        _settle(page)
+    assert "上海市普陀区人民政府万里街道办事处" in agencies.inner_text()
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=30_000)
+
+    png_button = page.get_by_role("button", name="下载 PNG 图片").first
+    t0 = time.monotonic()
+    with page.expect_download(timeout=60_000) as download:
+        png_button.click()
+    png_path = download.value.path()
+    first_png = time.monotonic() - t0
+    data = Path(png_path).read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.verify()
+    assert download.value.suggested_filename.endswith(".png")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "compare_download.png").write_bytes(data)
+
+    t0 = time.monotonic()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="下载 PNG 图片").nth(1).click()
+    second_png = time.monotonic() - t0
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG")
+    print(f"PNG download in the browser: first {first_png:.2f}s, second {second_png:.2f}s")
+
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="下载 Excel").first.click()
+    from openpyxl import load_workbook
+
+    xlsx = Path(download.value.path()).read_bytes()
+    (ARTIFACTS / "compare_download.xlsx").write_bytes(xlsx)
+    wb = load_workbook(io.BytesIO(xlsx))
+    ws = wb.active
+    assert ws.freeze_panes == "A2"
+    assert all(c.font.b for c in ws[1] if c.value is not None)
+    values = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("上海市普陀区人民政府万里街道办事处" in v for v in values)
+    assert any(v.startswith("数据来源：") for v in values)
+
+    # ------------------------------------------------------------ every page
+    for path, stem in PAGES:
+        page.goto(f"{app_url}/{path}")
+        _settle(page)
+        _no_exception(page, stem)
+        _screenshot(page, stem)
+
+    context.close()
+    assert time.monotonic() - started < 150

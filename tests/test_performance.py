@@ -1,0 +1,246 @@
+"""Performance tables: 项目绩效目标表 and 项目绩效自评表, in every format of every seed.
+
+``performance_differences`` is the reusable golden check for the ``projects`` and
+``self_evaluations`` parts of a parsed document (tests/golden.py checks the
+financial parts).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from golden import FIXTURES, seed_path, truth
+from loaders.pipeline import parse_bytes
+
+SEEDS = ["000", "001", "002", "003", "004"]
+
+PROJECT_KEYS = ("code", "name", "amount", "indicator_count")
+SELF_EVALUATION_KEYS = (
+    "name",
+    "budget",
+    "received",
+    "executed",
+    "execution_rate",
+    "execution_points",
+    "reported_score",
+    "narrative_score",
+    "indicator_count",
+    "weights_sum",
+)
+# Keys whose value is an amount or score: compared exactly as printed ('1743.000000').
+EXACT_KEYS = {"budget", "received", "executed", "execution_rate", "execution_points", "reported_score", "narrative_score", "weights_sum"}
+# Forms that hold the budget/final-account tables only (Excel attachments): the
+# performance tables are in the report text, which these files do not carry.
+TABLES_ONLY = {("000", "xlsx"), ("002", "xlsx"), ("002", "xls")}
+
+
+def _s(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _same(key: str, have, want) -> bool:
+    if have is None or want is None:
+        return have is None and want is None
+    if key == "indicator_count":
+        return int(have) == int(want)
+    if key in EXACT_KEYS:
+        return _s(have) == str(want)
+    if key == "amount":
+        return Decimal(_s(have)) == Decimal(str(want))
+    return _s(have) == str(want)
+
+
+def performance_differences(doc: dict, expected: dict, seed: str, fmt: str) -> list[str]:
+    """Every way the performance parts of ``doc`` depart from the truth file; [] when they match."""
+    out: list[str] = []
+    for section, keys in (("projects", PROJECT_KEYS), ("self_evaluations", SELF_EVALUATION_KEYS)):
+        got = doc.get(section) or []
+        if (seed, fmt) in TABLES_ONLY:
+            if got:
+                out.append(f"{section}: {len(got)} records from a tables-only form")
+            continue
+        want = expected.get(section)
+        if want is None:
+            continue
+        if len(got) != len(want):
+            out.append(f"{section}: {len(got)} records != {len(want)}")
+        for i, (g, w) in enumerate(zip(got, want)):
+            for key in keys:
+                if key not in w:
+                    continue
+                if not _same(key, g.get(key), w[key]):
+                    out.append(f"{section}[{i}] {w.get('name')}.{key}: {_s(g.get(key))!r} != {w[key]!r}")
+    return out
+
+
+def _cases():
+    for seed in SEEDS:
+        yield pytest.param(seed, seed_path(seed), id=f"{seed}-txt")
+        for name in truth(seed)["fixtures"]:
+            yield pytest.param(seed, FIXTURES / name, id=f"{seed}-{name}")
+
+
+_PARSED: dict = {}
+
+
+def parsed(path) -> dict:
+    if path not in _PARSED:
+        _PARSED[path] = parse_bytes(path.read_bytes(), path.name)
+    return _PARSED[path]
+
+
+@pytest.mark.parametrize("seed,path", list(_cases()))
+def test_performance_matches_truth(seed, path):
+    fmt = "txt" if path.suffix == ".txt" else path.suffix.lstrip(".")
+    doc = parsed(path)
+    assert performance_differences(doc, truth(seed), seed, fmt) == []
+
+
+# --------------------------------------------------------------------------- provenance and shape
+
+
+def test_self_evaluations_carry_provenance_and_items():
+    doc = parsed(seed_path("002"))
+    evals = doc["self_evaluations"]
+    assert [e["item"] for e in evals] == list(range(1, 20))
+    for e in evals:
+        assert e["table"] and "自评表" in e["table"]
+        assert isinstance(e["table_index"], int)
+        assert isinstance(e["row"], int)
+        for ind in e["indicators"]:
+            assert isinstance(ind["row"], int)
+            for key in ("level1", "level2", "level3", "weight", "operator", "target", "unit", "actual", "status",
+                        "reported_score", "computed_score", "rule"):
+                assert key in ind
+        for f in e["findings"]:
+            assert set(f) >= {"rule", "severity", "message"}
+            assert f["rule"].startswith("score.")
+
+
+def test_self_evaluation_details_as_printed():
+    e = parsed(seed_path("002"))["self_evaluations"]
+    first = e[0]
+    assert first["level"] == "本级"
+    assert first["implementing_agency"] == "450001-医疗保障局本级"
+    assert [g["completion_rate"] for g in first["goals"]] == [Decimal("100.00"), Decimal("100.00")]
+    assert first["problems"] == "无"
+    ind = first["indicators"][0]
+    assert (ind["level1"], ind["level2"], ind["level3"]) == ("产出指标", "数量指标", "医疗救助人数")
+    assert (ind["weight"], ind["operator"], ind["target"], ind["unit"], ind["actual"], ind["status"], ind["reported_score"]) == (
+        Decimal("5.00"), "≥", "4000", "人次", "78340人", "完成", Decimal(5)
+    )
+    # operator inside the weight cell ('5.00 ≥'), (4)
+    four = e[3]["indicators"][0]
+    assert (four["weight"], four["operator"], four["target"], four["unit"]) == (Decimal("5.00"), "≥", "90", "%")
+    # operator, value and unit in one cell ('>= 5 万人次'), (9)
+    nine = e[8]["indicators"][0]
+    assert (nine["operator"], nine["target"], nine["unit"], nine["actual"]) == ("≥", "5", "万人次", "78340")
+    # a label cut at the page end and its wrapped second line, (12)
+    twelve = e[11]["indicators"][0]
+    assert twelve["level1"] == "产出指标"
+    assert twelve["level3"] == "慢性病鉴定人数"
+    # (7)'s name runs into 项目级次
+    assert e[6]["name"] == "关于提前下达2023年中央财政医疗服务与保障" and e[6]["level"] == "本级"
+    # (16)'s points printed '8.48 4163'
+    assert e[15]["execution_points"] == Decimal("8.484163")
+
+
+def test_projects_carry_targets_split():
+    doc = parsed(seed_path("000"))
+    p = doc["projects"][0]
+    assert p["table"] == "1、医保局日常业务经费绩效目标表"
+    assert p["fiscal"] == Decimal("5.00") and p["other"] is None
+    assert p["purpose"] == "聘请法律顾问和采购日常办公用品。"
+    assert [s["period"] for s in p["spending_plan"]] == ["3月底", "6月底", "10月底"]
+    assert p["goal"].startswith("1. 通过按时按需采购办公用品")
+    first = p["indicators"][0]
+    assert (first["level1"], first["level2"], first["level3"], first["description"]) == ("产出指标", "数量指标", "法律咨询次数", "法律咨询次数")
+    assert (first["target"], first["operator"], first["value"], first["unit"]) == ("≥10次", "≥", Decimal("10"), "次")
+    cost = p["indicators"][3]
+    assert (cost["level2"], cost["operator"], cost["value"], cost["unit"]) == ("成本指标", "<", Decimal("0.42"), "万元")
+    assert all(ind["basis"] for ind in p["indicators"])
+    # a ragged Word paste: rows that lost the merged 一级指标 cell are re-aligned (001)
+    q = parsed(seed_path("001"))["projects"][0]
+    assert [i["level1"] for i in q["indicators"]] == ["产出指标"] * 4 + ["效益指标"] * 4 + ["满意度指标"]
+    assert q["indicators"][1]["level2"] == "质量指标" and q["indicators"][1]["target"] == "≥90百分比"
+    assert (q["indicators"][1]["operator"], q["indicators"][1]["value"], q["indicators"][1]["unit"]) == ("≥", Decimal(90), "百分比")
+    assert [s["printed"] for s in q["spending_plan"]] == ["25.00%", "50.00%", "75.00%", "100.00%"]
+
+
+def test_summary_table_projects_004():
+    doc = parsed(seed_path("004"))
+    p = doc["projects"][0]
+    levels = [i["level1"] for i in p["indicators"]]
+    assert levels.count("成本指标") == 1 and levels.count("满意度指标") == 1
+    assert p["indicators"][0]["level3"] == "宣传资料印制费" and p["indicators"][0]["target"] == "≤16.8万"
+    assert doc["department_targets"] and doc["department_targets"][0]["indicator_count"] > 20
+
+
+def test_names_without_code_come_from_headings_003():
+    names = [p["name"] for p in parsed(seed_path("003"))["projects"]]
+    assert names[8:] == ["劳务派遣人员经费", "人事代理经费", "专业法务咨询服务律师聘请费"]
+
+
+# --------------------------------------------------------------------------- layouts beyond the seeds
+
+
+def test_self_evaluation_split_by_a_page_break_is_joined():
+    """A reader that leaves a self-evaluation in two tables (page break) loses nothing."""
+    from loaders.model import Document, Paragraph, Source, Table
+    from loaders.recognise import performance
+    from loaders.recognise.views import build_views
+    from loaders.registry import read_document
+
+    seed = seed_path("002")
+    doc = read_document(seed.read_bytes(), seed.name)
+    whole = parsed(seed)["self_evaluations"][0]
+    table = next(t for t in doc.tables() if any("冀财社【2022】178号" in c for row in t.rows for c in row))
+    top, bottom = Table(rows=table.rows[:14], caption=table.caption), Table(rows=table.rows[14:])
+    blocks = [Paragraph(text=p) for p in table.caption] + [top, Paragraph(text="第 5 页"), bottom]
+    split = Document(source=Source("x.txt", "0", "text", 1), blocks=blocks)
+    out = performance.extract(split, build_views(list(split.tables())))
+    rec = out["self_evaluations"][0]
+    for key in ("name", "budget", "executed", "execution_points", "reported_score", "narrative_score", "indicator_count", "weights_sum", "computed_score"):
+        assert rec[key] == whole[key], key
+
+
+REAL = FIXTURES.parent / "real"
+
+
+def test_central_template_self_evaluations():
+    """国家信访局 2024: amounts under their headings, no 完成情况 column, a 总分 row,
+    and the scores stated in a list of paragraphs before the tables."""
+    doc = parsed(REAL / "national-petition-bureau-2024-final.pdf")
+    evals = {e["name"]: e for e in doc["self_evaluations"]}
+    assert set(evals) == {"信访干部培训专项", "信访研究宣传立法专项", "资产运行维护", "信息化运行维护"}
+    train = evals["信访干部培训专项"]
+    assert (train["budget"], train["executed"], train["execution_rate"], train["execution_points"]) == (
+        Decimal("180.03"), Decimal("180.03"), Decimal("100.00"), Decimal("10")
+    )
+    assert train["received"] is None and train["reported_score"] == Decimal("98")
+    assert train["indicator_count"] == 10 and train["weights_sum"] == Decimal("90")
+    it = evals["信息化运行维护"]
+    assert (it["reported_score"], it["narrative_score"]) == (Decimal("90.5"), Decimal("88.5"))
+    assert any(f["rule"] == "score.narrative_mismatch" for f in it["findings"])
+    rate = next(i for i in it["indicators"] if i["level3"] == "设备完好率")
+    # ≥96 %, actual 85 %: 10 × 85 / 96 = 8.85, reported 7.1
+    assert (rate["computed_score"], rate["reported_score"]) == (Decimal("8.85"), Decimal("7.1"))
+
+
+def test_real_target_forms():
+    yantai = parsed(REAL / "yantai-medical-security-2026-budget.pdf")["projects"]
+    assert len(yantai) == 12  # twelve forms, joined into one table by their repeated title
+    assert yantai[0]["name"] == "实施公车统管费用" and yantai[0]["amount"] == Decimal("8.00")
+    assert yantai[0]["indicators"][0]["level1"] == "成本指标"
+    xian = parsed(REAL / "xian-medical-security-2022-budget.pdf")
+    project = xian["projects"][0]
+    assert project["name"] == "其他履职尽责专项业务费" and project["amount"] == Decimal("3075.23")
+    assert project["indicator_count"] > 50  # the grid runs onto a page without its heading row
+    putuo = parsed(REAL / "putuo-wanli-subdistrict-2023-budget.pdf")["projects"]
+    assert putuo[0]["amount"] == Decimal("410")  # 4,100,000.00 元 → 万元
+    assert putuo[0]["indicators"][0]["unit"] == "平方米"
