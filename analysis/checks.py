@@ -255,3 +255,23 @@ def run_checks(doc: dict) -> list[dict]:
             )
     doc["checks"] = checker.summary()
     return checker.findings
+
+
+def all_findings(doc: dict) -> list[dict]:
+    """The document's findings followed by those the scoring engine raised on
+    each self-evaluation (绩效自评复核), named after their project, so a list
+    of a document's problems (store, ``check``) shows both."""
+    out = list(doc.get("findings") or [])
+    for item in doc.get("self_evaluations") or []:
+        name = item.get("name") or "项目"
+        for finding in item.get("findings") or []:
+            out.append(
+                {
+                    **finding,
+                    "message": f"（自评：{name}）{finding.get('message', '')}",
+                    "project": name,
+                    "page": finding.get("page") if finding.get("page") is not None else item.get("page"),
+                    "table": finding.get("table") or item.get("table"),
+                }
+            )
+    return out

@@ -16,6 +16,7 @@ import os
 import sys
 import traceback
 
+from analysis.checks import all_findings
 from loaders.errors import LoaderError
 
 EXIT_OK = 0
@@ -122,7 +123,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def render_findings(doc: dict) -> str:
     """The document's findings as a readable Chinese list plus a summary line."""
-    findings = list(doc.get("findings") or [])
+    findings = all_findings(doc)
     src = doc.get("source") or {}
     head = f"{_label(doc)}（{src.get('file') or ''}）"
     lines = [head]

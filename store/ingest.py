@@ -27,6 +27,8 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from analysis.checks import all_findings
+
 from store.engine import get_engine
 from store.models import (
     ECONOMIC_MEASURES,
@@ -392,7 +394,7 @@ def _ingest(
         line_items = build_line_items(doc)
         for item in line_items:
             session.add(LineItem(document=document, table=tables_by_title.get(item.get("table_title") or ""), **item))
-        findings = list(doc.get("findings") or [])
+        findings = all_findings(doc)
         for finding in findings:
             session.add(Finding(document=document, **_finding_row(finding)))
         for seq, item in enumerate(doc.get("projects") or []):

@@ -194,3 +194,23 @@ def test_check_bad_file_is_one_line(tmp_path):
     proc = run_loaders("check", f)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "e.docx：空文件"
+
+
+def test_check_lists_self_evaluation_findings_too():
+    """`check` shows the scoring engine's findings beside the table checks:
+    seed 002 item (12) states 98 in its narrative against 97 in its table."""
+    import subprocess
+    import sys
+
+    from golden import seed_path
+
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "check", str(seed_path("002"))],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = [i for i, l in enumerate(lines) if "score.narrative_mismatch" in l]
+    assert at, result.stdout
+    messages = [lines[i + 1] for i in at]
+    assert any("自评：" in m and "98分" in m and "97分" in m for m in messages)
