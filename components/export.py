@@ -34,6 +34,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+# Streamlit's plotly module sets pio.templates.default = "streamlit" when it is
+# first imported; import it now so that our default, set below, comes after.
+import streamlit.elements.plotly_chart  # noqa: E402,F401
+
 # --------------------------------------------------------------------------- style
 
 FONT_FAMILY = "Noto Sans CJK SC"

@@ -50,8 +50,6 @@ div[data-testid="stMetricValue"] * {white-space: normal !important; overflow: vi
 div[data-testid="stMetricLabel"] p {font-size: 0.92rem; color: #52606D;}
 /* numbers in tables line up */
 div[data-testid="stDataFrame"] {font-variant-numeric: tabular-nums;}
-/* no "Deploy" button for budget officers */
-div[data-testid="stAppDeployButton"] {display: none;}
 /* provenance captions */
 div[data-testid="stCaptionContainer"] p {color: #616E7C;}
 </style>

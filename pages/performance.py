@@ -10,6 +10,9 @@ from components import export, filters, layout
 from components.filters import document_label
 from store import queries as q
 
+# 5-point bins closed on the right, (95, 100], so a full score shares the top bin.
+SCORE_BINS = dict(start=0.001, end=100.001, size=5)
+
 layout.page_setup("绩效评分", "项目支出绩效自评：自评得分与按《项目支出绩效评价管理办法》规则复核的得分、差异、等级和发现的问题；预算项目绩效目标的编制质量。")
 layout.ensure_samples_loaded()
 eng = layout.engine()
@@ -65,11 +68,11 @@ with tab_eval:
         c1, c2 = st.columns(2)
         with c1:
             fig = go.Figure()
-            fig.add_histogram(x=[float(v) for v in reported], name="自评得分", xbins=dict(start=0, end=100.001, size=5),
+            fig.add_histogram(x=[float(v) for v in reported], name="自评得分", xbins=SCORE_BINS,
                               hovertemplate="%{x} 分：%{y} 个项目<extra>自评得分</extra>")
             if computed:
                 fig.add_histogram(x=[float(v) for v in computed], name="复核得分",
-                                  xbins=dict(start=0, end=100.001, size=5),
+                                  xbins=SCORE_BINS,
                                   hovertemplate="%{x} 分：%{y} 个项目<extra>复核得分</extra>")
             low = min([float(v) for v in reported + computed] or [0.0])
             fig.update_layout(title="得分分布（每 5 分一档）", barmode="overlay", xaxis_title="得分（分）",
@@ -162,7 +165,7 @@ with tab_target:
         if not scores:
             st.caption("这些项目还没有目标质量评分，下表只列项目和指标数。")
         else:
-            fig = go.Figure(go.Histogram(x=[float(s) for s in scores], xbins=dict(start=0, end=100.001, size=5),
+            fig = go.Figure(go.Histogram(x=[float(s) for s in scores], xbins=SCORE_BINS,
                                          hovertemplate="%{x} 分：%{y} 个项目<extra></extra>"))
             fig.update_layout(title="绩效目标质量得分分布（每 5 分一档）", xaxis_title="得分（分）", yaxis_title="项目数",
                               xaxis_range=[_floor5(min(float(s) for s in scores)), 100.5])
