@@ -860,7 +860,7 @@ def check_three_public(ctx: Context, view: TableView, checker: Checker) -> None:
 
 
 def check_assets(ctx: Context, view: TableView, checker: Checker) -> None:
-    lay, t = view.layout, view.table
+    t = view.table
     col = _assets_value_col(view)
     label_col = 0
     if col is None:

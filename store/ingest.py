@@ -18,9 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
@@ -28,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from analysis.checks import all_findings
+from loaders.jsonout import plain
 
 from store.engine import get_engine
 from store.models import (
@@ -116,23 +115,6 @@ def to_decimal(value: Any, where: str = "") -> Decimal | None:
     return result
 
 
-def jsonable(obj: Any) -> Any:
-    """A JSON-ready copy: Decimals as plain decimal strings, tuples as lists."""
-    if isinstance(obj, Decimal):
-        return format(obj, "f")
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, (datetime, date)):
-        return obj.isoformat()
-    if isinstance(obj, PurePath):
-        return str(obj)
-    if obj is None or isinstance(obj, (str, int, float, bool)):
-        return obj
-    return str(obj)
-
-
 def _int_or_none(value: Any) -> int | None:
     if value is None or value == "":
         return None
@@ -145,7 +127,7 @@ def _text_or_none(value: Any) -> str | None:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (dict, list, tuple)):
-        return json.dumps(jsonable(value), ensure_ascii=False)
+        return json.dumps(plain(value), ensure_ascii=False)
     return str(value)
 
 
@@ -215,7 +197,7 @@ def _finding_row(finding: Mapping[str, Any]) -> dict[str, Any]:
         "row": _int_or_none(finding.get("row")),
         "expected": _text_or_none(finding.get("expected")),
         "found": _text_or_none(finding.get("found")),
-        "data": jsonable(dict(finding)),
+        "data": plain(dict(finding)),
     }
 
 
@@ -225,7 +207,7 @@ def _project_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
         "code": _text_or_none(item.get("code")),
         "name": _text_or_none(item.get("name")),
         "amount": to_decimal(item.get("amount"), f"projects[{seq}].amount"),
-        "data": jsonable(dict(item)),
+        "data": plain(dict(item)),
     }
 
 
@@ -239,7 +221,7 @@ def _self_evaluation_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
         "reported_score": to_decimal(item.get("reported_score"), f"{where}.reported_score"),
         "computed_score": to_decimal(item.get("computed_score"), f"{where}.computed_score"),
         "grade": _text_or_none(item.get("grade")),
-        "data": jsonable(dict(item)),
+        "data": plain(dict(item)),
     }
 
 
@@ -372,7 +354,7 @@ def _ingest(
             kind=kind,
             scope=scope,
             unit_scale=_text_or_none(doc.get("unit_scale")),
-            parsed=jsonable(doc),
+            parsed=plain(doc),
         )
         document.file = DocumentFile(data=data)
         tables_by_title: dict[str, ParsedTable] = {}
@@ -382,9 +364,9 @@ def _ingest(
                 seq=seq,
                 title=_text_or_none(table.get("title")),
                 kind=_text_or_none(table.get("kind")),
-                pages=jsonable(table.get("pages")),
-                rows=jsonable(table.get("rows")),
-                extra=jsonable({k: v for k, v in table.items() if k not in _TABLE_COLUMNS}) or None,
+                pages=plain(table.get("pages")),
+                rows=plain(table.get("rows")),
+                extra=plain({k: v for k, v in table.items() if k not in _TABLE_COLUMNS}) or None,
             )
             if row.title is not None:
                 tables_by_title.setdefault(row.title, row)
@@ -448,7 +430,6 @@ __all__ = [
     "replace_findings",
     "build_line_items",
     "to_decimal",
-    "jsonable",
     "describe",
     "DUPLICATE_MESSAGE",
 ]
