@@ -258,6 +258,24 @@ def _trailing_items(view: TableView, lc: int, vc: int, loose: bool) -> list[Line
     return items
 
 
+
+def _check_groups(items: list, view: TableView, side: str, checker: Checker) -> None:
+    """Each labelled group (一、… with its 1. 2. lines) sums to its own value."""
+    todo = list(items)
+    while todo:
+        parent = todo.pop(0)
+        kids = parent.children
+        todo.extend(kids)
+        if kids and parent.value is not None and any(k.effective is not None for k in kids):
+            checker.sum_identity(
+                "summary.group",
+                fin.label_key(parent.label),
+                parent.value,
+                [Part(fin.label_key(k.label), k.effective) for k in kids],
+                where(view, parent.row),
+                context=view.title + f"（{side}方）",
+            )
+
 def _side_sums(view: TableView, side: str, lc: int, vc: int, col_name: str, checker: Checker) -> Decimal | None:
     """Check one side's outline; returns the side's 总计 (or last total).
 
@@ -287,36 +305,10 @@ def _side_sums(view: TableView, side: str, lc: int, vc: int, col_name: str, chec
             )
         if line.level == -2:
             grand = line.value
-        todo = list(items)
-        while todo:
-            parent = todo.pop(0)
-            kids = parent.children
-            todo.extend(kids)
-            if kids and parent.value is not None and any(k.effective is not None for k in kids):
-                checker.sum_identity(
-                    "summary.group",
-                    fin.label_key(parent.label),
-                    parent.value,
-                    [Part(fin.label_key(k.label), k.effective) for k in kids],
-                    where(view, parent.row),
-                    context=view.title + f"（{side}方）",
-                )
-    # lines after the last total (a side printed without 合计 rows keeps its groups)
-    for parent_list in ([_trailing_items(view, lc, vc, loose=fits["loose"] > fits["strict"])] if not chosen else []):
-        todo = list(parent_list)
-        while todo:
-            parent = todo.pop(0)
-            kids = parent.children
-            todo.extend(kids)
-            if kids and parent.value is not None and any(k.effective is not None for k in kids):
-                checker.sum_identity(
-                    "summary.group",
-                    fin.label_key(parent.label),
-                    parent.value,
-                    [Part(fin.label_key(k.label), k.effective) for k in kids],
-                    where(view, parent.row),
-                    context=view.title + f"（{side}方）",
-                )
+        _check_groups(items, view, side, checker)
+    if not chosen:
+        # lines after the last total (a side printed without 合计 rows keeps its groups)
+        _check_groups(_trailing_items(view, lc, vc, loose=fits["loose"] > fits["strict"]), view, side, checker)
     if grand is None and chosen:
         grand = chosen[-1][0].value
     return grand
