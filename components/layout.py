@@ -219,11 +219,11 @@ def ensure_samples_loaded() -> None:
     with _SAMPLES_LOCK:
         if url in _SAMPLES_DONE:
             return
-        from store import queries, samples
+        from store import samples
 
         eng = engine()
-        if queries.counts_overview(engine=eng)["documents"] == 0:
-            files = samples.sample_files()
+        files = samples.pending_samples(eng)
+        if files:
             with st.spinner("首次运行，正在载入示例报告…"):
                 note = st.caption(
                     f"共 {len(files)} 个示例文件（data/samples：河北、河南、陕西、山东、上海的部门预算、决算和绩效目标公开文件），"
@@ -234,7 +234,7 @@ def ensure_samples_loaded() -> None:
                 def progress(done: int, total: int, name: str) -> None:
                     bar.progress(min(done / max(total, 1), 1.0), text=f"正在载入示例报告（{done}/{total}）：{name}")
 
-                results = samples.load_samples(eng, progress=progress)
+                results = samples.load_samples(eng, progress=progress, files=files)
                 bar.empty()
                 note.empty()
             stored = sum(1 for r in results if r.status == "stored")

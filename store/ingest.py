@@ -44,6 +44,7 @@ from store.models import (
     DocumentFile,
     Finding,
     LineItem,
+    Meta,
     ParsedTable,
     Project,
     SelfEvaluation,
@@ -423,7 +424,15 @@ def replace_findings(engine: Engine | None, document_id: int, findings: Iterable
     return len(rows)
 
 
+def set_meta(engine: Engine | None, key: str, value: str) -> None:
+    """Set a value of the store's own ``meta`` table."""
+    engine = _resolve_engine(engine, None)
+    with Session(engine) as session, session.begin():
+        session.merge(Meta(key=key, value=value))
+
+
 __all__ = [
+    "set_meta",
     "IngestResult",
     "ingest_document",
     "delete_document",

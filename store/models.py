@@ -244,6 +244,15 @@ class DocumentFile(Base):
     document: Mapped[Document] = relationship(back_populates="file")
 
 
+class Meta(Base):
+    """Small facts about the store itself (e.g. which sample set was loaded)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class ParsedTable(Base):
     """A table recognised in a document: title as printed, pages, cell texts."""
 

@@ -29,6 +29,7 @@ from store.models import (
     DocumentFile,
     Finding,
     LineItem,
+    Meta,
     ParsedTable,
     Project,
     SelfEvaluation,
@@ -527,8 +528,23 @@ def counts_overview(*, engine: Engine | None = None, url: str | None = None) -> 
     }
 
 
+def get_meta(key: str, *, engine: Engine | None = None, url: str | None = None) -> str | None:
+    """A value of the store's own ``meta`` table, or None."""
+    eng = _engine(engine, url)
+    with eng.connect() as conn:
+        return conn.scalar(select(Meta.value).where(Meta.key == key))
+
+
+def stored_sha256s(*, engine: Engine | None = None, url: str | None = None) -> set[str]:
+    """The sha256 of every stored original."""
+    eng = _engine(engine, url)
+    with eng.connect() as conn:
+        return set(conn.scalars(select(Document.sha256)))
+
+
 __all__ = [
     "list_agencies", "list_documents", "documents_for", "years_for_agency", "get_document", "get_original",
     "document_tables", "line_items", "totals_wide", "function_lines", "economic_lines", "findings",
-    "self_evaluations", "projects", "counts_overview", "wide_column", "TOTALS_WIDE_MEASURES",
+    "self_evaluations", "projects", "counts_overview", "wide_column", "TOTALS_WIDE_MEASURES", "get_meta",
+    "stored_sha256s",
 ]

@@ -12,6 +12,7 @@ file: every outcome — stored, duplicate, refused, unreadable — comes back as
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from loaders.errors import LoaderError
-from store.ingest import IngestResult, ingest_document
-from store.queries import get_original
+from store.ingest import IngestResult, ingest_document, set_meta
+from store.queries import get_meta, get_original, stored_sha256s
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "data" / "samples"
@@ -111,6 +112,26 @@ def sample_files(directory: Path | None = None) -> list[Path]:
     return sorted(files, key=_sort_key)
 
 
+SAMPLES_MARK = "samples_loaded"
+
+
+def samples_fingerprint(paths: Iterable[Path]) -> str:
+    """Names and sizes of the sample set: a new set is loaded again."""
+    text = "\n".join(f"{p.name}:{p.stat().st_size}" for p in sorted(paths))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pending_samples(engine: Engine | None = None) -> list[Path]:
+    """Sample files still to load: none once a full pass over this sample set
+    has finished; otherwise those whose bytes are not stored yet (a pass cut
+    short, e.g. by a closed browser tab, resumes where it stopped)."""
+    paths = sample_files()
+    if not paths or get_meta(SAMPLES_MARK, engine=engine) == samples_fingerprint(paths):
+        return []
+    stored = stored_sha256s(engine=engine)
+    return [p for p in paths if hashlib.sha256(p.read_bytes()).hexdigest() not in stored]
+
+
 def load_samples(
     engine: Engine | None = None,
     progress: Progress | None = None,
@@ -125,6 +146,7 @@ def load_samples(
     Word twin.  ``progress(done, total, file_name)`` is called after each file.
     """
     paths = list(files) if files is not None else sample_files()
+    finishes_pass = {p.resolve() for p in paths} >= {p.resolve() for p in pending_samples(engine)}
     total = len(paths)
     results: list[IngestResult] = []
 
@@ -147,10 +169,16 @@ def load_samples(
                     progress(done, total, path.name)
                 except Exception:  # noqa: BLE001 - a broken progress bar must not stop loading
                     pass
+    if finishes_pass and sample_files():
+        # Reached only when the pass was not cut short: the sample set is done.
+        set_meta(engine, SAMPLES_MARK, samples_fingerprint(sample_files()))
     return results
 
 
 __all__ = [
+    "SAMPLES_MARK",
+    "pending_samples",
+    "samples_fingerprint",
     "SAMPLES_DIR",
     "SAMPLE_SUFFIXES",
     "sample_files",

@@ -556,3 +556,27 @@ def test_reparse_replaces_the_same_bytes_in_one_transaction(tmp_path):
     again = ingest_document(newer, data, engine=engine, replace=True, reparse=True)
     assert again.status == "stored" and again.document_id != first.document_id
     assert len(list_documents(engine=engine)) == 1
+
+
+def test_sample_loading_resumes_after_an_interrupted_pass(tmp_path):
+    """A first run cut short (browser closed) leaves some samples stored; the
+    next run loads only the rest, and a finished pass is not repeated."""
+    from store import samples
+    from store.engine import get_engine
+    from store.queries import list_documents
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'samples.db'}")
+    all_files = samples.sample_files()
+    pdfs = [p for p in all_files if p.suffix == ".pdf"]
+    assert len(pdfs) >= 3
+    # an interrupted pass: only the first PDF got stored, no completion mark
+    samples.load_samples(engine, files=[pdfs[0]])
+    assert len(list_documents(engine=engine)) == 1
+    pending = samples.pending_samples(engine)
+    assert pdfs[0] not in pending and pdfs[1] in pending
+    assert len(pending) == len(all_files) - 1
+    # finishing the pass marks the set as loaded: nothing is pending any more,
+    # although the Excel/Word twins were refused and are not stored
+    samples.load_samples(engine, files=pending)
+    assert samples.pending_samples(engine) == []
+    assert len(list_documents(engine=engine)) == 12
