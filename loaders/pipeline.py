@@ -59,48 +59,52 @@ def recognise(doc: Document) -> dict:
     totals: dict[str, fin.Fact] = {}
 
     for v in _of(views, "summary"):
-        for k, f in fin.summary_totals(v, problems).items():
+        for k, f in fin.summary_totals(v, problems, ident.year).items():
             totals.setdefault(k, f)
     for v in _of(views, "fiscal_summary"):
-        for k, f in fin.fiscal_totals(v, problems).items():
+        for k, f in fin.fiscal_totals(v, problems, ident.year).items():
             totals.setdefault(k, f)
     for v in _of(views, "summary"):
-        for k, f in fin.summary_fiscal(v, problems).items():
+        for k, f in fin.summary_fiscal(v, problems, ident.year).items():
             totals.setdefault(k, f)
 
     function_lines: list[dict] = []
+    lines_view: TableView | None = None
     for family in FUNCTION_FAMILIES:
         for v in _of(views, family):
-            lines, line_totals = fin.function_lines(v, problems)
+            lines, line_totals = fin.function_lines(v, problems, ident.year)
             if lines:
-                function_lines = lines
-                for key in ("basic", "project"):
-                    if line_totals.get(key) and line_totals[key].value is not None:
-                        totals.setdefault(key, line_totals[key])
-                if line_totals.get("total") and line_totals["total"].value is not None:
-                    # The expenditure table's own 合计, when the summary has no 本年支出合计.
-                    totals.setdefault("expenditure_total", line_totals["total"])
+                function_lines, lines_view = lines, v
+                if family != "income" and fin.covers_department(v, totals):
+                    for key in ("basic", "project"):
+                        if line_totals.get(key) and line_totals[key].value is not None:
+                            totals.setdefault(key, line_totals[key])
+                    if line_totals.get("total") and line_totals["total"].value is not None:
+                        # The expenditure table's own 合计, when the summary has no 本年支出合计.
+                        totals.setdefault("expenditure_total", line_totals["total"])
                 break
         if function_lines:
             break
     # A basic-expenditure table by function class prints the 基本支出 total,
     # and each line's 基本支出 where the main table has no such column (西安 表7).
     for v in _of(views, *ECONOMIC_FAMILIES):
-        basic_lines, line_totals = fin.function_lines(v, problems)
-        if line_totals.get("total") and line_totals["total"].value is not None:
+        basic_lines, line_totals = fin.function_lines(v, problems, ident.year)
+        whole = fin.covers_department(v, totals)
+        same_funds = whole or (lines_view is not None and fin.funds_of(v) == fin.funds_of(lines_view))
+        if whole and line_totals.get("total") and line_totals["total"].value is not None:
             totals.setdefault("basic", line_totals["total"])
-        if basic_lines and function_lines and all(l["basic"] is None for l in function_lines):
+        if basic_lines and function_lines and same_funds and all(l["basic"] is None for l in function_lines):
             by_code = {l["code"]: l for l in basic_lines}
             for line in function_lines:
                 other = by_code.get(line["code"])
                 if other is not None:
                     line["basic"] = other["total"]
                     line["basic_source"] = {"page": other["page"], "table": other["table"], "row": other["row"]}
-    # The income table's 合计 is 本年收入合计 when the summary prints only 总计.
+    # The income table prints 本年收入合计 when the summary prints only 总计.
     for v in _of(views, "income"):
-        _lines, line_totals = fin.function_lines(v, problems)
-        if line_totals.get("total") and line_totals["total"].value is not None:
-            totals.setdefault("revenue_total", line_totals["total"])
+        income = fin.income_total(v, problems)
+        if income is not None and income.value is not None:
+            totals.setdefault("revenue_total", income)
 
     economic_lines: list[dict] = []
     for v in _of(views, *ECONOMIC_FAMILIES):
@@ -163,7 +167,7 @@ def recognise(doc: Document) -> dict:
     out["sources"] = sources
     out["tables"] = [table_dict(v) for v in views if v.family != "unknown"]
     out["paragraphs"] = [{"text": p.text, "page": p.page} for p in doc.paragraphs()]
-    for problem in problems:
+    for problem in fin.distinct_problems(problems):
         findings.append(
             {
                 "rule": "parse.not_an_amount",

@@ -52,42 +52,52 @@ def read(data: bytes, source: Source) -> Document:
     text = decode(data, source.file).replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
     pending: list[str] = []  # recent paragraph lines, for captions
-    page = 1
     has_pages = "\f" in text
-    lines = text.split("\n")
+    # Each line with the page it is on: a form feed starts a new page.
+    lines: list[str] = []
+    line_pages: list[int] = []
+    for number, chunk in enumerate(text.split("\f"), start=1):
+        for line in chunk.split("\n"):
+            lines.append(line)
+            line_pages.append(number)
     i = 0
 
-    def page_no() -> int | None:
-        return page if has_pages else None
+    def page_of(index: int) -> int | None:
+        return line_pages[min(index, len(line_pages) - 1)] if has_pages else None
 
-    def add_table(rows: list[list[str]], cell_per_line: bool = False) -> None:
-        rows = [[_clean(c).strip() for c in r] for r in rows]
-        rows = [r for r in rows if any(r)]
-        if rows:
-            ragged = cell_per_line and len({len(r) for r in rows}) > 1
+    def add_table(rows: list[tuple[list[str], int | None]], cell_per_line: bool = False) -> None:
+        rows = [([_clean(c).strip() for c in r], p) for r, p in rows]
+        rows = [(r, p) for r, p in rows if any(r)]
+        # A page break inside a block of rows starts a new table; the
+        # continuation step joins them again (dropping repeated headers).
+        start = 0
+        while start < len(rows):
+            end = start + 1
+            while end < len(rows) and rows[end][1] == rows[start][1]:
+                end += 1
+            part = rows[start:end]
+            grid = [r for r, _ in part]
+            ragged = cell_per_line and len({len(r) for r in grid}) > 1
             blocks.append(
-                Table(rows=rows, row_pages=[page_no()] * len(rows), caption=pending[-5:], ragged=ragged)
+                Table(rows=grid, row_pages=[p for _, p in part], caption=pending[-5:] if not start else [], ragged=ragged)
             )
+            start = end
         pending.clear()
 
     while i < len(lines):
-        raw = lines[i]
-        if "\f" in raw:
-            page += raw.count("\f")
-            raw = raw.replace("\f", "")
-        line = _clean(raw)
+        line = _clean(lines[i])
         if not line.strip():
             i += 1
             continue
         if _is_cell_line(line):
-            i = _read_cell_per_line(lines, i, add_table)
+            i = _read_cell_per_line(lines, i, add_table, page_of)
             continue
         if "\t" in line:
-            rows: list[list[str]] = []
+            rows: list[tuple[list[str], int | None]] = []
             while i < len(lines):
-                cur = _clean(lines[i].replace("\f", ""))
+                cur = _clean(lines[i])
                 if "\t" in cur and not _is_cell_line(cur):
-                    rows.append(cur.split("\t"))
+                    rows.append((cur.split("\t"), page_of(i)))
                     i += 1
                 elif not cur.strip():
                     # a blank line inside a table: continue if more rows follow
@@ -108,33 +118,37 @@ def read(data: bytes, source: Source) -> Document:
             while i < len(lines) and _clean(lines[i]).lstrip().startswith("|"):
                 cur = _clean(lines[i])
                 if not _RULE.match(cur):
-                    rows.append(_pipe_cells(cur))
+                    rows.append((_pipe_cells(cur), page_of(i)))
                 i += 1
             add_table(rows)
             continue
+        page = page_of(i)
         i += 1
         if _RULE.match(line):
             continue
         par = _LIST.sub("", _HEADING.sub("", line)).strip()
         if par:
-            blocks.append(Paragraph(text=par, page=page_no()))
+            blocks.append(Paragraph(text=par, page=page))
             pending.append(par)
-    source.pages = page if has_pages else 1
+    source.pages = line_pages[-1] if has_pages else 1
     return Document(source=source, blocks=merge_continued_tables(blocks))
 
 
-def _read_cell_per_line(lines: list[str], i: int, add_table) -> int:
+def _read_cell_per_line(lines: list[str], i: int, add_table, page_of) -> int:
     """One cell per line, rows separated by blank lines (a Word table pasted as text)."""
-    rows: list[list[str]] = []
+    rows: list[tuple[list[str], int | None]] = []
     row: list[str] = []
+    row_page = page_of(i)
     while i < len(lines):
-        line = _clean(lines[i].replace("\f", ""))
+        line = _clean(lines[i])
         if _is_cell_line(line):
+            if not row:
+                row_page = page_of(i)
             row.append(line[1:])
             i += 1
         elif not line.strip():
             if row:
-                rows.append(row)
+                rows.append((row, row_page))
                 row = []
             j = i + 1
             while j < len(lines) and not lines[j].strip():
@@ -151,6 +165,6 @@ def _read_cell_per_line(lines: list[str], i: int, add_table) -> int:
         else:
             break
     if row:
-        rows.append(row)
+        rows.append((row, row_page))
     add_table(rows, cell_per_line=True)
     return i

@@ -34,8 +34,12 @@ _TITLE_HINT = re.compile(r"表\s*\d*$|表（|表\(|情况表|总表")
 
 
 def title_candidates(table: Table, layout: Layout) -> list[str]:
-    """Lines that may hold the table's title, most likely first."""
-    lines = [c for c in reversed(table.caption)]
+    """Lines that may hold the table's title, most likely first.
+
+    A worksheet's tab name is a last resort: the title printed on the sheet
+    ("2025年部门预算收支总表") says more than a tab called "收支总表".
+    """
+    lines = [c for c in reversed(table.caption) if not (table.sheet and c == table.sheet)]
     lines += layout.preamble
     if table.sheet:
         lines.append(table.sheet)

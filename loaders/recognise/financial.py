@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from loaders.recognise.cells import is_amount, is_blank, norm, parse_amount, split_code
+from loaders.recognise.cells import code_and_name, is_amount, norm, parse_amount, split_code
 from loaders.recognise.views import TableView
 
 
@@ -83,11 +83,61 @@ def _column_roles(view: TableView) -> tuple[list[int], list[int]]:
     return labels, values
 
 
-def label_pairs(view: TableView, problems: list) -> list[tuple[str, str, Fact, int]]:
+_YEAR_IN_HEADING = re.compile(r"(20\d{2})\s*年")
+
+
+def current_column(view: TableView, cols: list[int], year: int | None = None) -> int:
+    """Of several value columns beside one label column, the report's own figures.
+
+    A final-accounts table may print 年初预算数 beside 决算数 (the 决算数 is
+    the report's); headings with years ('2024年预算数 | 2025年预算数') give
+    the document year's column, or the latest year; a 上年 column gives way
+    to the others.  Otherwise the first column (合计 before its parts).
+    """
+    if len(cols) == 1:
+        return cols[0]
+    paths = {c: view.layout.path_text(c) for c in cols}
+    actual = [c for c in cols if "决算" in paths[c] and not re.search(r"[%％]|率|比", paths[c])]
+    if actual and len(actual) < len(cols):
+        return actual[0]
+    years = {c: int(m.group(1)) for c in cols if (m := _YEAR_IN_HEADING.search(paths[c]))}
+    if len(set(years.values())) > 1:
+        wanted = year if year in years.values() else max(years.values())
+        return next(c for c in cols if years.get(c) == wanted)
+    current = [c for c in cols if "上年" not in paths[c]]
+    return current[0] if current else cols[0]
+
+
+# A heading over a group of amount columns that names whose figures they are.
+_PERIOD_GROUP = re.compile(r"^((20\d{2}年度?|上年|本年|当年).{0,6}(预算|决算|执行)数?|(年初)?(预算|决算|执行)数)$")
+
+
+def current_group_columns(view: TableView, year: int | None = None) -> set[int] | None:
+    """Columns outside another period's heading group.
+
+    Tables may print last year's figures beside this year's under group
+    headings ('2024年预算数 | 2025年预算数', '上年执行数 | 本年预算数').  The
+    group holding the report's own figures is chosen like a value column
+    (:func:`current_column`); the other groups' columns are left out.  None
+    when the headings form no such groups.
+    """
+    lay, width = view.layout, view.table.width
+    tops = {c: lay.path(c)[0] for c in range(width) if lay.path(c) and _PERIOD_GROUP.match(lay.path(c)[0])}
+    firsts: dict[str, int] = {}
+    for c, top in tops.items():
+        firsts.setdefault(top, c)
+    if len(firsts) < 2:
+        return None
+    chosen = tops[current_column(view, list(firsts.values()), year)]
+    return {c for c in range(width) if tops.get(c, chosen) == chosen}
+
+
+def label_pairs(view: TableView, problems: list, year: int | None = None) -> list[tuple[str, str, Fact, int]]:
     """(label key, side, fact, label column) for every label cell with its value.
 
-    The value of a label is the first value column to its right, before the
-    next label column.  ``side`` is 'income' or 'expenditure' by the heading.
+    The value of a label is in the value columns to its right, before the
+    next label column (:func:`current_column` picks one when there are
+    several).  ``side`` is 'income' or 'expenditure' by the heading.
     """
     labels, values = _column_roles(view)
     out = []
@@ -96,13 +146,14 @@ def label_pairs(view: TableView, problems: list) -> list[tuple[str, str, Fact, i
         vcols = [v for v in values if lc < v < nxt]
         if not vcols:
             continue
+        value_col = current_column(view, vcols, year)
         path = view.layout.path_text(lc)
         side = "expenditure" if ("支出" in path and "收入" not in path) or (li > 0 and "收入" not in path) else "income"
         for r in view.layout.body:
             text = view.table.rows[r][lc]
             key = label_key(text)
             if key:
-                out.append((key, side, fact(view, r, vcols[0], problems), lc))
+                out.append((key, side, fact(view, r, value_col, problems), lc))
     return out
 
 
@@ -117,13 +168,20 @@ _SUMMARY_LABELS: list[tuple[str, str | None, re.Pattern[str]]] = [
 ]
 
 
-def summary_totals(view: TableView, problems: list) -> dict[str, Fact]:
+def summary_totals(view: TableView, problems: list, year: int | None = None) -> dict[str, Fact]:
+    """Totals of a 收支总表, by row label.
+
+    Only 总计 needs its side: it is printed under both 收入 and 支出 (the
+    income side's is the grand total).  The other labels name their side
+    themselves, so a table printing 支出 rows under the 收入 rows in one
+    label column reads the same as a two-sided one.
+    """
     found: dict[str, Fact] = {}
-    for key, side, f, _col in label_pairs(view, problems):
+    for key, side, f, _col in label_pairs(view, problems, year):
         for name, want_side, pattern in _SUMMARY_LABELS:
             if name in found or not pattern.search(key):
                 continue
-            if want_side and side != want_side and name not in ("revenue_total", "expenditure_total"):
+            if name == "grand_total" and side != want_side:
                 continue
             found[name] = f
     return found
@@ -133,10 +191,10 @@ _GPB = re.compile(r"^一般公共预算(财政)?(拨款)?(收入|资金|拨款)?
 _FISCAL = re.compile(r"^财政拨款(收入)?$")
 
 
-def fiscal_totals(view: TableView, problems: list) -> dict[str, Fact]:
+def fiscal_totals(view: TableView, problems: list, year: int | None = None) -> dict[str, Fact]:
     """From the 财政拨款收支总表: 财政拨款 total and its 一般公共预算 part."""
     found: dict[str, Fact] = {}
-    for key, side, f, _col in label_pairs(view, problems):
+    for key, side, f, _col in label_pairs(view, problems, year):
         if side != "income":
             continue
         if "fiscal_appropriation" not in found and re.search(r"^本年收入(合计|小计)$|^收入合计$", key):
@@ -146,10 +204,10 @@ def fiscal_totals(view: TableView, problems: list) -> dict[str, Fact]:
     return found
 
 
-def summary_fiscal(view: TableView, problems: list) -> dict[str, Fact]:
+def summary_fiscal(view: TableView, problems: list, year: int | None = None) -> dict[str, Fact]:
     """The 收支总表's own 财政拨款 / 一般公共预算 income lines (a fallback)."""
     found: dict[str, Fact] = {}
-    for key, side, f, _col in label_pairs(view, problems):
+    for key, side, f, _col in label_pairs(view, problems, year):
         if side != "income":
             continue
         if "fiscal_appropriation" not in found and _FISCAL.search(key):
@@ -167,17 +225,44 @@ class CodeColumns:
     code: int | None  # one column holding the whole code
     split: list[int]  # 类/款/项 columns
     name: int | None
+    combined: bool = False  # the code column prints code and name together ('210 卫生健康支出')
+
+
+def _code_content(view: TableView, c: int) -> str | None:
+    """'code' when most body cells of column c are codes, 'combined' when they
+    are a code followed by its name, else None (total rows left out)."""
+    t = view.table
+    cells = [t.rows[r][c] for r in view.layout.body if norm(t.rows[r][c]) and not _is_total_label(t.rows[r][c])]
+    if not cells:
+        return None
+    if sum(1 for x in cells if split_code(x)) >= len(cells) * 0.6:
+        return "code"
+    if sum(1 for x in cells if code_and_name(x)) >= len(cells) * 0.6:
+        return "combined"
+    return None
+
+
+def _code_by_content(view: TableView, limit: int) -> CodeColumns | None:
+    """The first of the leading columns whose cells are codes (or codes with names)."""
+    for c in range(min(limit, view.table.width)):
+        kind = _code_content(view, c)
+        if kind == "code":
+            return CodeColumns(code=c, split=[], name=c + 1 if c + 1 < view.table.width else None)
+        if kind == "combined":
+            return CodeColumns(code=c, split=[], name=c, combined=True)
+    return None
+
+
+def _first_found(*cols: int | None) -> int | None:
+    """The first column found (column 0 counts: ``a or b`` would skip it)."""
+    return next((c for c in cols if c is not None), None)
 
 
 def _code_columns(view: TableView, exclude_words: tuple[str, ...] = ("政府",)) -> CodeColumns:
     lay, t = view.layout, view.table
     if t.ragged:
         # Header cells are shifted: find the code column by its contents.
-        for c in range(min(4, t.width - 1)):
-            cells = [norm(t.rows[r][c]) for r in lay.body if norm(t.rows[r][c])]
-            if cells and sum(1 for x in cells if split_code(x)) >= len(cells) * 0.6:
-                return CodeColumns(code=c, split=[], name=c + 1)
-        return CodeColumns(code=None, split=[], name=None)
+        return _code_by_content(view, min(4, t.width - 1)) or CodeColumns(code=None, split=[], name=None)
     split = []
     for word in ("类", "款", "项"):
         col = None
@@ -201,15 +286,18 @@ def _code_columns(view: TableView, exclude_words: tuple[str, ...] = ("政府",))
             split = []
     code = None
     if not split:
-        code = lay.find("编码", exclude=exclude_words + ("单位编码",)) or lay.find("代码", exclude=exclude_words + ("单位代码",))
+        code = _first_found(
+            lay.find("编码", exclude=exclude_words + ("单位编码",)), lay.find("代码", exclude=exclude_words + ("单位代码",))
+        )
+        if code is not None and _code_content(view, code) == "combined":
+            return CodeColumns(code=code, split=[], name=code, combined=True)
         if code is None:
             # No heading says 编码: the first column whose body cells are codes.
-            for c in range(min(4, t.width)):
-                cells = [norm(t.rows[r][c]) for r in lay.body if norm(t.rows[r][c])]
-                if cells and sum(1 for x in cells if split_code(x)) >= len(cells) * 0.6:
-                    code = c
-                    break
-    name = lay.find("科目名称", exclude=exclude_words) or lay.find("名称", exclude=exclude_words + ("单位名称",))
+            found = _code_by_content(view, 4)
+            if found is not None and found.combined:
+                return found
+            code = found.code if found is not None else None
+    name = _first_found(lay.find("科目名称", exclude=exclude_words), lay.find("名称", exclude=exclude_words + ("单位名称",)))
     first_code = split[0] if split else code
     if name is None and first_code is not None:
         after = (split[-1] if split else code) + 1
@@ -217,34 +305,67 @@ def _code_columns(view: TableView, exclude_words: tuple[str, ...] = ("政府",))
     return CodeColumns(code=code, split=split, name=name)
 
 
+def _level_parts(level: int, part: str) -> dict[int, str] | None:
+    """The digits a 类/款/项 cell gives, by level (0 类, 1 款, 2 项).
+
+    '05' or '5' under 款 is that level only.  A longer cell is the whole code
+    so far ('20805' under 款, '2080505' under 项 or even under 类), which also
+    names the levels above it.
+    """
+    if len(part) <= 2 and level > 0:
+        return {level: part.zfill(2)}
+    if len(part) in (3, 5, 7) and len(part) >= 3 + 2 * level:
+        return {0: part[:3], **{i + 1: part[3 + 2 * i : 5 + 2 * i] for i in range((len(part) - 3) // 2)}}
+    return None
+
+
+def _split_row_code(parts: list[str], context: list[str]) -> str | None:
+    """A code from the 类/款/项 cells of one row.
+
+    Hierarchical layouts print only the new level's digits (205 / 08 / 03);
+    ``context`` carries the levels printed on earlier rows.
+    """
+    if not any(parts) or not all(re.fullmatch(r"\d*", p) for p in parts):
+        return None
+    given: dict[int, str] = {}
+    for level, part in enumerate(parts):
+        if part:
+            digits = _level_parts(level, part)
+            if digits is None:
+                return None
+            given.update(digits)
+    deepest = max(given)
+    for level, digits in given.items():
+        context[level] = digits
+    if not all(context[: deepest + 1]):
+        return None
+    for deeper in range(deepest + 1, len(context)):
+        context[deeper] = ""
+    code = "".join(context[: deepest + 1])
+    return code if split_code(code) else None
+
+
 def _row_code(view: TableView, r: int, cols: CodeColumns, context: list[str]) -> str | None:
     row = view.table.rows[r]
     if cols.split:
-        parts = [norm(row[c]) for c in cols.split]
-        if not any(parts) or not all(re.fullmatch(r"\d*", p) for p in parts):
-            return None
-        # Hierarchical layouts print only the new level's digits (205 / 08 / 03).
-        deepest = max(i for i, p in enumerate(parts) if p)
-        out = []
-        for level in range(deepest + 1):
-            part = parts[level]
-            if part:
-                part = part.zfill(2) if level > 0 else part
-                context[level] = part
-            elif not context[level]:
-                return None
-            out.append(context[level])
-        for deeper in range(deepest + 1, len(context)):
-            context[deeper] = ""
-        code = "".join(out)
-        return code if split_code(code) else None
+        return _split_row_code([norm(row[c]) for c in cols.split], context)
     if cols.code is None:
         return None
-    text = norm(row[cols.code])
-    code = split_code(text)
-    if code is None and cols.name is not None and cols.name != cols.code:
-        return None
-    return code
+    if cols.combined:
+        both = code_and_name(row[cols.code])
+        return both[0] if both else None
+    return split_code(row[cols.code])
+
+
+def _row_name(view: TableView, r: int, cols: CodeColumns) -> str:
+    """The row's subject name (without the code when one cell prints both)."""
+    if cols.name is None:
+        return ""
+    text = view.table.rows[r][cols.name]
+    if cols.combined:
+        both = code_and_name(text)
+        return both[1] if both else norm(text)
+    return norm(text)
 
 
 def _is_total_label(text: str) -> bool:
@@ -257,14 +378,41 @@ class CodedRow:
     code: str | None
     name: str
     is_total: bool
+    row_span: int = 1  # grid rows the entry covers (a wrapped name adds one)
+
+
+def name_tail(view: TableView, r: int, cols: CodeColumns, start: int = 0, end: int | None = None) -> str | None:
+    """The rest of the name above when row ``r`` holds nothing else (a name
+    cell wrapped onto a second line: '财政对城乡居民基本医疗保' / '险基金的补助').
+
+    Only the name cell of columns start..end may be filled; a heading such
+    as '其中：' is not a tail.
+    """
+    row = view.table.rows[r]
+    end = view.table.width if end is None else end
+    if cols.name is None or cols.combined:
+        return None
+    filled = [c for c in range(start, end) if norm(row[c])]
+    if filled != [cols.name]:
+        return None
+    tail = norm(row[cols.name])
+    if tail.endswith((":", "：")) or tail.startswith("其中") or _is_total_label(tail) or split_code(tail):
+        return None
+    return tail
 
 
 def coded_rows(view: TableView, cols: CodeColumns) -> list[CodedRow]:
-    out = []
+    out: list[CodedRow] = []
     context = ["", "", ""]
     for r in view.layout.body:
         row = view.table.rows[r]
-        name = norm(row[cols.name]) if cols.name is not None else ""
+        if out and out[-1].row + out[-1].row_span == r and not out[-1].is_total:
+            tail = name_tail(view, r, cols)
+            if tail:
+                out[-1].name += tail
+                out[-1].row_span += 1
+                continue
+        name = _row_name(view, r, cols)
         code = _row_code(view, r, cols, context)
         total = code is None and (
             _is_total_label(name) or any(_is_total_label(row[c]) for c in range(min(4, view.table.width)))
@@ -275,11 +423,17 @@ def coded_rows(view: TableView, cols: CodeColumns) -> list[CodedRow]:
     return out
 
 
-def _amount_col(view: TableView, *options: tuple[str, ...], exclude: tuple[str, ...] = ()) -> int | None:
-    """First column matching any of the word groups, preferring a 小计/合计 under it."""
+def _amount_col(
+    view: TableView, *options: tuple[str, ...], exclude: tuple[str, ...] = (), allowed: set[int] | None = None
+) -> int | None:
+    """First column matching any of the word groups, preferring a 小计/合计 under it.
+
+    ``allowed`` (see :func:`current_group_columns`) leaves out the columns of
+    another year's group.
+    """
     lay = view.layout
     for words in options:
-        cols = lay.find_all(*words, exclude=exclude)
+        cols = [c for c in lay.find_all(*words, exclude=exclude) if allowed is None or c in allowed]
         if not cols:
             continue
         for c in cols:
@@ -318,7 +472,7 @@ def _first_amount_col(view: TableView, cols: CodeColumns) -> int:
 FUNCTION_CODE = re.compile(r"2(0[1-9]|1\d|2\d|3[0-4])(\d{2}){0,2}")
 
 
-def function_lines(view: TableView, problems: list) -> tuple[list[dict], dict[str, Fact]]:
+def function_lines(view: TableView, problems: list, year: int | None = None) -> tuple[list[dict], dict[str, Fact]]:
     """Every coded row of an expenditure-by-function table, and its 合计 row."""
     cols = _code_columns(view)
     if cols.code is None and not cols.split:
@@ -330,11 +484,14 @@ def function_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
         )
         total, basic, project = found.get("total", first), found.get("basic"), found.get("project")
     else:
-        total = _amount_col(view, ("本年支出合计",), ("合计",), ("支出合计",), ("总计",), exclude=("科目",))
+        allowed = current_group_columns(view, year)
+        total = _amount_col(
+            view, ("本年支出合计",), ("合计",), ("支出合计",), ("总计",), exclude=("科目",), allowed=allowed
+        )
         if total is None or total < first:
-            total = first
-        basic = _amount_col(view, ("基本支出",))
-        project = _amount_col(view, ("项目支出",), ("专项业务经费",))
+            total = min((c for c in allowed if c >= first), default=None) if allowed else first
+        basic = _amount_col(view, ("基本支出",), allowed=allowed)
+        project = _amount_col(view, ("项目支出",), ("专项业务经费",), allowed=allowed)
     lines, totals = [], {}
     for cr in coded_rows(view, cols):
         values = {
@@ -363,6 +520,36 @@ def function_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
     return lines, totals
 
 
+_CARRYOVER_HEADING = re.compile(r"上年结转|年初结转|结转结余|上年结余")
+
+
+def income_total(view: TableView, problems: list) -> Fact | None:
+    """本年收入合计 as an income table (收入总表 / 收入决算表) prints it.
+
+    The 合计 row's 本年收入 column ('本年收入合计', or 小计/合计 under
+    本年收入).  A plain 合计 column counts only when no column holds 上年结转:
+    otherwise 合计 includes the carry-over and is not this year's income.
+    """
+    cols = _code_columns(view)
+    if cols.code is None and not cols.split:
+        return None
+    total_row = next((cr.row for cr in coded_rows(view, cols) if cr.is_total), None)
+    if total_row is None:
+        return None
+    lay = view.layout
+    if view.table.ragged:
+        heading = norm("".join(c for row in lay.header_rows for c in row))
+        found = _ragged_amount_cols(view, _first_amount_col(view, cols), {"total": ("本年收入合计", "合计")})
+        col = None if _CARRYOVER_HEADING.search(heading) and "本年收入" not in heading else found.get("total")
+    else:
+        col = _amount_col(view, ("本年收入", "合计"), ("本年收入", "小计"), ("本年收入",), exclude=("科目",))
+        if col is None and not any(_CARRYOVER_HEADING.search(lay.path_text(c)) for c in range(view.table.width)):
+            col = _amount_col(view, ("合计",), ("总计",), exclude=("科目",))
+    if col is None or col < _first_amount_col(view, cols):
+        return None
+    return fact(view, total_row, col, problems)
+
+
 _PERSONNEL_CODES = ("301", "303")
 
 
@@ -370,7 +557,8 @@ def _blocks(view: TableView) -> list[tuple[int, int]]:
     """Side-by-side column groups, each starting with its own code column.
 
     A group of 政府预算经济分类 codes printed beside the 部门 codes is not a
-    group of its own: it belongs to the group on its left.
+    group of its own: it belongs to the group on its left, or, printed first,
+    to the group on its right.
     """
     lay, t = view.layout, view.table
 
@@ -384,12 +572,18 @@ def _blocks(view: TableView) -> list[tuple[int, int]]:
     bounds = starts + [t.width]
     blocks = [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
     merged: list[tuple[int, int]] = []
+    leading: int | None = None  # start of 政府 groups printed before any 部门 group
     for start, end in blocks:
         government = any("政府" in lay.path_text(c) for c in range(start, end) if not is_code(c))
         if merged and government:
             merged[-1] = (merged[-1][0], end)
+        elif government:
+            leading = start if leading is None else leading
         else:
-            merged.append((start, end))
+            merged.append((start if leading is None else leading, end))
+            leading = None
+    if leading is not None:
+        merged.append((leading, t.width))
     return merged
 
 
@@ -411,6 +605,7 @@ def economic_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
             code=None if cols.code is None else cols.code + start,
             split=[c + start for c in cols.split],
             name=None if cols.name is None else cols.name + start,
+            combined=cols.combined,
         )
         first = _first_amount_col(view, cols)
         group_path = " ".join(view.layout.path_text(c) for c in range(start, end))
@@ -440,9 +635,15 @@ def economic_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
             "public" if "公用经费" in group_path and "人员经费" not in group_path else None
         )
         context = ["", "", ""]
+        last: tuple[int, dict] | None = None  # (next row, line) of this group's last line
         for r in view.layout.body:
             row = view.table.rows[r]
-            name = norm(row[cols.name]) if cols.name is not None else ""
+            tail = name_tail(view, r, cols, start, end) if last and last[0] == r else None
+            if tail:
+                last[1]["name"] += tail
+                last = (r + 1, last[1])
+                continue
+            name = _row_name(view, r, cols)
             code = _row_code(view, r, cols, context)
             label = norm(" ".join(row[start:end]))
             if code is None:
@@ -477,6 +678,7 @@ def economic_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
                     "row": r,
                 }
             )
+            last = (r + 1, lines[-1])
     return lines, totals
 
 
@@ -583,65 +785,147 @@ def _item_of_path(path: list[str]) -> str | None:
 
 
 def _group_of(text: str, year: int | None) -> str | None:
+    """'budget' (预算数) or 'actual' (决算数) for a heading or row label;
+    'other_year' for another year's figures (上年, or a year that is not the
+    document's); None when the text names neither."""
     t = norm(text)
-    if "决算" in t:
-        return "actual"
-    if "预算" in t:
-        if year and re.search(r"20\d{2}", t) and str(year) not in t:
-            return "other_year"
-        return "budget"
-    return None
+    group = "actual" if "决算" in t else "budget" if "预算" in t else None
+    years = re.findall(r"(20\d{2})年", t)
+    if "上年" in t or (year and years and str(year) not in years):
+        return "other_year"
+    return group
 
 
 def three_public(view: TableView, year: int | None, problems: list) -> dict[str, dict[str, Fact]]:
-    """{'budget'|'actual'|None: {key: Fact}} from a 三公 table in either orientation."""
-    lay, t = view.layout, view.table
-    out: dict[str, dict[str, Fact]] = {}
-    col_items = {c: _item_of_path(lay.path(c)) for c in range(t.width)}
-    horizontal = sum(1 for v in col_items.values() if v) >= 3
-    if horizontal:
-        for c, item in col_items.items():
-            if not item:
-                continue
-            group = _group_of(lay.path_text(c), year)
-            if group == "other_year":
-                continue
-            for r in lay.body:
-                if any(is_amount(x) for x in t.rows[r]):
-                    out.setdefault(group or "", {}).setdefault(item, fact(view, r, c, problems))
-                    break
+    """{'budget'|'actual'|'': {key: Fact}} from a 三公 table in either orientation."""
+    col_items = {c: _item_of_path(view.layout.path(c)) for c in range(view.table.width)}
+    if sum(1 for v in col_items.values() if v) >= 3:
+        out = _three_public_horizontal(view, year, col_items, problems)
     else:
-        # Vertical: item per row, amount in the first value column(s).
-        value_cols = [c for c in range(t.width) if any(is_amount(t.rows[r][c]) for r in lay.body)]
-        label_col = None
-        for r in lay.body:
-            for c in range(t.width):
-                if _three_public_item(t.rows[r][c]):
-                    label_col = c
-                    break
-            if label_col is not None:
-                break
-        if label_col is None:
-            return {}
-        groups: dict[str, int] = {}
-        for c in range(label_col + 1, t.width):
-            g = _group_of(lay.path_text(c), year)
-            if g and g != "other_year" and g not in groups:
-                groups[g] = c
-        if not groups:
-            first = next((c for c in range(label_col + 1, t.width) if c in value_cols or "合计" in lay.path_text(c)), None)
-            if first is None:
-                first = label_col + 1 if label_col + 1 < t.width else None
-            groups[""] = first
-        for g, c in groups.items():
-            for r in lay.body:
-                item = _three_public_item(t.rows[r][label_col])
-                if item and c is not None:
-                    out.setdefault(g, {}).setdefault(item, fact(view, r, c, problems))
-    for g, items in out.items():
+        out = _three_public_vertical(view, year, problems)
+    for items in out.values():
         if "total3" in items:
             items["total"] = items.pop("total3")
     return out
+
+
+def _three_public_horizontal(
+    view: TableView, year: int | None, col_items: dict[int, str | None], problems: list
+) -> dict[str, dict[str, Fact]]:
+    """Items as columns.  The data row is the one of each 预算数/决算数 group
+    when rows name their group, else the 合计 row, else the only row."""
+    lay = view.layout
+    out: dict[str, dict[str, Fact]] = {}
+    rows = _three_public_data_rows(view, year, col_items)
+    for c, item in col_items.items():
+        if not item:
+            continue
+        col_group = _group_of(lay.path_text(c), year)
+        if col_group == "other_year":
+            continue
+        for row_group, r in rows:
+            group = row_group or col_group or ""
+            out.setdefault(group, {}).setdefault(item, fact(view, r, c, problems))
+    return out
+
+
+def _three_public_data_rows(
+    view: TableView, year: int | None, col_items: dict[int, str | None]
+) -> list[tuple[str | None, int]]:
+    """(group named by the row's label or None, row) of the rows to read."""
+    t = view.table
+    data = [r for r in view.layout.body if any(is_amount(x) for x in t.rows[r])]
+    labels = {
+        r: norm("".join(t.rows[r][c] for c in range(t.width) if not col_items.get(c) and not is_amount(t.rows[r][c])))
+        for r in data
+    }
+    grouped = [(g, r) for r in data if (g := _group_of(labels[r], year)) != "other_year"]
+    if any(g for g, _ in grouped):
+        return [(g, r) for g, r in grouped if g]
+    rows = [r for _g, r in grouped]
+    totals = [r for r in rows if re.search(r"合计|总计", labels[r])]
+    return [(None, (totals or rows)[0])] if rows else []
+
+
+def _three_public_vertical(view: TableView, year: int | None, problems: list) -> dict[str, dict[str, Fact]]:
+    """Items as rows; the amount in the 预算数/决算数 column(s), else the first value column."""
+    lay, t = view.layout, view.table
+    out: dict[str, dict[str, Fact]] = {}
+    value_cols = [c for c in range(t.width) if any(is_amount(t.rows[r][c]) for r in lay.body)]
+    label_col = next(
+        (c for r in lay.body for c in range(t.width) if _three_public_item(t.rows[r][c])), None
+    )
+    if label_col is None:
+        return {}
+    groups: dict[str, int | None] = {}
+    for c in range(label_col + 1, t.width):
+        g = _group_of(lay.path_text(c), year)
+        if g and g != "other_year" and g not in groups:
+            groups[g] = c
+    if not groups:
+        first = next(
+            (
+                c
+                for c in range(label_col + 1, t.width)
+                if (c in value_cols or "合计" in lay.path_text(c)) and _group_of(lay.path_text(c), year) != "other_year"
+            ),
+            None,
+        )
+        if first is None:
+            first = label_col + 1 if label_col + 1 < t.width else None
+        groups[""] = first
+    for g, c in groups.items():
+        for r in lay.body:
+            item = _three_public_item(t.rows[r][label_col])
+            if item and c is not None:
+                out.setdefault(g, {}).setdefault(item, fact(view, r, c, problems))
+    return out
+
+
+# ---------------------------------------------------------------- which money a table covers
+
+_PART_OF_FUNDS = ("一般公共预算", "财政拨款", "政府性基金", "国有资本经营")
+
+
+def funds_of(view: TableView) -> str:
+    """Which money a table covers: 'all', or the fund its title names
+    ('一般公共预算财政拨款支出表' covers only the general public budget)."""
+    title = view.title.replace(" ", "")
+    return next((word for word in _PART_OF_FUNDS if word in title), "all")
+
+
+def covers_department(view: TableView, totals: dict) -> bool:
+    """Whether a table's totals are the department's.
+
+    A table of one fund (一般公共预算…表) stands for the whole only when the
+    summary shows that fund is all the money: 一般公共预算 income equal to
+    本年收入合计 (or, lacking it, 本年支出合计).  Otherwise its 合计/基本支出/
+    项目支出 are part of the department's and must not fill its totals.
+    """
+    if funds_of(view) == "all":
+        return True
+    gpb = totals.get("general_public_budget")
+    whole = totals.get("revenue_total") or totals.get("expenditure_total")
+    return (
+        funds_of(view) in ("一般公共预算", "财政拨款")
+        and gpb is not None
+        and whole is not None
+        and gpb.value is not None
+        and gpb.value == whole.value
+    )
+
+
+def distinct_problems(problems: list) -> list:
+    """Each flagged cell once, though several recognisers may have read it."""
+    seen: set[tuple[int, int, int]] = set()
+    out = []
+    for p in problems:
+        key = (p.view.index, p.row, p.col)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
 
 
 # ---------------------------------------------------------------- 机关运行经费

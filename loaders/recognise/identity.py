@@ -24,6 +24,24 @@ _TITLED = re.compile(
     r"^(?:第.部分)?\s*(?:\d{4}\s*年度?)?(?!年)([^\s\d:：，,。]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总|部门)[)）])?)\s*"
     r"(?:\d{4})?\s*年?度?\s*(?:部门|单位|区级部门|部门综合)(?:综合)?(?:预算|决算)[^，。；,;]{0,16}$"
 )
+# An agency printed alone on its line or cell ("XX县卫生健康局", "国家信访局（本级）"):
+# a place or state prefix, an organisation ending, no punctuation or report words.
+_BARE = re.compile(
+    r"^(?=[^\s:：，,。、；;（(]*(?:省|市|县|区|旗|州|盟|镇|乡|国家|中共|中国))"
+    r"([^\s\d:：，,。、；;]{3,40}?(?:" + _ORG_END + r"))([（(](?:本级|汇总|部门|单位)[)）])?$"
+)
+_NOT_BARE = re.compile(r"预算|决算|表|说明|情况|概况|职责|设置|构成|公开|目录|合计|单位[:：]")
+
+
+def bare_agency(text: str) -> str | None:
+    """The agency name when ``text`` is nothing but an agency name (with its scope mark)."""
+    t = norm(text)
+    if _NOT_BARE.search(t):
+        return None
+    m = _BARE.match(t)
+    return m.group(1) + (m.group(2) or "") if m else None
+
+
 _BUDGET_CODE = re.compile(r"(?:预算代码|部门代码|部门编码|单位代码|单位编码)\s*[:：]\s*(\d{3,9})")
 _YEAR_LABEL = re.compile(r"(?:预算年度|决算年度|年度)\s*[:：]\s*(20\d{2})")
 _YEAR_TITLE = re.compile(r"(20\d{2})\s*年\s*度?[^，。,\d]{0,14}?(?:预算|决算)")
@@ -84,6 +102,13 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
                 if marker:
                     markers[marker] += 1
                 break
+    for line in near:
+        bare = bare_agency(line)
+        if bare:
+            name, marker = strip_scope(bare)
+            names[name] += 1
+            if marker:
+                markers[marker] += 1
     for line in paras[:60] + near:
         m = _TITLED.match(norm(line))
         if m:
@@ -135,21 +160,36 @@ def _code_from_rows(tables: list, agency: str) -> str | None:
     return None
 
 
+_HEADING_LENGTH = 40  # longer lines are sentences, not titles or labels
+
+
+def _is_heading(text: str) -> bool:
+    """A title or label line rather than a sentence of the narrative."""
+    return len(text) <= _HEADING_LENGTH and not re.search(r"[，。；,;]", text)
+
+
 def _year(near: list[str], paras: list[str], project_codes: list[str]) -> int | None:
+    """The report year: labelled ('预算年度：2025') and title years first.
+
+    A year in a sentence ('落实2025年预算编制要求' in a 2024 决算) counts
+    little, wherever the sentence sits.
+    """
     votes: Counter[int] = Counter()
     for line in near:
         t = norm(line)
+        short = _is_heading(t)
         for m in _YEAR_LABEL.finditer(t):
             votes[int(m.group(1))] += 3
         for m in _YEAR_TITLE.finditer(t):
-            votes[int(m.group(1))] += 2
+            votes[int(m.group(1))] += 2 if short else 0.5
         m = _YEAR_ROW.match(t)
         if m:
             votes[int(m.group(1))] += 2
     for line in paras[:40]:
         t = norm(line)
+        short = _is_heading(t)
         for m in _YEAR_TITLE.finditer(t):
-            votes[int(m.group(1))] += 1
+            votes[int(m.group(1))] += 2 if short else 0.5
         m = _YEAR_ROW.match(t)
         if m:
             votes[int(m.group(1))] += 1

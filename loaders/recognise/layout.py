@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from loaders.model import Table
 from loaders.recognise.cells import is_amount, norm, split_code
+from loaders.recognise.identity import bare_agency
 
 _PREAMBLE = re.compile(
     r"(单位[:：]|预算年度|年度$|^\d{4}年度?$|部门[:：]|部门名称|编制(部门|单位)|公开\d+表$|^预算\d+表$|^公开表\d+$|^表\d+$"
@@ -22,11 +23,17 @@ _PREAMBLE = re.compile(
 _NUMBERING = re.compile(r"^(栏次|行次|\d{1,2})$")
 
 
+# A column group heading such as '2025年预算数' or '2024年决算数', never a preamble line.
+_GROUP_HEADING = re.compile(r"^(20\d{2}年度?)?.{0,8}(预算|决算|执行|调整)数$")
+
+
 def is_preamble_row(row: list[str]) -> bool:
     cells = [norm(c) for c in row if norm(c)]
     if not cells:
         return True
-    return all(_PREAMBLE.search(c) and not is_amount(c) for c in cells)
+    return all(
+        (_PREAMBLE.search(c) or bare_agency(c)) and not is_amount(c) and not _GROUP_HEADING.match(c) for c in cells
+    )
 
 
 def is_numbering_row(row: list[str]) -> bool:
@@ -97,13 +104,36 @@ class Layout:
         ]
 
 
+_TOTAL_LABEL = re.compile(r"^(合计|总计|小计|本年支出合计|支出合计|基本支出合计)$")
+# A heading over row labels ('项目', '科目名称', '支出功能分类科目'), not over amounts ('项目支出').
+_ROW_LABEL_HEADING = re.compile(r"^(项目|.{0,10}名称|.{0,10}科目)$")
+
+
+def is_total_row_under_labels(rows: list[list[str]], r: int, start: int) -> bool:
+    """A 合计 row that holds no amount ('见附表', or blank) but sits under a
+    row-label heading (项目 / 科目名称): the first body row, not a header row.
+
+    '合计' heading a column of a horizontal 三公 table has no label heading
+    above it and stays a heading.
+    """
+    row = rows[r]
+    first = next((c for c, cell in enumerate(row) if norm(cell)), None)
+    if first is None or not _TOTAL_LABEL.match(norm(row[first])):
+        return False
+    above = next((norm(rows[k][first]) for k in range(r - 1, start - 1, -1) if norm(rows[k][first])), "")
+    rest = [norm(c) for c in row[first + 1 :] if norm(c)]
+    return bool(_ROW_LABEL_HEADING.match(above)) and not any(_ROW_LABEL_HEADING.match(c) for c in rest)
+
+
 def analyse(table: Table) -> Layout:
     rows = table.rows
     start = 0
     while start < len(rows) and is_preamble_row(rows[start]):
         start += 1
     body = start
-    while body < len(rows) and not is_data_row(rows[body]):
+    while body < len(rows) and not is_data_row(rows[body]) and not (
+        body > start and is_total_row_under_labels(rows, body, start)
+    ):
         body += 1
     if body == len(rows):
         # No data: the header is what follows the preamble, up to the numbering row.
