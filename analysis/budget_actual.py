@@ -334,7 +334,59 @@ def execution_summary(pairs: pd.DataFrame, budget_col: str = "预算数", actual
     return {"budget": b, "actual": a, "rate": pct(a, b)}
 
 
+# --------------------------------------------------------------------------- chart rows
+
+
+def _short_name(text: Any, limit: int = 26) -> str:
+    name = str(text or "").strip()
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+VARIANCE_COLUMNS = ["项目", "差额", "执行率（%）", "标注", "方向"]
+
+
+def variance_rows(narrative: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`narrative_budget_figures` that have both figures, for a
+    chart of 决算数 − 年初预算数: 项目, 差额 (Decimal), 执行率, a label
+    (``-585.83（0.80%）``) and 方向 (增加 / 减少 / 持平)."""
+    if narrative is None or narrative.empty:
+        return pd.DataFrame(columns=VARIANCE_COLUMNS)
+    rows = []
+    for rec in narrative.to_dict("records"):
+        gap = dec(rec.get("差额"))
+        if gap is None or dec(rec.get("年初预算数")) is None or dec(rec.get("决算数")) is None:
+            continue
+        rate = dec(rec.get("执行率（%）"))
+        label = f"{gap:,.2f}" + (f"（{rate:,.2f}%）" if rate is not None else "")
+        rows.append({"项目": _short_name(rec.get("项目"), 30), "差额": gap, "执行率（%）": rate, "标注": label,
+                     "方向": "增加" if gap > 0 else ("减少" if gap < 0 else "持平")})
+    return pd.DataFrame(rows, columns=VARIANCE_COLUMNS)
+
+
+EXECUTION_BAR_COLUMNS = ["名称", "项目名称", "执行率（%）", "标注", "状态", "上限"]
+
+
+def execution_bars(projects: pd.DataFrame) -> pd.DataFrame:
+    """One bar per project of :func:`project_execution`: a short name (the full
+    one kept), the execution rate, its label (``77.13%``; ``无法计算`` when the
+    budget is blank or 0) and 状态 — 已全部执行 (≥ 100%), 未全部执行, 无法计算."""
+    if projects is None or projects.empty:
+        return pd.DataFrame(columns=EXECUTION_BAR_COLUMNS)
+    rows, seen = [], set()
+    for rec in projects.to_dict("records"):
+        name = _short_name(rec.get("项目名称"))
+        if name in seen:  # two projects of one name: keep both bars apart
+            name = f"{name}（{rec.get('序号')}）"
+        seen.add(name)
+        rate = dec(rec.get("执行率（%）"))
+        state = "无法计算" if rate is None else ("已全部执行" if rate >= 100 else "未全部执行")
+        rows.append({"名称": name, "项目名称": rec.get("项目名称"), "执行率（%）": rate,
+                     "标注": "无法计算" if rate is None else f"{rate:,.2f}%", "状态": state,
+                     "上限": float(rate) * 1.12 if rate is not None else 0.0})
+    return pd.DataFrame(rows, columns=EXECUTION_BAR_COLUMNS)
+
+
 __all__ = [
     "PAIRED_MEASURES", "pair_lines", "pair_measures", "three_public_pairs", "narrative_budget_figures",
-    "project_execution", "execution_summary",
+    "project_execution", "execution_summary", "variance_rows", "execution_bars",
 ]

@@ -364,7 +364,7 @@ def indicator_table(item: Mapping[str, Any] | None) -> pd.DataFrame:
                 "自评得分": dec(ind.get("reported_score")),
                 "复核得分": dec(ind.get("computed_score")),
                 "差异": diff(ind.get("reported_score"), ind.get("computed_score")),
-                "评分规则": ind.get("rule") or "",
+                "评分规则": rule_name(ind.get("rule")),
                 "计分说明": "；".join(
                     str(t) for t in (ind.get("explanation"), ind.get("interpretation")) if t not in (None, "")
                 ),
@@ -381,7 +381,8 @@ def item_findings_table(item: Mapping[str, Any] | None) -> pd.DataFrame:
     for f in (item or {}).get("findings") or []:
         if isinstance(f, Mapping):
             sev = str(f.get("severity") or "")
-            rows.append({"规则": f.get("rule"), "严重程度": SEVERITY_LABELS.get(sev, sev), "说明": f.get("message")})
+            rows.append({"规则": rule_label(f.get("rule")), "严重程度": SEVERITY_LABELS.get(sev, sev),
+                         "说明": f.get("message")})
         else:
             rows.append({"规则": "", "严重程度": "", "说明": str(f)})
     return pd.DataFrame(rows, columns=FINDINGS_TABLE_COLUMNS)
@@ -397,12 +398,16 @@ def grade_counts(grades: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame({"等级": list(counts), "项目数": list(counts.values())})
 
 
-TARGET_QUALITY_COLUMNS = ["project_id", "document_id", "部门", "年度", "序号", "项目编码", "项目名称", "预算数",
-                          "指标数", "目标质量得分", "扣分原因"]
+TARGET_QUALITY_COLUMNS = ["project_id", "document_id", "部门", "年度", "序号", "项目名称", "预算数", "指标数",
+                          "目标质量得分", "可量化（%）", "单位相符（%）", "指标层级齐全", "成本指标", "雷同项目数", "评分依据",
+                          "项目编码"]
 
 
 def target_quality_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Projects of performance target tables with their target-quality score."""
+    """Projects of performance target tables with their target-quality score and
+    its parts (analysis/target_quality): the share of quantified indicators, of
+    units that fit, whether 产出/效益/满意度 and a 成本指标 are present, and how many
+    other projects share the same indicator set (a copied template)."""
     if frame is None or frame.empty:
         return pd.DataFrame(columns=TARGET_QUALITY_COLUMNS)
     rows = []
@@ -414,6 +419,9 @@ def target_quality_table(frame: pd.DataFrame) -> pd.DataFrame:
             reasons = [reasons]
         indicators = data.get("indicators")
         count = len(indicators) if isinstance(indicators, list) else data.get("indicator_count")
+        parts = _data(quality.get("components"))
+        level1 = parts.get("level1")
+        copied = parts.get("copied_with")
         rows.append(
             {
                 "project_id": rec.get("project_id"),
@@ -426,10 +434,56 @@ def target_quality_table(frame: pd.DataFrame) -> pd.DataFrame:
                 "预算数": dec(rec.get("amount")) if dec(rec.get("amount")) is not None else dec(data.get("amount")),
                 "指标数": count,
                 "目标质量得分": dec(quality.get("score")),
-                "扣分原因": "；".join(_finding_text(r) for r in reasons),
+                "可量化（%）": dec(parts.get("quantified")),
+                "单位相符（%）": dec(parts.get("unit_fit")),
+                "指标层级齐全": None if level1 is None else (
+                    "齐全" if {"产出", "效益", "满意度"} <= set(level1) else "缺" + "、".join(
+                        x for x in ("产出", "效益", "满意度") if x not in set(level1))),
+                "成本指标": None if parts.get("cost") is None else ("有" if parts.get("cost") else "无"),
+                "雷同项目数": len(copied) if isinstance(copied, list) else None,
+                "评分依据": "；".join(_finding_text(r) for r in reasons),
             }
         )
     return pd.DataFrame(rows, columns=TARGET_QUALITY_COLUMNS)
+
+
+def target_quality_summary(quality: pd.DataFrame) -> list[tuple[str, int, str]]:
+    """What most often costs a project target-quality points, over the rows of
+    :func:`target_quality_table`: (label, number of projects, explanation)."""
+    if quality is None or quality.empty:
+        return []
+
+    def count(column: str, test) -> int:
+        if column not in quality.columns:
+            return 0
+        return int(sum(1 for v in quality[column] if v is not None and not (isinstance(v, float) and math.isnan(v))
+                       and test(v)))
+
+    return [
+        ("有未量化的指标", count("可量化（%）", lambda v: dec(v) is not None and dec(v) < 100),
+         "指标值没有写成“符号+数值+单位”（如“≥95%”）的项目"),
+        ("计量单位与指标不符", count("单位相符（%）", lambda v: dec(v) is not None and dec(v) < 100),
+         "如人数用百分比、成本用%"),
+        ("指标层级不全", count("指标层级齐全", lambda v: v != "齐全"), "缺产出、效益或满意度指标"),
+        ("缺成本指标", count("成本指标", lambda v: v == "无"), "没有设成本指标"),
+        ("疑似套用模板", count("雷同项目数", lambda v: int(v) > 0), "指标与其他项目雷同"),
+    ]
+
+
+def drop_empty_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` without those of ``columns`` that are blank in every row."""
+    def blank(v: Any) -> bool:
+        if v is None:
+            return True
+        if isinstance(v, str):
+            return not v.strip()
+        try:
+            return bool(pd.isna(v))
+        except (TypeError, ValueError):
+            return False
+
+    empty = [c for c in columns if c in frame.columns and all(blank(v) for v in frame[c])]
+    return frame.drop(columns=empty)
 
 
 TARGET_INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "指标描述", "指标值", "指标值确定依据"]
@@ -477,14 +531,121 @@ RULE_FAMILIES: dict[str, str] = {
 }
 
 
+#: rule id -> short Chinese name, for every check (analysis/checks_*) and
+#: scoring rule (analysis/scoring); a new rule without an entry shows its family
+RULE_NAMES: dict[str, str] = {
+    # 表内勾稽
+    "table.code_sum": "上级科目 = 下级科目之和",
+    "table.row_sum": "合计栏 = 各栏之和",
+    "table.rows_sum": "合计行 = 各行之和",
+    "table.sum_rows": "合计行 = 各行之和",
+    # 收支总表
+    "summary.balance": "收入总计 = 支出总计",
+    "summary.group": "收支总表分组合计",
+    "summary.side_sum": "收支总表一方合计 = 各项之和",
+    # “三公”经费
+    "three_public.sum": "“三公”经费合计 = 三项之和",
+    "three_public.vehicle": "公务用车费 = 购置费 + 运行维护费",
+    "three_public.extra_rows": "“三公”经费表列入了其他费用",
+    "three_public.total": "“三公”经费合计",
+    "three_public.outbound": "因公出国（境）费",
+    "three_public.vehicle_total": "公务用车购置及运行维护费",
+    "three_public.vehicle_purchase": "公务用车购置费",
+    "three_public.vehicle_operation": "公务用车运行维护费",
+    "three_public.reception": "公务接待费",
+    # 资产
+    "assets.sum": "资产合计 = 各项之和",
+    # 表间一致
+    "cross.total": "各表本年支出合计一致",
+    "cross.basic": "各表基本支出一致",
+    "cross.personnel": "各表人员经费一致",
+    "cross.class": "各表功能分类“类”级金额一致",
+    "cross.economic_function": "经济分类与功能分类科目一致",
+    "cross.three_public_economic": "“三公”经费与经济分类科目一致",
+    # 情况说明与表格
+    "narrative.change": "说明中的增减额、增幅",
+    "narrative.date": "说明中的时间口径",
+    "narrative.empty_note": "空表说明与表中数字",
+    "narrative.execution": "说明中的预算执行率",
+    "narrative.grade_rate": "说明中的评优率",
+    "narrative.list_sum": "说明中分项之和",
+    "narrative.share": "说明中的占比",
+    "narrative.sum": "说明中的合计",
+    "narrative.table": "说明与表格数字一致",
+    "narrative.unit": "说明中的金额单位",
+    # 绩效表内容
+    "performance.cost_actual": "成本指标实际值与执行数",
+    "performance.cost_cap": "成本指标上限与项目资金",
+    "performance.cost_per_period": "分期平均成本与预算数",
+    "performance.department_budget": "整体绩效目标表与预算表",
+    "performance.goal_amount": "绩效目标所写金额与预算数",
+    "performance.implied_amount": "绩效目标推算金额与预算数",
+    "performance.monthly_cost": "月均成本前后一致",
+    "performance.plan_unit": "资金支出计划的计量单位",
+    "performance.self_evaluation_text": "说明与自评表的年度目标",
+    # 绩效自评复核
+    "score.deduction_met": "已达到目标仍被扣分",
+    "score.duplicate_indicator": "指标重复",
+    "score.execution_rate": "预算执行率计算",
+    "score.execution_unscorable": "预算执行率无法计算",
+    "score.full_marks": "全部满分",
+    "score.goal_completion": "总体目标完成情况",
+    "score.indicator": "指标得分与复核不同",
+    "score.missing_score": "指标缺少自评得分",
+    "score.narrative_amounts": "说明与表中的预算数、执行数",
+    "score.narrative_mismatch": "说明与表中的自评得分",
+    "score.qualitative_band": "定性指标得分档次",
+    "score.recomputed_total": "复核总分与自评总分",
+    "score.status_vs_actual": "完成情况与实际完成值",
+    "score.sum_mismatch": "自评总分 = 各项得分之和",
+    "score.unscorable": "无法复核的指标",
+    "score.weights_split": "指标分值结构",
+    "score.zero_spend": "资金未支出却标为完成",
+    # 单项指标的评分规则
+    "quant.higher": "正向指标",
+    "quant.lower": "反向指标",
+    "quant.equal": "等于指标",
+    "qualitative.band": "定性指标（分档）",
+    "deadline.met": "时效指标",
+    "cost.zero_spend": "成本指标（资金未支出）",
+    "execution.rate": "预算执行率",
+    "execution.unscorable": "预算执行率无法计算",
+    "unscorable.no_weight": "无法复核：没有分值",
+    "unscorable.deadline": "无法复核：时间节点不一致",
+    "unscorable.deadline_missed": "无法复核：未按期完成",
+    "unscorable.actual": "无法复核：实际完成值无法比较",
+    "unscorable.unit": "无法复核：计量单位不同",
+    "unscorable.equal": "无法复核：等于指标未达到",
+    "unscorable.qualitative": "无法复核：定性指标",
+    # 其他
+    "parse.not_an_amount": "无法识别的金额",
+    "checks.crashed": "检查程序出错",
+}
+
+
+def rule_name(rule: Any) -> str:
+    """The Chinese name of a rule id (``cross.total`` -> ``各表本年支出合计一致``);
+    an unknown id gets its family's name (``表间一致``); blank -> ''."""
+    text = str(rule or "").strip()
+    if not text:
+        return ""
+    return RULE_NAMES.get(text) or rule_family(text)
+
+
+def rule_label(rule: Any) -> str:
+    """``各表本年支出合计一致（cross.total）``: the Chinese name with the id kept for reference."""
+    text = str(rule or "").strip()
+    return f"{rule_name(text)}（{text}）" if text else ""
+
+
 def rule_family(rule: Any) -> str:
     """``table.sum_rows`` -> ``表内勾稽``; unknown families -> ``其他``."""
     head = str(rule or "").split(".", 1)[0]
     return RULE_FAMILIES.get(head, "其他")
 
 
-FINDINGS_VIEW_COLUMNS = ["finding_id", "document_id", "文件", "部门", "年度", "类型", "严重程度", "检查类别", "规则", "说明",
-                         "页码", "表格", "行", "应为", "实为"]
+FINDINGS_VIEW_COLUMNS = ["finding_id", "document_id", "严重程度", "报告", "页码", "规则", "说明", "表格", "行号", "应为",
+                         "实为", "检查类别", "部门", "年度", "类型", "文件"]
 
 
 def findings_view(
@@ -496,7 +657,9 @@ def findings_view(
     rule_labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Findings filtered by severity (error/warning/info), rule and document,
-    shaped for display: severity in Chinese, each with its page."""
+    shaped for display: severity in Chinese, each with its page and its row
+    counted from 1; ``rule_labels`` (id -> Chinese name, e.g. :data:`RULE_NAMES`)
+    shows a rule as ``中文名（id）``."""
     if frame is None or frame.empty:
         return pd.DataFrame(columns=FINDINGS_VIEW_COLUMNS)
     df = frame
@@ -519,18 +682,37 @@ def findings_view(
             "部门": df["agency"],
             "年度": df["year"],
             "类型": df["kind"].map(lambda k: KIND_NAMES.get(k, k)),
+            "报告": [f"{a} {y}年{KIND_NAMES.get(k, k)}" for a, y, k in zip(df["agency"], df["year"], df["kind"])],
             "严重程度": df["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
             "检查类别": df["rule"].map(rule_family),
             "规则": df["rule"].map(lambda r: f"{labels[r]}（{r}）" if r in labels else r),
             "说明": df["message"],
             "页码": df["page"],
             "表格": df["table_title"],
-            "行": df["row"],
+            # rows are stored 0-based; shown from 1, as in 报告库
+            "行号": pd.array([None if pd.isna(r) else int(r) + 1 for r in df["row"]], dtype="Int64"),
             "应为": df["expected"],
             "实为": df["found"],
         }
     )
     return out.reset_index(drop=True)[FINDINGS_VIEW_COLUMNS]
+
+
+def findings_by_rule(findings: pd.DataFrame) -> pd.DataFrame:
+    """Counts per rule — 检查类别, 规则 (Chinese name), 错误 / 警告 / 提示 / 合计,
+    规则编号 — most errors first."""
+    cols = ["检查类别", "规则", "错误", "警告", "提示", "合计", "规则编号"]
+    if findings is None or findings.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for rule, group in findings.groupby("rule", sort=False):
+        sev = group["severity"].value_counts()
+        counts = {SEVERITY_LABELS[k]: int(sev.get(k, 0)) for k in SEVERITY_ORDER}
+        rows.append({"检查类别": rule_family(rule), "规则": rule_name(rule), **counts,
+                     "合计": sum(counts.values()), "规则编号": rule})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["错误", "警告", "合计", "规则编号"], ascending=[False, False, False, True],
+                           kind="stable").reset_index(drop=True)
 
 
 def findings_counts(findings: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -571,5 +753,5 @@ __all__ = [
     "MEASURE_LABELS", "KIND_NAMES", "SCOPE_NAMES", "SEVERITY_LABELS", "SEVERITY_ORDER", "FUNCTION_CLASS_NAMES",
     "GRADES", "dec", "to_float", "floats", "pct", "diff", "doc_label", "doc_title", "provenance", "code_level",
     "function_class_amounts", "grade_of", "self_evaluation_table", "indicator_table", "item_findings_table",
-    "grade_counts", "target_quality_table", "rule_family", "RULE_FAMILIES", "target_indicator_table", "findings_view", "findings_counts",
+    "grade_counts", "target_quality_table", "target_quality_summary", "drop_empty_columns", "rule_family", "RULE_FAMILIES", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule",
 ]

@@ -482,6 +482,18 @@ def wide_years(values: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(records, columns=cols)
 
 
+def split_wide(wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`wide_years` as two narrower tables: the amounts (指标, one column
+    per year, 说明) and the changes (指标, ``2024年同比`` and ``2024年同比%`` per
+    year after the first).  The changes table is empty when there is one year."""
+    if wide is None or wide.empty or "指标" not in wide.columns:
+        return wide, pd.DataFrame(columns=["指标"])
+    change_cols = [c for c in wide.columns if c.endswith("年同比") or c.endswith("年同比%")]
+    amount_cols = [c for c in wide.columns if c not in change_cols]
+    changes = wide[["指标"] + change_cols] if change_cols else pd.DataFrame(columns=["指标"])
+    return wide[amount_cols].reset_index(drop=True), changes.reset_index(drop=True)
+
+
 def change_sentence(values: pd.DataFrame, measure: str = "expenditure_total") -> str:
     """A plain sentence on the latest change: ``2025年本年支出合计较2024年增加3,355.64万元（+21.48%）``."""
     if values is None or values.empty:
@@ -553,5 +565,5 @@ def composition(documents: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "TREND_MEASURES", "QuotedFigure", "quoted_prior_figures", "joined_paragraphs", "quoted_frame", "one_per_year", "yearly_values",
-    "wide_years", "change_sentence", "quote_check", "composition",
+    "wide_years", "split_wide", "change_sentence", "quote_check", "composition",
 ]

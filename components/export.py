@@ -106,6 +106,22 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 
+#: a source line longer than this is shortened on screen (the full text in a
+#: tooltip; exports always carry it in full)
+SOURCE_SHOWN_CHARS = 150
+
+
+def source_caption(line: str) -> tuple[str, str | None]:
+    """(text to show, tooltip) for a source line: a long one is cut after its
+    first part (parts are separated by ``；``) and the whole goes in the tooltip."""
+    if len(line) <= SOURCE_SHOWN_CHARS:
+        return line, None
+    parts = [p for p in line.split("；") if p]
+    first = parts[0] if len(parts[0]) <= SOURCE_SHOWN_CHARS else parts[0][:SOURCE_SHOWN_CHARS].rstrip() + "…"
+    more = f"等 {len(parts)} 处" if len(parts) > 1 else ""
+    return f"{first}{'；' if more else ''}{more}（完整出处见右侧 ? 提示，下载的图片和表格中也有）", line
+
+
 def source_line(source: str) -> str:
     """``"香河县医疗保障局2024年部门预算，第2页"`` -> ``"数据来源：香河县…，第2页"``."""
     text = (source or "").strip()
@@ -544,7 +560,8 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
     )
     line = source_line(source)
     if line:
-        st.caption(line)
+        shown, full = source_caption(line)
+        st.caption(shown, help=full)
     stem = _file_stem(file_stem)
     available = export_available()
     if available:
@@ -575,6 +592,47 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
         )
 
 
+def _places(values) -> int:
+    """Decimal places to show for a column of Decimals: as many as the most
+    precise value has, at least 2 when any has a fraction, at most 4."""
+    most = 0
+    for v in values:
+        if isinstance(v, Decimal) and v.is_finite():
+            exp = v.normalize().as_tuple().exponent
+            most = max(most, -exp if isinstance(exp, int) and exp < 0 else 0)
+    return 0 if most == 0 else min(max(most, 2), 4)
+
+
+def _display_frame(shown: pd.DataFrame, money: list[str], unit_in_header: bool) -> tuple[pd.DataFrame, dict]:
+    """The frame as the grid shows it, with its number formats: money in
+    千分位 with two decimals (``-0.00`` shown as ``0.00``), Decimals with a
+    fixed number of places, percentages (a ``%`` in the header) with two."""
+    import streamlit as st
+
+    display = shown.copy()
+    config: dict[str, Any] = {}
+    for col in money:
+        values = display[col].map(lambda v: None if _is_missing(v) else float(v))
+        values = values.map(lambda v: 0.0 if v is not None and abs(v) < 0.005 else v)
+        display[col] = pd.to_numeric(values, errors="coerce")
+        label = f"{col}（万元）" if unit_in_header and "万元" not in col else col
+        config[col] = st.column_config.NumberColumn(label, format="%,.2f")
+    for col in display.columns:
+        if col in money:
+            continue
+        series = display[col]
+        is_pct = "%" in str(col)
+        if series.dtype == object and series.map(lambda v: isinstance(v, Decimal)).any():
+            places = _places(series)
+            if is_pct:
+                places = max(places, 2)
+            display[col] = pd.to_numeric(series.map(lambda v: None if _is_missing(v) else float(v)), errors="coerce")
+            config[col] = st.column_config.NumberColumn(format=f"%.{places}f")
+        elif is_pct and pd.api.types.is_float_dtype(series):
+            config[col] = st.column_config.NumberColumn(format="%.2f")
+    return display, config
+
+
 def table(
     df: pd.DataFrame,
     key: str,
@@ -582,22 +640,31 @@ def table(
     source: str,
     file_stem: str,
     money_columns: list[str] | None = None,
+    columns: dict[str, dict[str, Any]] | None = None,
+    row_height: int | None = None,
+    unit_in_header: bool = True,
 ) -> None:
     """The DataFrame (Chinese headers, 千分位 万元 amounts), its source line, and
-    Excel / CSV downloads."""
+    Excel / CSV downloads.
+
+    ``columns`` sets the grid's look per (Chinese) column: ``width`` ("small",
+    "medium", "large" or px), ``help`` (a tooltip on the header), ``pinned``.
+    ``row_height`` above 64 px lets long text wrap in its cell.  With
+    ``unit_in_header=False`` the money headers stay short and the caption says
+    "金额单位：万元" instead."""
     import streamlit as st
 
     shown, money = chinese_columns(df, money_columns)
-    display = shown.copy()
-    config: dict[str, Any] = {}
-    for col in money:
-        display[col] = pd.to_numeric(display[col].map(lambda v: None if _is_missing(v) else float(v)), errors="coerce")
-        config[col] = st.column_config.NumberColumn(f"{col}（万元）" if "万元" not in col else col, format="%,.2f")
-    for col in display.columns:
-        if col in money:
+    display, config = _display_frame(shown, money, unit_in_header)
+    for col, opts in (columns or {}).items():
+        if col not in display.columns:
             continue
-        if display[col].dtype == object and display[col].map(lambda v: isinstance(v, Decimal)).any():
-            display[col] = display[col].map(lambda v: None if _is_missing(v) else float(v))
+        base = config.get(col)
+        kwargs = {k: v for k, v in opts.items() if k in ("width", "help", "pinned")}
+        if base is not None:
+            config[col] = {**base, **{k: v for k, v in kwargs.items()}}
+        else:
+            config[col] = st.column_config.Column(**kwargs)
     st.dataframe(
         display,
         width="stretch",
@@ -606,10 +673,16 @@ def table(
         key=f"{key}-table",
         placeholder="—",
         height="auto" if len(display) <= 15 else 560,
+        row_height=row_height,
     )
     line = source_line(source)
     if line:
-        st.caption(line)
+        shown_line, full = source_caption(line)
+        if money and not unit_in_header:
+            shown_line = "金额单位：万元。" + shown_line
+        st.caption(shown_line, help=full)
+    elif money and not unit_in_header:
+        st.caption("金额单位：万元。")
     stem = _file_stem(file_stem)
     sheet = sheet_title(file_stem)
     with st.container(horizontal=True, gap="small"):
@@ -642,6 +715,7 @@ __all__ = [
     "csv_bytes",
     "neutralise",
     "source_line",
+    "source_caption",
     "chinese_columns",
     "export_figure",
     "warm_up",

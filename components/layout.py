@@ -38,7 +38,7 @@ NAV_PAGES: list[tuple[str, str, str, str]] = [
 _CSS = """
 <style>
 /* tighter top of page, a little air between blocks */
-.block-container {padding-top: 2.2rem; padding-bottom: 3rem; max-width: 1400px;}
+.block-container {padding-top: 2.2rem; padding-bottom: 3rem; padding-left: 2.5rem; padding-right: 2.5rem; max-width: 1480px;}
 /* KPI cards */
 div[data-testid="stMetric"] {
   background: #F3F5F8; border: 1px solid #E1E6ED; border-radius: 8px;
@@ -173,13 +173,18 @@ def localise_uploader(hint: str) -> None:
     )
 
 
-def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
-    """KPI cards in one row: ``(label, value, help)`` each (value already formatted)."""
+def kpi_row(items: list[tuple]) -> None:
+    """KPI cards in one row: ``(label, value, help)`` each (value already
+    formatted), or ``(label, value, help, delta)`` with a change shown under
+    the value (``"+3,355.64 万元（+21.48%）"``), in grey: more spending is
+    neither good nor bad by itself."""
     if not items:
         return
-    for col, (label, value, help_text) in zip(st.columns(len(items)), items):
+    for col, item in zip(st.columns(len(items)), items):
+        label, value, help_text = item[:3]
+        delta = item[3] if len(item) > 3 else None
         with col:
-            st.metric(label, value, help=help_text)
+            st.metric(label, value, delta=delta, delta_color="off", help=help_text)
 
 
 # --------------------------------------------------------------------------- store

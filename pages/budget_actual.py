@@ -6,9 +6,12 @@ import streamlit as st
 
 from analysis import budget_actual as ba
 from analysis.frames import floats, provenance
-from components import export, filters, layout
+from components import charts, export, filters, layout
 from components.filters import document_label
 from store import queries as q
+
+GAP_COLORS = {"增加": "#2F5D8A", "减少": "#C44E52", "持平": "#8C8C8C"}
+STATE_COLORS = {"已全部执行": "#2F5D8A", "未全部执行": "#E07B39", "无法计算": "#8C8C8C"}
 
 layout.page_setup("预决算对比", "同一部门同一年度：预算安排与决算执行逐项对比（按功能分类、基本/项目支出、“三公”经费）。只有决算时，使用决算文件自身列示的预算数。")
 layout.ensure_samples_loaded()
@@ -91,10 +94,12 @@ if budget_doc and final_doc:
             fig.add_bar(y=names, x=floats(shown["决算数"]), name="决算数", orientation="h",
                         customdata=floats(shown["执行率（%）"]),
                         hovertemplate="%{x:,.2f} 万元（执行率 %{customdata:.2f}%）<extra>决算数</extra>")
-            fig.update_layout(title=f"{agency} {year}年 预算数与决算数（按{level if level != '全部' else '科目'}）",
-                              barmode="group", xaxis_title="万元", xaxis_tickformat=",.2f", legend_title_text="",
-                              height=max(360, 40 * len(names) + 160))
-            fig.update_yaxes(autorange="reversed")
+            fig.update_layout(title=dict(text=f"{agency} {year}年 预算数与决算数（按{level if level != '全部' else '科目'}，万元）",
+                                         x=0, xanchor="left"),
+                              barmode="group", xaxis_title="万元", xaxis_tickformat=",.0f",
+                              legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text=""),
+                              height=charts.bar_height(len(names), 56), margin=dict(t=90))
+            fig.update_yaxes(autorange="reversed", automargin=True)
             export.chart(fig, "ba-lines-chart", source=line_source, file_stem=f"{stem}_功能分类")
         export.table(shown, "ba-lines", source=line_source, file_stem=f"{stem}_功能分类",
                      money_columns=["预算数", "决算数", "差额"])
@@ -114,12 +119,9 @@ if final_doc:
             st.caption("预算数取自决算文件“三公”经费支出决算表的预算数栏。")
         else:
             st.caption("“预算文件数”取自同年度部门预算；“决算表预算数”是决算表自己列示的预算数（含调整），差额和执行率以它为准。")
-        fig = go.Figure()
-        base_col = "决算表预算数"
-        fig.add_bar(x=three["项目"], y=floats(three[base_col]), name="预算数", hovertemplate="%{y:,.2f} 万元<extra>预算数</extra>")
-        fig.add_bar(x=three["项目"], y=floats(three["决算数"]), name="决算数", hovertemplate="%{y:,.2f} 万元<extra>决算数</extra>")
-        fig.update_layout(title=f"{agency} {year}年“三公”经费预算与决算", barmode="group", yaxis_title="万元",
-                          yaxis_tickformat=",.2f", legend_title_text="")
+        fig = charts.hbar_grouped(list(three["项目"]), [("预算数", list(three["决算表预算数"])),
+                                                      ("决算数", list(three["决算数"]))],
+                                  title=f"{agency} {year}年“三公”经费预算与决算（万元）")
         export.chart(fig, "ba-three-chart", source=source, file_stem=f"{stem}_三公经费")
         export.table(three, "ba-three", source=source, file_stem=f"{stem}_三公经费",
                      money_columns=[c for c in ("预算文件数", "决算表预算数", "决算数", "差额") if c in three.columns])
@@ -131,8 +133,19 @@ if final_doc:
         st.caption("决算说明中没有可识别的年初预算数或“完成年初预算的 x%”表述。")
     else:
         st.caption("年初预算数来自决算说明：文中直接列明的照录；只写了“完成年初预算的 x%”或“比年初预算增加/减少 y 万元”的，按其推算并在“依据”中注明。")
-        export.table(narrative, "ba-narrative", source=f"{document_label(final_doc)}，情况说明",
-                     file_stem=f"{stem}_年初预算", money_columns=["年初预算数", "决算数", "差额"])
+        narrative_source = f"{document_label(final_doc)}，情况说明"
+        gaps = ba.variance_rows(narrative)
+        if len(gaps) >= 2:
+            export.chart(
+                charts.hbar(list(gaps["项目"]), list(gaps["差额"]),
+                            title=f"{agency} {year}年 决算数较年初预算的增减（万元；括号内为执行率）",
+                            text=list(gaps["标注"]), colors=[GAP_COLORS[d] for d in gaps["方向"]],
+                            height=charts.bar_height(len(gaps), 34)),
+                "ba-narrative-chart", source=narrative_source, file_stem=f"{stem}_年初预算增减",
+            )
+        export.table(narrative, "ba-narrative", source=narrative_source,
+                     file_stem=f"{stem}_年初预算", money_columns=["年初预算数", "决算数", "差额"],
+                     columns={"项目": {"width": 300}})
 
     st.subheader("项目预算数与执行数（绩效自评表）")
     projects = ba.project_execution(q.self_evaluations(int(final_doc["document_id"]), engine=eng))
@@ -148,17 +161,17 @@ if final_doc:
                 ("总体执行率", layout.fmt_pct(summary["rate"]), "执行数合计 ÷ 预算数合计"),
             ]
         )
-        names = [f"{n}" if len(str(n)) <= 24 else str(n)[:23] + "…" for n in projects["项目名称"]]
-        fig = go.Figure()
-        fig.add_bar(y=names, x=floats(projects["执行率（%）"]), orientation="h", name="执行率",
-                    hovertemplate="%{x:.2f}%<extra></extra>")
-        fig.update_layout(title=f"{agency} {year}年 项目预算执行率", xaxis_title="执行率（%）",
-                          height=max(360, 28 * len(names) + 160), showlegend=False)
-        fig.update_yaxes(autorange="reversed")
+        bars = ba.execution_bars(projects)
+        fig = charts.hbar(list(bars["名称"]), list(bars["执行率（%）"]), unit="%", hover_unit="%",
+                          title=f"{agency} {year}年 项目预算执行率（%；橙色为未全部执行）",
+                          text=list(bars["标注"]), colors=[STATE_COLORS[c] for c in bars["状态"]],
+                          height=charts.bar_height(len(bars), 30), x_range=[0, max(125.0, bars["上限"].max())])
+        fig.add_vline(x=100, line_dash="dot", line_color="#8C8C8C")
         export.chart(fig, "ba-projects-chart", source=f"{document_label(final_doc)}，项目绩效自评表",
                      file_stem=f"{stem}_项目执行率")
         export.table(projects, "ba-projects", source=f"{document_label(final_doc)}，项目绩效自评表",
-                     file_stem=f"{stem}_项目执行", money_columns=["预算数", "到位数", "执行数", "差额"])
+                     file_stem=f"{stem}_项目执行", money_columns=["预算数", "到位数", "执行数", "差额"],
+                     columns={"项目名称": {"width": 330}}, unit_in_header=False)
 elif budget_doc:
     st.subheader(f"{year}年预算概况")
     measures = ba.pair_measures(budget_row, None)

@@ -1,13 +1,11 @@
 """部门对比: a year and 2–12 agencies side by side."""
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import compare as ac
-from analysis.frames import floats, provenance
-from components import export, filters, layout
+from analysis.frames import doc_title, provenance
+from components import charts, export, filters, layout
 from store import queries as q
 
 layout.page_setup("部门对比", "同一年度的多个部门并排比较：支出规模、基本与项目支出、人员与公用经费、功能分类结构、“三公”经费、机关运行经费与项目绩效。")
@@ -30,12 +28,15 @@ year = filters.year_select([None] + years, key="year", default=None, none_label=
 all_agencies = filters.checkbox("全部部门", key="all", container=c3,
                                 help="对比所有有该类文件的部门（不受 12 个的限制）")
 options = ac.agencies_with(docs, kind)
+default_year, default_agencies = ac.default_selection(docs, kind)
 if all_agencies:
     agencies = options
     st.caption(f"已选全部 {len(options)} 个部门。")
 else:
-    agencies = filters.agencies_select(options, key="agencies", default=options[: ac.MAX_AGENCIES],
-                                       max_selections=ac.MAX_AGENCIES, label="部门（2–12 个）")
+    agencies = filters.agencies_select(
+        options, key="agencies", default=default_agencies, max_selections=ac.MAX_AGENCIES, label="部门（2–12 个）",
+        help=(f"默认选 {default_year} 年有文件的部门（该年度部门最多）" if default_year else None),
+    )
 
 if len(agencies) < ac.MIN_AGENCIES:
     st.info("请至少选择 2 个部门进行对比。")
@@ -49,7 +50,7 @@ if chosen.empty or len(chosen) < ac.MIN_AGENCIES:
     st.info("可对比的部门不足 2 个，请调整选择。")
     st.stop()
 if selection.year is None:
-    st.warning("所选部门没有共同的年度，以下对比各部门最新的一份文件，列标题注明了各自的年度和类型。")
+    st.warning("所选部门没有共同的年度，以下对比各部门最新的一份文件，图表和表格中注明了各自的年度和类型。")
 elif selection.notes:
     st.warning(f"对比年度：{selection.year}年。" + "；".join(selection.notes) + "。")
 else:
@@ -65,7 +66,8 @@ table = ac.measure_table(chosen, totals, counts)
 source_rows = q.line_items(doc_ids, section=["totals", "three_public"], engine=eng)
 source = provenance(source_rows if not source_rows.empty else chosen)
 labels = list(table["label"])
-axis_labels = [f"{a}<br>{lbl[len(a):]}" for a, lbl in zip(table["agency"], table["label"])]
+# chart categories: the agency, its document on a second line
+categories = [f"{a}<br>（{doc_title(a, y, k)}）" for a, y, k in zip(table["agency"], table["year"], table["kind"])]
 stem_year = str(selection.year) if selection.year else "各自最新"
 
 # ------------------------------------------------------------------ KPIs
@@ -82,27 +84,22 @@ if not largest.empty:
     )
 
 
-def _bar(measures: list[tuple[str, str]], title: str, *, stacked: bool = False) -> go.Figure:
-    fig = go.Figure()
-    for key, name in measures:
-        ys = floats(table[key])
-        fig.add_bar(x=axis_labels, y=ys, name=name, hovertemplate="%{y:,.2f} 万元<extra>" + name + "</extra>",
-                    text=[f"{v:,.2f}" if v == v else "" for v in ys], textposition="auto")
-    fig.update_layout(title=title, barmode="stack" if stacked else "group", yaxis_title="万元",
-                      yaxis_tickformat=",.2f", legend_title_text="", margin=dict(b=120))
-    return fig
+def _stacked(total_key: str, parts: list[tuple[str, str]], title: str, *, total_name: str, other: str):
+    segments, ends = ac.stacked_parts(table, total_key, parts, other_label=other)
+    return charts.hbar_stacked(categories, segments, totals=ends, total_name=total_name, title=title)
 
 
 # ------------------------------------------------------------------ charts
 tab_scale, tab_structure, tab_three, tab_perf = st.tabs(["支出规模", "功能分类结构", "“三公”与机关运行经费", "项目与绩效"])
 with tab_scale:
     export.chart(
-        _bar([("expenditure_total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出")],
-             "本年支出：基本支出与项目支出"),
+        _stacked("expenditure_total", [("basic", "基本支出"), ("project", "项目支出")],
+                 "本年支出合计：基本支出与项目支出（万元）", total_name="合计", other="其他支出"),
         "compare-scale", source=source, file_stem=f"部门对比_支出规模_{stem_year}",
     )
     export.chart(
-        _bar([("personnel", "人员经费"), ("public", "公用经费")], "基本支出构成：人员经费与公用经费", stacked=True),
+        _stacked("basic", [("personnel", "人员经费"), ("public", "公用经费")],
+                 "基本支出：人员经费与公用经费（万元）", total_name="基本支出", other="未分项"),
         "compare-basic", source=source, file_stem=f"部门对比_人员与公用经费_{stem_year}",
     )
 
@@ -112,30 +109,31 @@ with tab_structure:
     if shares.empty:
         st.info("所选文件没有可用的支出功能分类明细。")
     else:
-        fig = go.Figure()
-        label_axis = dict(zip(labels, axis_labels))
+        label_axis = dict(zip(labels, categories))
+        segments = []
         for (code, name), group in shares.groupby(["class_code", "class_name"], sort=True):
-            fig.add_bar(
-                y=[label_axis[lb] for lb in group["label"]], x=floats(group["share"]), name=f"{code} {name}",
-                orientation="h", customdata=floats(group["amount"]),
-                hovertemplate="%{x:.2f}%（%{customdata:,.2f} 万元）<extra>" + f"{code} {name}" + "</extra>",
-            )
-        fig.update_layout(title="支出功能分类结构（按类，占本年支出%）", barmode="stack", xaxis_title="占比（%）",
-                          xaxis_range=[0, 100], legend_title_text="功能分类", height=max(360, 90 * len(labels)))
-        fig.update_yaxes(autorange="reversed")
+            by_label = dict(zip(group["label"], group["share"]))
+            segments.append((f"{code} {name}", [by_label.get(lb) for lb in labels]))
+        fig = charts.hbar_stacked(categories, segments, title="支出功能分类结构（按类，占本年支出的%）", percent=True)
         line_source = provenance(lines) if not lines.empty else source
         export.chart(fig, "compare-structure", source=line_source, file_stem=f"部门对比_功能分类结构_{stem_year}")
         if shares["derived"].any():
             st.caption("注：未列示“类”级合计的文件，按其最明细科目的前三位汇总到“类”。")
-        export.table(ac.share_matrix(shares), "compare-structure-table", source=line_source,
+        st.markdown("**各类支出占本年支出的比例（%）**")
+        export.table(ac.share_matrix(shares, ac.short_names(table)), "compare-structure-table", source=line_source,
                      file_stem=f"部门对比_功能分类占比_{stem_year}", money_columns=None)
 
 with tab_three:
     export.chart(
-        _bar([("three_public_total", "“三公”经费合计"), ("three_public_vehicle_total", "公务用车购置及运行维护费"),
-              ("three_public_reception", "公务接待费"), ("three_public_outbound", "因公出国（境）费"),
-              ("operating_expenses", "机关运行经费")], "“三公”经费与机关运行经费"),
+        _stacked("three_public_total", [("three_public_outbound", "因公出国（境）费"),
+                                        ("three_public_vehicle_total", "公务用车购置及运行维护费"),
+                                        ("three_public_reception", "公务接待费")],
+                 "“三公”经费及其构成（万元）", total_name="合计", other="未分项"),
         "compare-three", source=source, file_stem=f"部门对比_三公经费_{stem_year}",
+    )
+    export.chart(
+        charts.hbar(categories, list(table["operating_expenses"]), title="机关运行经费（万元）"),
+        "compare-operating", source=source, file_stem=f"部门对比_机关运行经费_{stem_year}",
     )
 
 with tab_perf:
@@ -143,27 +141,51 @@ with tab_perf:
     if not has_counts:
         st.info("所选文件没有项目绩效目标表或绩效自评表。")
     else:
-        fig = go.Figure()
-        fig.add_bar(x=axis_labels, y=[None if pd.isna(v) else int(v) for v in table["project_count"]],
-                    name="项目个数（绩效目标表）", hovertemplate="%{y} 个<extra></extra>")
-        fig.add_bar(x=axis_labels, y=[None if pd.isna(v) else int(v) for v in table["self_evaluation_count"]],
-                    name="绩效自评项目个数", hovertemplate="%{y} 个<extra></extra>")
-        scores = floats(table["mean_reported_score"])
-        fig.add_scatter(x=axis_labels, y=scores, name="平均自评得分", mode="markers+text", yaxis="y2",
-                        text=[f"{v:.2f}" if v == v else "" for v in scores], textposition="top center",
-                        marker=dict(size=12, symbol="diamond"), hovertemplate="%{y:.2f} 分<extra></extra>")
-        fig.update_layout(title="项目个数与平均自评得分", barmode="group", yaxis_title="个",
-                          yaxis2=dict(title="分", overlaying="y", side="right", range=[0, 100]),
-                          legend_title_text="", margin=dict(b=120))
-        export.chart(fig, "compare-perf", source=source, file_stem=f"部门对比_项目与绩效_{stem_year}")
+        export.chart(
+            charts.hbar_grouped(
+                categories,
+                [("项目个数（绩效目标表）", list(table["project_count"])),
+                 ("绩效自评项目个数", list(table["self_evaluation_count"]))],
+                title="项目个数（个）", unit="个", decimals=0,
+            ),
+            "compare-perf", source=source, file_stem=f"部门对比_项目个数_{stem_year}",
+        )
+        scored = table[table["mean_reported_score"].map(lambda v: v is not None)]
+        if not scored.empty:
+            keep = [lb in set(scored["label"]) for lb in labels]
+            export.chart(
+                charts.hbar_grouped(
+                    [c for c, k in zip(categories, keep) if k],
+                    [("平均自评得分", list(scored["mean_reported_score"])),
+                     ("平均复核得分", list(scored["mean_computed_score"]))],
+                    title="项目绩效自评平均得分（分）", unit="分", x_range=[0, 112],
+                ),
+                "compare-scores", source=source, file_stem=f"部门对比_平均自评得分_{stem_year}",
+            )
 
-# ------------------------------------------------------------------ side-by-side tables
+# ------------------------------------------------------------------ the comparison tables (one row per agency)
 st.subheader("对比表")
-baseline = filters.select("基准部门（差额 = 本部门 − 基准）", labels, key="base", default=labels[0])
-amounts = ac.side_by_side(ac.amount_matrix(table), baseline)
-export.table(amounts, "compare-amounts", source=source, file_stem=f"部门对比_金额_{stem_year}",
-             money_columns=ac.value_columns(amounts))
-st.caption("排名：1 为最大；空白表示文件未列示该项。")
-structure = ac.side_by_side(ac.structure_matrix(table), baseline)
-export.table(structure, "compare-structure-measures", source=source, file_stem=f"部门对比_结构与绩效_{stem_year}",
-             money_columns=None)
+c1, c2 = st.columns([1, 1])
+view = filters.select("显示", list(ac.VIEWS), key="view", default="value", format_func=lambda v: ac.VIEWS[v],
+                      container=c1, help="数值；与基准部门之差（本部门 − 基准部门）；或各项在所选部门中的排名")
+baseline = None
+if view == "diff":
+    baseline = filters.select("基准部门", labels, key="base", default=labels[0], container=c2)
+suffix = {"value": "", "diff": "_与基准之差", "rank": "_排名"}[view]
+help_cols = {h: {"help": t} for h, t in ac.COLUMN_HELP.items()}
+money = view != "rank"
+
+
+def _rows(title: str, measures, key: str, stem: str, *, amounts: bool) -> None:
+    st.markdown(f"**{title}**")
+    frame = ac.agency_rows(table, measures, view=view, baseline=baseline)
+    export.table(frame, key, source=source, file_stem=f"部门对比_{stem}{suffix}_{stem_year}",
+                 money_columns=[h for _, h in measures] if amounts and money else None, columns=help_cols,
+                 unit_in_header=False)
+
+
+_rows("收支规模", ac.SCALE_COLUMNS, "compare-amounts", "收支规模", amounts=True)
+_rows("“三公”经费与机关运行经费", ac.THREE_PUBLIC_COLUMNS, "compare-three-table", "三公经费", amounts=True)
+_rows("支出结构（占比，%）", ac.SHARE_COLUMNS, "compare-structure-measures", "支出结构", amounts=False)
+_rows("项目与绩效", ac.PERFORMANCE_COLUMNS, "compare-performance-table", "项目与绩效", amounts=False)
+st.caption("空白表示文件未列示该项或无法计算。" + ("排名：1 为最大，并列者名次相同。" if view == "rank" else ""))

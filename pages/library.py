@@ -15,6 +15,7 @@ import streamlit as st
 
 import settings
 from components.export import table
+from analysis.frames import rule_label
 from components.layout import MISSING, engine, fmt_number, kpi_row, localise_uploader, page_setup
 from loaders.jsonout import dumps
 from store import queries, samples
@@ -226,7 +227,6 @@ listing = pd.DataFrame(
         "警告": view["warnings"],
         "提示": view["infos"],
         "文件": view["file_name"],
-        "上传时间": view["uploaded_at"].map(_local_time),
     }
 )
 current = _doc_param()
@@ -247,6 +247,7 @@ event = st.dataframe(
         "年度": st.column_config.NumberColumn(format="%d"),
         "页数": st.column_config.NumberColumn(format="%d"),
         "识别表格数": st.column_config.NumberColumn(help="识别出的预决算报表和绩效表数量"),
+        "文件": st.column_config.TextColumn(help="上传的原始文件；上传时间见下方报告详情"),
         "错误": st.column_config.NumberColumn(help="检查发现的错误数"),
         "警告": st.column_config.NumberColumn(help="检查发现的警告数"),
         "提示": st.column_config.NumberColumn(help="检查发现的提示数"),
@@ -456,15 +457,20 @@ with tab_find:
     if finds.empty:
         st.success("没有检查发现。", icon=":material/check_circle:")
     else:
+        order = {s: i for i, s in enumerate(SEVERITY_LABELS)}  # errors first, then by page
+        finds = finds.assign(_sev=finds["severity"].map(lambda s: order.get(s, 9))).sort_values(
+            ["_sev", "page"], na_position="last", kind="stable")
         frame = pd.DataFrame(
             {
                 "级别": finds["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
+                "规则": finds["rule"].map(rule_label),
                 "说明": finds["message"],
                 "页码": finds["page"],
                 "表格": finds["table_title"],
-                "行号": finds["row"].map(lambda r: None if pd.isna(r) else int(r) + 1),
-                "规则": finds["rule"],
+                "行号": pd.array([None if pd.isna(r) else int(r) + 1 for r in finds["row"]], dtype="Int64"),
             }
         )
-        st.dataframe(frame, hide_index=True, width="stretch")
-        st.caption("更多检查（勾稽关系、前后一致）见“数据质检”页。")
+        table(frame, f"lib-findings-{current}", source=f"{file_name}（页码、表格、行号见表）",
+              file_stem=f"{stem}_检查结果", money_columns=None,
+              columns={"级别": {"width": 60}, "规则": {"width": 250}, "说明": {"width": 560}}, row_height=66)
+        st.caption("按规则筛选、跨报告汇总见“数据质检”页。")

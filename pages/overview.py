@@ -60,7 +60,12 @@ coverage = (
 )
 coverage.columns = [f"{int(y)}年" for y in coverage.columns]
 coverage.index.name = "部门"
-st.dataframe(coverage, width="stretch", placeholder="")
+coverage = coverage.fillna("").reset_index()  # no report that year: an empty cell
+# a year column as wide as its longest entry ("预算（单位）、绩效目标"), at least 80 px
+year_widths = {c: {"width": max(80, 14 * max(len(str(v)) for v in coverage[c]) + 28)}
+               for c in coverage.columns if c != "部门"}
+table(coverage, "overview-coverage", source="报告库中已保存的报告", file_stem="已载入的报告",
+      columns=year_widths)
 
 # ----------------------------------------------------------------- headline figures
 
@@ -133,7 +138,7 @@ else:
             "basic": "基本支出",
             "project": "项目支出",
             "three_public_total": "“三公”经费",
-            "source": "来源（支出合计所在页）",
+            "source": "来源",
         }
     )
     table(
@@ -142,6 +147,8 @@ else:
         source="各部门报告的收支总表（文件和页码见“来源”列）",
         file_stem="各部门最新报告主要数字",
         money_columns=["本年支出合计", "基本支出", "项目支出", "“三公”经费"],
+        columns={"来源": {"help": "本年支出合计所在的文件和页码"}},
+        unit_in_header=False,
     )
 
 # ----------------------------------------------------------------- where next

@@ -21,16 +21,17 @@ if docs.empty:
 found = q.findings(engine=eng)
 
 # ------------------------------------------------------------------ filters
-c1, c2, c3 = st.columns([1, 1, 2])
+c1, c2, c3 = st.columns([3, 3, 4])
 severities = filters.multiselect("严重程度", list(fr.SEVERITY_ORDER), key="severity",
                                  default=list(fr.SEVERITY_ORDER), format_func=lambda s: fr.SEVERITY_LABELS.get(s, s),
                                  container=c1)
 rules_all = sorted(set(found["rule"])) if not found.empty else []
 rules = filters.multiselect("规则", rules_all, key="rule", default=[], container=c2,
-                            format_func=lambda r: f"{fr.rule_family(r)}：{r}", placeholder="全部规则")
+                            format_func=fr.rule_label, placeholder="全部规则")
 doc_ids = filters.documents_select(docs, key="docs", label="报告", container=c3)
 
-view = fr.findings_view(found, severities=severities, rules=rules or None, document_ids=doc_ids or None)
+view = fr.findings_view(found, severities=severities, rules=rules or None, document_ids=doc_ids or None,
+                        rule_labels=fr.RULE_NAMES)
 in_scope = docs if not doc_ids else docs[docs["document_id"].isin(doc_ids)]
 scope_findings = found if not doc_ids else found[found["document_id"].isin(doc_ids)]
 counts = fr.findings_counts(scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty
@@ -63,18 +64,36 @@ if not counts.empty and counts["合计"].sum() > 0:
     for label in ("错误", "警告", "提示"):
         fig.add_bar(y=names, x=shown[label], name=label, orientation="h", marker_color=colors[label],
                     hovertemplate="%{x} 条<extra>" + label + "</extra>")
-    fig.update_layout(title="各报告检查发现的问题数", barmode="stack", xaxis_title="条数", legend_title_text="",
-                      height=max(320, 36 * len(names) + 160))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(title=dict(text="各报告检查发现的问题数（条）", x=0, xanchor="left"), barmode="stack",
+                      xaxis_title="条数", height=max(320, 36 * len(names) + 160), margin=dict(t=90),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text="",
+                                  traceorder="normal"))
+    fig.update_yaxes(autorange="reversed", automargin=True, ticksuffix="  ")
     export.chart(fig, "quality-counts-chart", source=source, file_stem="数据质检_各报告问题数")
 export.table(counts.drop(columns=["document_id"]), "quality-counts", source=source, file_stem="数据质检_各报告问题数",
              money_columns=None)
+
+# ------------------------------------------------------------------ counts per rule
+st.subheader("各类问题")
+in_view = scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty else scope_findings
+by_rule = fr.findings_by_rule(in_view)
+if by_rule.empty:
+    st.caption("没有符合条件的问题。")
+else:
+    st.caption("每条检查规则发现的问题数（错误多的在前）；在上方“规则”中选择，可只看某一类问题。")
+    export.table(by_rule, "quality-rules", source=source, file_stem="数据质检_各类问题", money_columns=None,
+                 columns={"规则": {"width": 300}})
 
 # ------------------------------------------------------------------ the findings
 st.subheader(f"问题清单（{len(view)} 条）")
 if view.empty:
     st.info("没有符合筛选条件的问题。" if not found.empty else "没有问题。")
 else:
-    export.table(view.drop(columns=["finding_id", "document_id"]), "quality-findings", source=source,
-                 file_stem="数据质检_问题清单", money_columns=None)
-    st.caption("页码为原文件中的页码（PDF 页、工作表序号）；文本文件没有页码。")
+    shown = view.drop(columns=["finding_id", "document_id"])
+    if len(in_scope) == 1:  # one report chosen: no need to repeat it on every row
+        shown = shown.drop(columns=["报告"])
+    export.table(shown, "quality-findings", source=source, file_stem="数据质检_问题清单", money_columns=None,
+                 columns={"严重程度": {"width": 70}, "报告": {"width": 200}, "规则": {"width": 220},
+                          "说明": {"width": 560}, "页码": {"width": 50}, "行号": {"width": 50}},
+                 row_height=76)
+    st.caption("页码为原文件中的页码（PDF 页、工作表序号），行号从表格第 1 行数起；文本文件没有页码。")

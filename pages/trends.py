@@ -73,7 +73,12 @@ if not latest.empty:
         change = r["change"]
         help_text = (f"较{r['对比年度']}年{'增加' if change >= 0 else '减少'}{abs(change):,.2f}万元"
                      if change is not None else "无上年数可比")
-        items.append((f"{max(all_years)}年{MEASURE_LABELS.get(m, m)}", layout.fmt_wan(r["amount"]), help_text))
+        delta = None
+        if change is not None:
+            p = r["change_pct"]
+            pct_text = f"（{float(p):+,.2f}%）" if p is not None and p == p else ""
+            delta = f"较{r['对比年度']}年 {change:+,.2f} 万元{pct_text}"
+        items.append((f"{max(all_years)}年{MEASURE_LABELS.get(m, m)}", layout.fmt_wan(r["amount"]), help_text, delta))
     layout.kpi_row(items)
     sentences = [at.change_sentence(values, m) for m in ("expenditure_total", "basic", "project", "three_public_total")]
     sentences = [s for s in sentences if s]
@@ -87,33 +92,49 @@ chosen = filters.multiselect("指标", at.TREND_MEASURES, key="measures",
                              format_func=lambda m: labels.get(m, m))
 if chosen and not values.empty:
     fig = go.Figure()
+    plotted_years: set[int] = set()
+    highest = 0.0
+    # the lowest line's labels go under its points, so that two close lines do not print over each other
+    means = {m: floats(values.loc[values["measure"] == m, "amount"]).mean() for m in chosen}
+    lowest = min((m for m in chosen if means[m] == means[m]), key=lambda m: means[m], default=None)
     for m in chosen:
         part = values[(values["measure"] == m) & values["amount"].notna()]
         if part.empty:
             continue
         quoted_mask = (part["origin"] == "quoted").tolist()
+        ys = floats(part["amount"])
+        plotted_years |= {int(y) for y in part["year"]}
+        highest = max([highest] + [v for v in ys if v == v])
         fig.add_scatter(
-            x=part["year"].astype(int), y=floats(part["amount"]), name=labels[m], mode="lines+markers+text",
+            x=part["year"].astype(int), y=ys, name=labels[m], mode="lines+markers+text",
             marker=dict(size=[11 if qm else 9 for qm in quoted_mask],
                         symbol=["circle-open" if qm else "circle" for qm in quoted_mask]),
-            text=[f"{v:,.2f}{'（引）' if qm else ''}" for v, qm in zip(floats(part["amount"]), quoted_mask)],
-            textposition="top center",
+            text=[f"{v:,.2f}{'（引）' if qm else ''}" for v, qm in zip(ys, quoted_mask)],
+            textposition="bottom center" if m == lowest and len(chosen) > 1 else "top center", cliponaxis=False,
             customdata=[[p if p is not None else float("nan"), "引用数" if qm else "文件数"]
                         for p, qm in zip(floats(part["change_pct"]), quoted_mask)],
             hovertemplate="%{x}年：%{y:,.2f} 万元（%{customdata[1]}）<br>同比 %{customdata[0]:.2f}%<extra>"
             + labels[m] + "</extra>",
         )
-    fig.update_layout(title=f"{agency} {kind_name}主要指标（空心点为引用数）", xaxis_title="年度",
-                      yaxis_title="万元", yaxis_tickformat=",.2f", legend_title_text="")
-    fig.update_xaxes(tickmode="array", tickvals=all_years, ticktext=[f"{y}年" for y in all_years],
-                     range=[min(all_years) - 0.5, max(all_years) + 0.5])
+    shown_years = sorted(plotted_years) or all_years
+    fig.update_layout(title=dict(text=f"{agency} {kind_name}主要指标（万元；空心点为引用数）", x=0, xanchor="left"),
+                      yaxis_tickformat=",.0f", yaxis_rangemode="tozero", yaxis_range=[0, highest * 1.15 or 1],
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text=""),
+                      margin=dict(t=90))
+    fig.update_xaxes(tickmode="array", tickvals=shown_years, ticktext=[f"{y}年" for y in shown_years],
+                     range=[min(shown_years) - 0.5, max(shown_years) + 0.5])
     export.chart(fig, "trends-measures", source=source, file_stem=stem)
 
 # ------------------------------------------------------------------ tables
 st.subheader("各年度数据与同比")
-wide = at.wide_years(values)
-money = [c for c in wide.columns if c.endswith("年") or c.endswith("年同比")]
-export.table(wide, "trends-wide", source=source, file_stem=f"{stem}_汇总", money_columns=money)
+amounts, changes = at.split_wide(at.wide_years(values))
+export.table(amounts, "trends-wide", source=source, file_stem=f"{stem}_各年度",
+             money_columns=[c for c in amounts.columns if c.endswith("年")], unit_in_header=False,
+             columns={"说明": {"help": "引用数：未载入年度的数字，引自后一年文件情况说明中的上年数"}})
+if len(changes.columns) > 1:
+    st.markdown("**同比增减**（较上一年度，金额单位：万元）")
+    export.table(changes, "trends-changes", source=source, file_stem=f"{stem}_同比",
+                 money_columns=[c for c in changes.columns if c.endswith("年同比")], unit_in_header=False)
 with st.expander("逐项明细（含来源与同比%）"):
     long = values.rename(columns={"year": "年度", "amount": "金额", "change": "同比增减", "change_pct": "同比%"})
     long = long.assign(数字类型=long["origin"].map({"table": "文件数", "quoted": "引用数"}))
@@ -131,8 +152,8 @@ else:
     for cls, group in comp.groupby("类", sort=True):
         fig.add_bar(x=group["year"].astype(int), y=floats(group["amount"]), name=cls, customdata=floats(group["share"]),
                     hovertemplate="%{x}年：%{y:,.2f} 万元（%{customdata:.2f}%）<extra>" + cls + "</extra>")
-    fig.update_layout(title=f"{agency} 支出功能分类构成（按类）", barmode="stack", xaxis_title="年度", yaxis_title="万元",
-                      yaxis_tickformat=",.2f", legend_title_text="功能分类")
+    fig.update_layout(title=dict(text=f"{agency} 支出功能分类构成（按类，万元）", x=0, xanchor="left"), barmode="stack",
+                      yaxis_tickformat=",.0f", legend=dict(title_text="功能分类"))
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[f"{y}年" for y in years])
     line_source = provenance(lines) if not lines.empty else source
     export.chart(fig, "trends-composition", source=line_source, file_stem=f"{stem}_功能分类构成")
@@ -144,7 +165,7 @@ else:
     amount.columns = [f"{int(c)}年" for c in amount.columns]
     both = amount.join(share).reset_index()
     export.table(both, "trends-composition-table", source=line_source, file_stem=f"{stem}_功能分类构成",
-                 money_columns=list(amount.columns))
+                 money_columns=list(amount.columns), unit_in_header=False)
 
 # ------------------------------------------------------------------ quoted figures
 st.subheader("文件说明中引用的上年数")
@@ -164,4 +185,5 @@ else:
     if not check.empty:
         st.markdown("**引用数与已载入文件核对**")
         export.table(check, "trends-quote-check", source=source, file_stem=f"{stem}_引用核对",
-                     money_columns=["引用数", "文件数", "差额"])
+                     money_columns=["引用数", "文件数", "差额"], unit_in_header=False,
+                     columns={"一致": {"width": 90, "help": "引用数与该年度已载入文件的数字相差不超过 0.02 万元"}})

@@ -124,3 +124,29 @@ def test_project_execution_of_the_nineteen_self_evaluations():
     assert third["执行率（%）"] == D("39.70") and third["表列执行率（%）"] == D("39.7")
     assert third["差额"] == D("-10.552965")
     assert ba.project_execution(None).empty
+
+
+def test_chart_rows_of_the_narrative_budget_and_of_the_projects():
+    narrative = pd.DataFrame([
+        {"项目": "财政拨款支出", "年初预算数": D("15068.55"), "决算数": D("13733.80"), "差额": D("-1334.75"),
+         "执行率（%）": D("91.14")},
+        {"项目": "行政运行", "年初预算数": D("5717.32"), "决算数": D("5757.63"), "差额": D("40.31"),
+         "执行率（%）": D("100.71")},
+        {"项目": "只写了完成率", "年初预算数": None, "决算数": D("1.00"), "差额": None, "执行率（%）": None},
+    ])
+    gaps = ba.variance_rows(narrative)
+    assert gaps["项目"].tolist() == ["财政拨款支出", "行政运行"]
+    assert gaps["标注"].tolist() == ["-1,334.75（91.14%）", "40.31（100.71%）"]
+    assert gaps["方向"].tolist() == ["减少", "增加"]
+
+    projects = pd.DataFrame([
+        {"序号": 1, "项目名称": "关于下达2022年省级财政困难群众基本生活补助资金的通知(冀财社【2022】178号)",
+         "执行率（%）": D("100.00")},
+        {"序号": 2, "项目名称": "基金监管专项经费", "执行率（%）": D("39.70")},
+        {"序号": 3, "项目名称": "基金监管专项经费", "执行率（%）": None},
+    ])
+    bars = ba.execution_bars(projects)
+    assert bars["名称"].tolist()[0].endswith("…") and len(bars["名称"].iloc[0]) == 26
+    assert bars["名称"].tolist()[1:] == ["基金监管专项经费", "基金监管专项经费（3）"]  # two bars, two names
+    assert bars["状态"].tolist() == ["已全部执行", "未全部执行", "无法计算"]
+    assert bars["标注"].tolist() == ["100.00%", "39.70%", "无法计算"]

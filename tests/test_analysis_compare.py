@@ -280,8 +280,155 @@ def test_self_evaluation_and_indicator_tables():
     assert (row["序号"], row["执行率（%）"], row["差异"], row["等级"], row["问题数"]) == (1, D("39.7"), D("-1.15"), "优", 1)
     assert row["主要问题"] == "指标得分不符"
     ind = indicator_table(frame.iloc[0]["data"]).iloc[0]
+    # the scoring rule by its Chinese name (quant.higher: 正向指标)
     assert (ind["指标值"], ind["复核得分"], ind["差异"], ind["评分规则"]) == ("≥ 4 次", D("7.50"), D("2.50"),
-                                                                   "quant.higher")
+                                                                   "正向指标")
     assert ind["计分说明"] == "正向指标：3/4×10=7.50"
     assert grade_counts(["优", "优", "中", None]).values.tolist() == [["优", 2], ["良", 0], ["中", 1], ["差", 0]]
     assert self_evaluation_table(frame.iloc[0:0]).empty
+
+
+# --------------------------------------------------------------------------- the page's defaults and per-agency tables
+
+
+def test_default_selection_is_the_year_most_agencies_share():
+    # agencies in the order of the agency list (sorted names)
+    assert ac.default_selection(DOCS, ac.ANY_KIND) == (2024, sorted(["甲局", "乙局"]))
+    assert ac.default_selection(DOCS, "final_accounts") == (None, sorted(["乙局", "丙局"]))  # no year has two
+    many = docs_frame([(1, 1, "甲局", 2023, "budget", "department"), (2, 2, "乙局", 2023, "budget", "department"),
+                       (3, 3, "丙局", 2023, "budget", "department"), (4, 1, "甲局", 2024, "budget", "department"),
+                       (5, 2, "乙局", 2024, "budget", "department")])
+    assert ac.default_selection(many, "budget") == (2023, sorted(["丙局", "乙局", "甲局"]))  # three beat two
+
+
+def _two_agency_table():
+    sel = ac.choose_documents(DOCS, ["甲局", "乙局"], 2024, "budget")
+    totals = totals_frame(
+        {
+            2: {"expenditure_total": D("100.00"), "basic": D("60.00"), "project": D("40.00"),
+                "personnel": D("45.00"), "public": D("15.00"), "three_public_total": D("1.50")},
+            4: {"expenditure_total": D("300.50"), "basic": D("100.50"), "project": D("190.00"),
+                "personnel": None, "public": D("20.10"), "three_public_total": None},
+        }
+    )
+    return ac.measure_table(sel.documents, totals)
+
+
+def test_agency_rows_values_differences_and_ranks():
+    table = _two_agency_table()
+    values = ac.agency_rows(table, ac.SCALE_COLUMNS)
+    assert list(values.columns[:3]) == ["部门", "文件", "本年支出合计"]
+    assert values["部门"].tolist() == ["甲局", "乙局"] and values["文件"].tolist() == ["2024年预算", "2024年预算"]
+    assert values["本年支出合计"].tolist() == [D("100.00"), D("300.50")]
+    assert values["人员经费"].tolist() == [D("45.00"), None]
+
+    diffs = ac.agency_rows(table, ac.SCALE_COLUMNS, view="diff", baseline="乙局（2024年部门预算）")
+    assert diffs["文件"].tolist() == ["2024年预算", "2024年预算（基准）"]
+    assert diffs["本年支出合计"].tolist() == [D("-200.50"), D("0.00")]
+    assert diffs["人员经费"].tolist() == [None, None]  # no difference with a blank side
+
+    ranks = ac.agency_rows(table, ac.SCALE_COLUMNS, view="rank")
+    assert ranks["本年支出合计"].tolist() == [2, 1]
+    assert pd.isna(ranks["人员经费"].iloc[1])
+
+    shares = ac.agency_rows(table, ac.SHARE_COLUMNS)
+    assert shares["基本支出占比%"].tolist() == [D("60.00"), D("33.44")]
+    with pytest.raises(ValueError):
+        ac.agency_rows(table, ac.SCALE_COLUMNS, view="sideways")
+
+
+def test_stacked_parts_add_the_rest_of_the_total():
+    segments, totals = ac.stacked_parts(_two_agency_table(), "expenditure_total",
+                                        [("basic", "基本支出"), ("project", "项目支出")], other_label="其他支出")
+    assert totals == [D("100.00"), D("300.50")]
+    assert [name for name, _ in segments] == ["基本支出", "项目支出", "其他支出"]
+    assert segments[2][1] == [None, D("10.00")]  # 300.50 − 100.50 − 190.00; 甲局 adds up
+    only_parts, _ = ac.stacked_parts(_two_agency_table().iloc[:1], "expenditure_total",
+                                     [("basic", "基本支出"), ("project", "项目支出")])
+    assert [name for name, _ in only_parts] == ["基本支出", "项目支出"]  # no empty 其他 segment
+
+
+def test_share_matrix_headed_by_agency_names():
+    table = _two_agency_table()
+    names = ac.short_names(table)
+    assert names == {"甲局（2024年部门预算）": "甲局", "乙局（2024年部门预算）": "乙局"}
+    shares = pd.DataFrame([
+        {"label": "甲局（2024年部门预算）", "document_id": 2, "class_code": "208", "class_name": "社会保障和就业支出",
+         "amount": D("25"), "share": D("25.00"), "derived": False},
+        {"label": "乙局（2024年部门预算）", "document_id": 4, "class_code": "210", "class_name": "卫生健康支出",
+         "amount": D("75"), "share": D("100.00"), "derived": False},
+    ])
+    matrix = ac.share_matrix(shares, names)
+    assert list(matrix.columns) == ["类", "甲局", "乙局"]
+    assert matrix.set_index("类").loc["210 卫生健康支出", "乙局"] == D("100.00")
+
+
+# --------------------------------------------------------------------------- rule names, findings by rule, target quality
+
+
+def test_every_rule_the_checks_and_the_scoring_emit_has_a_chinese_name():
+    import re
+    from pathlib import Path
+
+    from analysis.frames import RULE_NAMES, rule_label, rule_name
+
+    root = Path(__file__).resolve().parent.parent / "analysis"
+    families = "table|summary|three_public|assets|cross|narrative|performance|score|quant|qualitative|unscorable|" \
+               "execution|deadline|cost|parse|checks"
+    found = set()
+    for path in root.glob("*.py"):
+        if path.name == "frames.py":
+            continue
+        found |= set(re.findall(rf'"((?:{families})\.[a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert found and sorted(found - set(RULE_NAMES)) == []
+    assert rule_name("cross.total") == "各表本年支出合计一致"
+    assert rule_label("cross.total") == "各表本年支出合计一致（cross.total）"
+    assert rule_name("cross.something_new") == "表间一致" and rule_name(None) == ""
+
+
+def test_findings_view_with_chinese_rule_names_and_rows_from_one():
+    from analysis.frames import RULE_NAMES, findings_by_rule, findings_view
+
+    found = pd.DataFrame([
+        {"document_id": 1, "agency": "甲局", "year": 2024, "kind": "budget", "file_name": "a.pdf", "finding_id": 1,
+         "rule": "cross.total", "severity": "error", "message": "不一致", "page": 7, "table_title": "支出总表",
+         "row": 0, "expected": None, "found": None},
+        {"document_id": 1, "agency": "甲局", "year": 2024, "kind": "budget", "file_name": "a.pdf", "finding_id": 2,
+         "rule": "cross.total", "severity": "info", "message": "舍入", "page": 8, "table_title": None,
+         "row": None, "expected": None, "found": None},
+        {"document_id": 1, "agency": "甲局", "year": 2024, "kind": "budget", "file_name": "a.pdf", "finding_id": 3,
+         "rule": "narrative.sum", "severity": "warning", "message": "说明", "page": 2, "table_title": None,
+         "row": None, "expected": None, "found": None},
+    ])
+    view = findings_view(found, rule_labels=RULE_NAMES)
+    assert view["规则"].tolist()[0] == "各表本年支出合计一致（cross.total）"
+    assert view["报告"].tolist()[0] == "甲局 2024年部门预算"
+    assert view["行号"].iloc[0] == 1 and pd.isna(view["行号"].iloc[1])  # stored 0-based, shown from 1
+    by_rule = findings_by_rule(found)
+    assert by_rule[["规则", "错误", "警告", "提示", "合计", "规则编号"]].values.tolist() == [
+        ["各表本年支出合计一致", 1, 0, 1, 2, "cross.total"], ["说明中的合计", 0, 1, 0, 1, "narrative.sum"]]
+
+
+def test_target_quality_parts_and_summary():
+    from analysis.frames import drop_empty_columns, target_quality_summary, target_quality_table
+
+    def project(pid, score, quantified, unit_fit, level1, cost, copied):
+        return {"project_id": pid, "document_id": 1, "agency": "甲局", "year": 2021, "seq": pid - 1, "code": None,
+                "name": f"项目{pid}", "amount": D("1.00"),
+                "data": {"indicators": [{}] * 9,
+                         "quality": {"score": score, "reasons": ["设有成本指标"],
+                                     "components": {"quantified": quantified, "unit_fit": unit_fit,
+                                                    "level1": level1, "cost": cost, "copied_with": copied}}}}
+
+    frame = pd.DataFrame([project(1, "75.6", "88.9", "75.0", ["产出", "效益", "满意度"], True, [1]),
+                          project(2, "100.0", "100.0", "100.0", ["产出", "效益"], False, [])])
+    table = target_quality_table(frame)
+    first, second = table.to_dict("records")
+    assert (first["可量化（%）"], first["单位相符（%）"], first["指标层级齐全"], first["成本指标"], first["雷同项目数"]) == (
+        D("88.9"), D("75.0"), "齐全", "有", 1)
+    assert (second["指标层级齐全"], second["成本指标"], second["雷同项目数"]) == ("缺满意度", "无", 0)
+    assert first["评分依据"] == "设有成本指标"
+    summary = {label: n for label, n, _why in target_quality_summary(table)}
+    assert summary == {"有未量化的指标": 1, "计量单位与指标不符": 1, "指标层级不全": 1, "缺成本指标": 1, "疑似套用模板": 1}
+    blank = pd.DataFrame({"a": [1, 2], "b": [None, ""], "c": [pd.NA, None]})
+    assert list(drop_empty_columns(blank, ["b", "c"]).columns) == ["a"]

@@ -215,3 +215,14 @@ def test_composition_per_year():
         [2024, "210 卫生健康支出", D("90.00"), D("100.00")],
     ]
     assert at.composition(docs.iloc[0:0], lines).empty
+
+
+def test_split_wide_gives_the_amounts_and_the_changes_apart():
+    wide = pd.DataFrame([{"指标": "本年支出合计", "2023年": D("1"), "2024年": D("2"), "2024年同比": D("1"),
+                          "2024年同比%": D("100.00"), "说明": ""}])
+    amounts, changes = at.split_wide(wide)
+    assert list(amounts.columns) == ["指标", "2023年", "2024年", "说明"]
+    assert list(changes.columns) == ["指标", "2024年同比", "2024年同比%"]
+    one_year = pd.DataFrame([{"指标": "本年支出合计", "2024年": D("2"), "说明": ""}])
+    amounts, changes = at.split_wide(one_year)
+    assert list(amounts.columns) == ["指标", "2024年", "说明"] and list(changes.columns) == ["指标"]

@@ -127,18 +127,26 @@ def test_compare_xianghe_and_qinglong_each_latest_document(seeded_url, monkeypat
     assert "没有共同的年度" in texts(at, "warning")
     m = metrics(at)
     assert m["支出规模最大"] == "17,336.07 万元" and m["支出规模最小"] == "6,570.38 万元"
-    amounts = next(df for df in frames(at) if "指标" in df.columns and "本年支出合计" in set(df["指标"]))
-    xh, ql = f"{XIANGHE}（2024年部门预算）", f"{QINGLONG}（2023年部门决算）"
-    total = amounts[amounts["指标"] == "本年支出合计"].iloc[0]
-    assert total[xh] == pytest.approx(6570.38) and total[ql] == pytest.approx(17336.07)
-    assert total[f"{ql}｜较基准"] == pytest.approx(10765.69)
-    assert total[f"{ql}｜排名"] == 1
-    three = amounts[amounts["指标"] == "“三公”经费合计"].iloc[0]
-    assert three[xh] == pytest.approx(3.42) and three[ql] == pytest.approx(2.06)
-    structure = next(df for df in frames(at) if "平均自评得分（分）" in set(df.get("指标", [])))
-    counts = structure.set_index("指标")
-    assert counts.loc["项目个数（个）", xh] == 19  # 香河's 19 performance target tables
-    assert counts.loc["绩效自评项目个数（个）", ql] == 19  # 青龙's 19 self-evaluations
+    # one row per agency, its document named in 文件, short measure headers
+    amounts = next(df for df in frames(at) if "本年支出合计" in df.columns).set_index("部门")
+    assert list(amounts.index) == [XIANGHE, QINGLONG]
+    assert amounts.loc[XIANGHE, "文件"] == "2024年预算" and amounts.loc[QINGLONG, "文件"] == "2023年决算"
+    assert amounts.loc[XIANGHE, "本年支出合计"] == pytest.approx(6570.38)
+    assert amounts.loc[QINGLONG, "本年支出合计"] == pytest.approx(17336.07)
+    three = next(df for df in frames(at) if "“三公”经费" in df.columns).set_index("部门")
+    assert three.loc[XIANGHE, "“三公”经费"] == pytest.approx(3.42) and three.loc[QINGLONG, "“三公”经费"] == pytest.approx(2.06)
+    counts = next(df for df in frames(at) if "平均自评得分" in df.columns).set_index("部门")
+    assert counts.loc[XIANGHE, "项目个数"] == 19  # 香河's 19 performance target tables
+    assert counts.loc[QINGLONG, "自评项目个数"] == 19  # 青龙's 19 self-evaluations
+    # the same tables as differences from the baseline (the first agency) and as ranks
+    at.selectbox(key="view").set_value("diff").run()
+    assert not at.exception, [e.value for e in at.exception]
+    diffs = next(df for df in frames(at) if "本年支出合计" in df.columns).set_index("部门")
+    assert diffs.loc[QINGLONG, "本年支出合计"] == pytest.approx(10765.69)
+    assert diffs.loc[XIANGHE, "文件"] == "2024年预算（基准）" and diffs.loc[XIANGHE, "本年支出合计"] == 0
+    at.selectbox(key="view").set_value("rank").run()
+    ranks = next(df for df in frames(at) if "本年支出合计" in df.columns).set_index("部门")
+    assert ranks.loc[QINGLONG, "本年支出合计"] == 1 and ranks.loc[XIANGHE, "本年支出合计"] == 2
 
 
 def test_compare_a_year_some_agencies_lack_is_labelled(seeded_url, monkeypatch):
@@ -146,8 +154,17 @@ def test_compare_a_year_some_agencies_lack_is_labelled(seeded_url, monkeypatch):
                   agencies=[XIANGHE, "平顶山市石龙区医疗保障局", WANLI_NAME])
     warning = texts(at, "warning")
     assert "对比年度：2023年" in warning and f"{XIANGHE}：无2023年数据，取其最新的2024年部门预算" in warning
-    amounts = next(df for df in frames(at) if "本年支出合计" in set(df.get("指标", [])))
-    assert "平顶山市石龙区医疗保障局（2023年部门预算）" in amounts.columns
+    amounts = next(df for df in frames(at) if "本年支出合计" in df.columns).set_index("部门")
+    assert amounts.loc["平顶山市石龙区医疗保障局", "文件"] == "2023年预算"
+    assert amounts.loc[XIANGHE, "文件"] == "2024年预算"
+
+
+def test_compare_defaults_to_the_year_most_agencies_share(seeded_url, monkeypatch):
+    at = run_page("pages/compare.py", seeded_url, monkeypatch)
+    # seeds: 香河 2024; 青龙 2023 (final); 石龙 2023; 北戴河 2021; 万里 2023–2025 -> 2023 has three agencies
+    assert "对比年度：2023年" in texts(at, "caption")
+    amounts = next(df for df in frames(at) if "本年支出合计" in df.columns)
+    assert set(amounts["文件"]) <= {"2023年预算", "2023年决算"} and len(amounts) >= 2
 
 
 def test_compare_asks_for_two_agencies(seeded_url, monkeypatch):
@@ -162,12 +179,15 @@ def test_compare_asks_for_two_agencies(seeded_url, monkeypatch):
 def test_trends_shows_every_loaded_year(seeded_url, monkeypatch):
     at = run_page("pages/trends.py", seeded_url, monkeypatch, agency=WANLI_NAME)
     assert "已载入 3 个年度的部门预算（2023年、2024年、2025年）" in texts(at, "caption")
-    wide = next(df for df in frames(at) if "2025年同比" in df.columns)
+    # the amounts of every year in one table, the changes (同比) in the next
+    wide = next(df for df in frames(at) if "2025年" in df.columns and "说明" in df.columns)
+    changes = next(df for df in frames(at) if "2025年同比" in df.columns)
     for year in ("2023年", "2024年", "2025年"):
         assert year in wide.columns
     total = wide[wide["指标"] == "本年支出合计"].iloc[0]
     assert total["2023年"] == pytest.approx(16497.864) and total["2025年"] == pytest.approx(18976.7551)
-    assert total["2025年同比"] == pytest.approx(3355.6428) and total["2025年同比%"] == pytest.approx(21.48)
+    total_change = changes[changes["指标"] == "本年支出合计"].iloc[0]
+    assert total_change["2025年同比"] == pytest.approx(3355.6428) and total_change["2025年同比%"] == pytest.approx(21.48)
     # 2022 is not loaded: the 2023 narrative's "比2022年预算增加1421.25万元" fills it, marked as quoted
     fiscal = wide[wide["指标"] == "财政拨款"].iloc[0]
     assert fiscal["2022年"] == pytest.approx(15076.61) and "2022年为引用数" in fiscal["说明"]
@@ -177,10 +197,12 @@ def test_trends_shows_every_loaded_year(seeded_url, monkeypatch):
 def test_trends_fills_the_year_quoted_by_the_narrative(seeded_url, monkeypatch):
     at = run_page("pages/trends.py", seeded_url, monkeypatch, agency=XIANGHE)
     assert "2023年的数字引自后一年文件的说明（引用数）" in texts(at, "caption")
-    wide = next(df for df in frames(at) if "2024年同比" in df.columns)
+    wide = next(df for df in frames(at) if "2024年" in df.columns and "说明" in df.columns)
+    changes = next(df for df in frames(at) if "2024年同比" in df.columns)
     total = wide[wide["指标"] == "本年支出合计"].iloc[0]
     assert total["2023年"] == pytest.approx(6976.58) and total["2024年"] == pytest.approx(6570.38)
-    assert total["2024年同比"] == pytest.approx(-406.20) and "2023年为引用数" in total["说明"]
+    assert "2023年为引用数" in total["说明"]
+    assert changes[changes["指标"] == "本年支出合计"].iloc[0]["2024年同比"] == pytest.approx(-406.20)
     assert "2024年本年支出合计较2023年减少406.20万元（−5.82%）" in texts(at, "markdown")
 
 
@@ -239,7 +261,10 @@ def test_performance_lists_the_nineteen_self_evaluations_of_seed_002(seeded_url,
 def test_performance_one_document_by_link(seeded_url, monkeypatch):
     at = run_page("pages/performance.py", seeded_url, monkeypatch, doc=f"{QINGLONG} 2023年部门决算（部门）")
     table = next(df for df in frames(at) if "自评得分" in df.columns and "项目名称" in df.columns)
-    assert set(table["部门"]) == {QINGLONG} and len(table) == 19
+    # one report: its agency and year are said once (the source line), not on every row
+    assert "部门" not in table.columns and len(table) == 19
+    assert table["序号"].tolist() == list(range(1, 20)) and table["项目名称"].iloc[2] == "基金监管专项经费"
+    assert any(f"{QINGLONG} 2023年部门决算" in c.value for c in at.caption)
 
 
 # --------------------------------------------------------------------------- 数据质检

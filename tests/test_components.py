@@ -271,3 +271,93 @@ def test_chart_and_table_render_in_app():
     df = at.dataframe[0].value
     assert list(df.columns) == ["部门", "年度", "合计"]  # Chinese headers
     assert df.iloc[0]["合计"] == pytest.approx(6570.38)
+
+
+def _formats_script():
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from components.export import table
+
+    df = pd.DataFrame({
+        "部门": ["甲局", "乙局"],
+        "本年支出合计": [Decimal("6570.38"), Decimal("-0.001")],
+        "执行率（%）": [Decimal("100"), Decimal("77.13")],
+        "“三公”占比%": [Decimal("0.0521"), Decimal("0.1")],
+        "自评得分": [Decimal("98"), Decimal("94.7")],
+        "分值": [Decimal("20"), Decimal("6")],
+    })
+    table(df, "f-table", source="a.pdf", file_stem="格式", money_columns=["本年支出合计"],
+          columns={"部门": {"width": 120, "help": "部门全称"}}, unit_in_header=False, row_height=70)
+
+
+def test_table_number_formats_widths_and_unit_caption():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_formats_script, default_timeout=30).run()
+    assert not at.exception, at.exception
+    df = at.dataframe[0].value
+    assert df["本年支出合计"].tolist() == [pytest.approx(6570.38), 0.0]  # no "-0.00"
+    config = json.loads(at.dataframe[0].proto.columns)
+    fmt = {name: c.get("type_config", {}).get("format") for name, c in config.items()}
+    assert fmt["本年支出合计"] == "%,.2f" and config["本年支出合计"].get("label") in (None, "本年支出合计")
+    assert fmt["执行率（%）"] == "%.2f"  # 100 and 77.13 both with two places
+    assert fmt["“三公”占比%"] == "%.4f"  # a share printed to four places keeps them
+    assert fmt["自评得分"] == "%.2f" and fmt["分值"] == "%.0f"
+    assert config["部门"]["width"] == 120 and config["部门"]["help"] == "部门全称"
+    assert at.dataframe[0].proto.row_height == 70
+    assert [c.value for c in at.caption] == ["金额单位：万元。数据来源：a.pdf"]
+
+
+def test_source_caption_shortens_a_long_source_and_keeps_it_whole_in_the_tooltip():
+    from components.export import SOURCE_SHOWN_CHARS, source_caption
+
+    short = "数据来源：a.pdf，第3页"
+    assert source_caption(short) == (short, None)
+    parts = [f"第{i}个部门 2024年部门预算（file-{i}.pdf）《收支总表》等6张表，第3–9页" for i in range(5)]
+    long = "数据来源：" + "；".join(parts)
+    shown, full = source_caption(long)
+    assert full == long and len(shown) < len(long)
+    assert shown.startswith("数据来源：第0个部门") and "等 5 处" in shown
+    one_part = "数据来源：" + "很长" * SOURCE_SHOWN_CHARS
+    shown, full = source_caption(one_part)
+    assert full == one_part and "…" in shown
+
+
+# --------------------------------------------------------------------------- figure builders (components/charts.py)
+
+
+def test_stacked_bars_keep_the_order_print_totals_and_leave_room_for_them():
+    from components import charts
+
+    cats = ["香河县医疗保障局<br>（2024年部门预算）", "青龙满族自治县医疗保障局<br>（2023年部门决算）"]
+    fig = charts.hbar_stacked(cats, [("基本支出", [Decimal("1136.05"), Decimal("407.89")]),
+                                     ("项目支出", [Decimal("5434.33"), Decimal("16928.18")])],
+                              totals=[Decimal("6570.38"), Decimal("17336.07")], title="本年支出合计（万元）")
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [b.name for b in bars] == ["基本支出", "项目支出"] and bars[0].orientation == "h"
+    assert list(bars[1].text) == ["5,434.33", "16,928.18"] and bars[1].textangle == 0
+    totals = [t for t in fig.data if t.type == "scatter"][0]
+    assert [t.strip() for t in totals.text] == ["合计 6,570.38", "合计 17,336.07"] and totals.cliponaxis is False
+    assert fig.layout.xaxis.range[1] > 17336.07 * 1.15  # room for the printed total
+    assert list(fig.layout.yaxis.categoryarray) == cats and fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.yaxis.title.text is None  # the unit is in the title, not a sideways axis title
+    shares = charts.hbar_stacked(cats, [("208", [40, 2]), ("210", [60, 98])], title="结构", percent=True)
+    assert list(shares.layout.xaxis.range) == [0, 100] and list(shares.data[0].text) == ["40.0%", "2.0%"]
+
+
+def test_bar_labels_and_legend_rows():
+    from components import charts
+
+    fig = charts.hbar(["甲", "乙", "丙"], [-1334.75, -200, 40.31], title="增减（万元）")
+    assert list(fig.data[0].textposition) == ["inside", "outside", "outside"]
+    assert list(fig.data[0].text) == ["-1,334.75", "-200.00", "40.31"]
+    low, high = fig.layout.xaxis.range
+    assert low < -1334.75 and high > 40.31
+    grouped = charts.hbar_grouped(["甲", "乙"], [("预算数", [76.43, 30]), ("决算数", [46.21, None])], title="“三公”")
+    assert list(grouped.data[1].text) == ["46.21", ""] and grouped.layout.barmode == "group"
+    assert charts.legend_rows(["208 社会保障和就业支出"] * 3) == 1
+    assert charts.legend_rows(["208 社会保障和就业支出"] * 9) == 3
