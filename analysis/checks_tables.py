@@ -222,16 +222,19 @@ def _outline(view: TableView, lc: int, vc: int, loose: bool) -> list[tuple[Line,
             last_total = line
             items = []
             continue
-        line = Line(r, label, v, int(lv), last_total is not None)
-        # the innermost open line this one belongs under
-        while stack and not _is_child(stack[-1], line, loose):
-            stack.pop()
-        if stack:
-            stack[-1].children.append(line)
-        else:
-            items.append(line)
-        stack.append(line)
+        _attach(Line(r, label, v, int(lv), last_total is not None), stack, items, loose)
     return out
+
+
+def _attach(line: Line, stack: list[Line], items: list[Line], loose: bool) -> None:
+    """Put ``line`` under the innermost open line it belongs to (or at the top)."""
+    while stack and not _is_child(stack[-1], line, loose):
+        stack.pop()
+    if stack:
+        stack[-1].children.append(line)
+    else:
+        items.append(line)
+    stack.append(line)
 
 
 def _trailing_items(view: TableView, lc: int, vc: int, loose: bool) -> list[Line]:
@@ -247,14 +250,7 @@ def _trailing_items(view: TableView, lc: int, vc: int, loose: bool) -> list[Line
         if lv in ("total", "grand"):
             items, stack, seen_total = [], [], True
             continue
-        line = Line(r, label, value(view, r, vc), int(lv), seen_total)
-        while stack and not _is_child(stack[-1], line, loose):
-            stack.pop()
-        if stack:
-            stack[-1].children.append(line)
-        else:
-            items.append(line)
-        stack.append(line)
+        _attach(Line(r, label, value(view, r, vc), int(lv), seen_total), stack, items, loose)
     return items
 
 
