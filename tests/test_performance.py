@@ -244,3 +244,122 @@ def test_real_target_forms():
     putuo = parsed(REAL / "putuo-wanli-subdistrict-2023-budget.pdf")["projects"]
     assert putuo[0]["amount"] == Decimal("410")  # 4,100,000.00 元 → 万元
     assert putuo[0]["indicators"][0]["unit"] == "平方米"
+
+
+# --------------------------------------------------------------------------- levels from merged cells
+
+
+def _by_level3(indicators: list[dict]) -> dict[str, dict]:
+    return {i["level3"]: i for i in indicators}
+
+
+def _levels(by: dict[str, dict], level3: str) -> tuple:
+    ind = by[level3]
+    return ind["level1"], ind["level2"], ind["target"]
+
+
+def _level2_counts(indicators: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i in indicators:
+        counts[i["level2"]] = counts.get(i["level2"], 0) + 1
+    return counts
+
+
+def test_xian_indicator_levels_come_from_their_merged_cells():
+    """西安 2022 表14/表15 (pp. 46–49): 一级/二级 labels printed one character a
+    row, in the middle of their cell, or on the other page of a cell the page
+    break cuts.  Every row carries the labels of the cells it sits in; values
+    as printed on the rendered pages (the forms are in 万元, the financial
+    tables of the report in 元)."""
+    doc = parsed(REAL / "xian-medical-security-2022-budget.pdf")
+    # 表16 is the blank 专项资金总体绩效目标表 ('指标1：', no value): no project
+    assert [p["name"] for p in doc["projects"]] == ["其他履职尽责专项业务费"]
+    project = doc["projects"][0]
+    assert (project["amount"], project["fiscal"], project["other"]) == (Decimal("3075.23"), Decimal("3075.23"), None)
+    assert project["department"] == "西安市医疗保障局"
+    assert project["pages"] == [46, 47] and project["indicator_count"] == 54
+    inds = project["indicators"]
+    assert all(i["level1"] and i["level2"] for i in inds)
+    assert _level2_counts(inds) == {
+        "数量指标": 14, "质量指标": 12, "时效指标": 2, "成本指标": 10,
+        "社会效益指标": 14, "可持续影响指标": 1, "服务对象满意度指标": 1,
+    }
+    by = _by_level3(inds)
+    assert _levels(by, "媒体宣传等") == ("产出指标", "数量指标", "10-15项")
+    assert _levels(by, "智能识别审核") == ("产出指标", "数量指标", "21800份")
+    # 质量指标 is printed halfway down its cell: the rows above the label are its rows
+    assert _levels(by, "综合运行服务工作保障率") == ("产出指标", "质量指标", "100%")
+    assert _levels(by, "指导意见及评估结果应用") == ("产出指标", "质量指标", "≥90%")
+    # page 47 rows of cells whose labels are on page 46
+    assert _levels(by, "系统正常运行率") == ("产出指标", "质量指标", "≥95%")
+    assert _levels(by, "医疗保障基金监管工作") == ("产出指标", "成本指标", "713万元")
+    assert _levels(by, "期限") == ("效益指标", "可持续影响指标", "长期")
+    assert _levels(by, "服务对象满意度") == ("满意度指标", "服务对象满意度指标", "＞80%")
+    assert (by["医保系统运行维护"]["value"], by["医保系统运行维护"]["unit"]) == (Decimal("98.85"), "万元")
+
+    dept = doc["department_targets"]
+    assert len(dept) == 1
+    d = dept[0]
+    assert (d["name"], d["budget"], d["pages"], d["indicator_count"]) == ("西安市医疗保障局", Decimal("5386.42"), [48, 49], 47)
+    inds = d["indicators"]
+    assert all(i["level1"] and i["level2"] for i in inds)
+    assert _level2_counts(inds) == {
+        "数量指标": 14, "质量指标": 12, "时效指标": 3, "成本指标": 2,
+        "社会效益指标": 14, "可持续影响指标": 1, "服务对象满意度指标": 1,
+    }
+    by = _by_level3(inds)
+    # the rows of page 48: 产出指标 is printed on page 49, 数量指标 in the middle of its cell
+    assert _levels(by, "媒体宣传等") == ("产出指标", "数量指标", "10-15项")
+    assert by["媒体宣传等"]["page"] == 48
+    assert _levels(by, "参加中省会议，外出学习考察、扶贫工作差旅") == ("产出指标", "数量指标", "40余次")
+    # the last row of the 数量指标 cell is on page 49
+    assert _levels(by, "智能识别审核") == ("产出指标", "数量指标", "21800份")
+    assert by["智能识别审核"]["page"] == 49
+    assert _levels(by, "机关运行及人员经遇保障") == ("产出指标", "时效指标", "全年")
+    assert _levels(by, "专项业务费支出") == ("产出指标", "成本指标", "3075.23万元")
+    assert _levels(by, "加强医保政策宣传") == ("效益指标", "社会效益指标", "社会反映良好")
+
+
+def test_label_of_a_cell_cut_by_the_page_break_reaches_both_pages():
+    # 石龙 2023 部门整体绩效目标表 (pp. 25–28): 绩效管理's cell starts at the
+    # last row of page 27, its label is printed on page 28
+    doc = parsed(FIXTURES / "shilong-2023-budget.pdf")
+    (d,) = doc["department_targets"]
+    assert d["pages"] == [25, 26, 27, 28] and d["indicator_count"] == 24 and d["budget"] == Decimal("193.86")
+    assert all(i["level1"] and i["level2"] for i in d["indicators"])
+    by = _by_level3(d["indicators"])
+    assert (by["资产管理规范性"]["level1"], by["资产管理规范性"]["level2"]) == ("投入管理指标", "预算和财务管理")
+    assert (by["绩效目标编制完成率"]["level2"], by["绩效目标编制完成率"]["page"]) == ("绩效管理", 27)
+    assert (by["评价结果应用率"]["level1"], by["评价结果应用率"]["level2"]) == ("投入管理指标", "绩效管理")
+    assert (by["年度工作目标实现率"]["level1"], by["年度工作目标实现率"]["level2"]) == ("效益指标", "履职效益")
+
+
+def test_level_cell_pieces_on_two_pages_are_one_cell():
+    """The piece of a merged cell at the foot of a page and the piece at the
+    head of the next are one cell: its label, printed on either page (or
+    split between them), stands for the rows of both."""
+    from loaders.model import Table
+    from loaders.recognise.performance_targets import indicator_rows
+
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["", "数量", "a", "1"],
+        ["", "", "b", "2"],
+        ["产出指标", "指标", "c", "3"],
+        ["", "", "d", "4"],
+        ["效益指标", "社会效益指标", "e", "5"],
+    ]
+    spans = {(1, 0): (2, 1), (1, 1): (2, 1), (3, 0): (2, 1), (3, 1): (2, 1)}
+    table = Table(rows=rows, row_pages=[1, 1, 1, 2, 2, 2], spans=spans)
+    got = [(i["level3"], i["level1"], i["level2"]) for i in indicator_rows(table, 0)]
+    assert got == [
+        ("a", "产出指标", "数量指标"),
+        ("b", "产出指标", "数量指标"),
+        ("c", "产出指标", "数量指标"),
+        ("d", "产出指标", "数量指标"),
+        ("e", "效益指标", "社会效益指标"),
+    ]
+    # two whole labels are two cells, even across the break
+    rows[1][0], rows[1][1], rows[3][1] = "成本指标", "经济成本指标", "数量指标"
+    got = [(i["level3"], i["level1"], i["level2"]) for i in indicator_rows(Table(rows=rows, row_pages=[1, 1, 1, 2, 2, 2], spans=spans), 0)]
+    assert got[:3] == [("a", "成本指标", "经济成本指标"), ("b", "成本指标", "经济成本指标"), ("c", "产出指标", "数量指标")]

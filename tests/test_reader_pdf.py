@@ -59,6 +59,10 @@ def putuo_finance() -> Document:
     return _doc(str(REAL / "putuo-finance-bureau-2024-final.pdf"))
 
 
+def shilong() -> Document:
+    return _doc(str(FIXTURES / "shilong-2023-budget.pdf"))
+
+
 def table_with(doc: Document, caption_part: str, exact: bool = False) -> Table:
     found = [
         t for t in doc.tables() if any(caption_part == line if exact else caption_part in line for line in t.caption)
@@ -271,6 +275,57 @@ def test_text_drawn_over_other_text_is_not_interleaved():
     assert "政策和项目预算绩效目标表" in texts
 
 
+def test_text_clipped_out_of_sight_is_not_read():
+    # LibreOffice draws a merged cell that crosses a page break on both
+    # pages, clipped to each page's part: page 32 draws the top of the
+    # project row of page 31 above its own table, out of sight
+    doc = shilong()
+    assert not [p.text for p in doc.paragraphs() if p.page == 32]
+    summary = table_with(doc, "2023 年部门预算项目绩效目标汇总表")
+    assert summary.pages == [29, 30, 31, 32, 33]
+    assert sum(1 for row in summary.rows if row[0] == "410404230000000032901") == 1
+    # the department table runs on over four pages, its 一级/二级 columns
+    # ruled on page 27 only down their frame (no cell closes there)
+    dept = table_with(doc, "部门（单位）整体绩效目标表", exact=True)
+    assert dept.pages == [25, 26, 27, 28]
+    row = next(r for r in dept.rows if r[2] == "政府采购执行率")
+    assert row[:4] == ["", "", "政府采购执行率", "≥80%"]
+
+
+def test_xian_performance_tables_join_across_the_clipped_page_break():
+    doc = xian()
+    targets = table_with(doc, "2022年部门预算专项业务经费绩效目标表")
+    department = table_with(doc, "2022年部门整体支出绩效目标表")
+    assert targets.pages == [46, 47] and targets.width == 6
+    assert department.pages == [48, 49] and department.width == 7
+    # nothing of the clipped cells is left over as text on the next page
+    assert not [p.text for p in doc.paragraphs() if p.page in (47, 49)]
+    # page 49 lacks the frame's first column and rules 指标值 over two
+    # columns of page 48: it is laid on page 48's column edges
+    row = department.rows[department.row_pages.index(49)]
+    assert row[3:6] == ["智能识别审核", "", "21800份"]
+    # a cell's second line that its clip hides ('、获得感') is not read
+    assert [r[3] for r in department.rows if r[3].startswith("促进各类")] == [
+        "促进各类医疗保障互补衔接，积极应对人口老龄化，助推医养结合服务体系建设，群众幸福感"
+    ]
+
+
+def test_merged_cell_left_open_by_the_page_break_is_one_cell():
+    # 产出指标 is printed one character a row in a merged cell whose bottom
+    # rule is on page 47: the text goes to the cell's first row, the cell's
+    # rows are its span
+    table = table_with(xian(), "2022年部门预算专项业务经费绩效目标表")
+    first = next(i for i, r in enumerate(table.rows) if r[3] == "媒体宣传等")
+    assert table.rows[first][1:3] == ["产\n出\n指\n标", "数量指标"]
+    assert table.spans[(first, 1)] == (22, 1)  # down to the foot of page 46
+    quality = next(i for i, r in enumerate(table.rows) if r[3] == "综合运行服务工作保障率")
+    assert table.rows[quality][2] == "质量指标"  # printed lower down its cell
+    assert table.spans[(quality, 2)] == (8, 1)
+    # the cell's piece on page 47 is one (empty) cell as well
+    top47 = table.row_pages.index(47)
+    assert table.rows[top47][2] == "" and table.spans[(top47, 2)] == (4, 1)
+
+
 # ------------------------------------------------------------- synthetic
 
 
@@ -363,6 +418,44 @@ def test_page_number_at_the_bottom_is_dropped_but_numbers_in_text_stay():
 def test_ascii_words_keep_a_space_when_lines_are_joined():
     assert join_lines(["DRG/DIP 支付方式改革三年行动计", "划，聚焦抓扩面"]) == "DRG/DIP 支付方式改革三年行动计划，聚焦抓扩面"
     assert join_lines(["the budget of", "2024 was"]) == "the budget of 2024 was"
+
+
+def test_text_outside_the_clipping_path_is_not_read():
+    content = (
+        b"q 50 700 300 40 re W n\n"
+        + _text(72, 710, "Shown")
+        + _text(72, 600, "Hidden below")
+        + b"q 60 705 20 30 re W n\n"
+        + _text(120, 712, "Hidden beside")  # outside the inner clip (intersected)
+        + b"Q\n"
+        + _text(200, 712, "Inner restored")
+        + b"Q\n"
+        + _text(72, 500, "After")
+    )
+    doc = _read(_pdf(content))
+    assert [p.text for p in doc.paragraphs()] == ["Shown Inner restored", "After"]
+
+
+def test_frame_column_without_cells_is_part_of_the_table():
+    # a column ruled only down its sides (its merged cell crosses the page
+    # break, so no rule closes a cell in it) belongs to the table beside it
+    content = _grid(72, 700, [80, 80], [20, 20]) + b"0.8 w 40 700 m 40 660 l S\n"
+    for x, y, t in ((80, 685, "A1"), (160, 685, "A2"), (80, 665, "A3"), (160, 665, "A4"), (45, 680, "L")):
+        content += _text(x, y, t, size=8)
+    doc = _read(_pdf(content))
+    (table,) = doc.tables()
+    assert table.rows == [["L", "A1", "A2"], ["", "A3", "A4"]]
+    assert table.spans == {(0, 0): (2, 1)}
+    assert list(doc.paragraphs()) == []
+
+
+def test_tables_side_by_side_stay_apart():
+    content = _grid(72, 700, [80, 80], [20, 20]) + _grid(300, 700, [80, 80], [20, 20])
+    for x0, name in ((72, "A"), (300, "B")):
+        for k, (dx, y) in enumerate(((8, 685), (88, 685), (8, 665), (88, 665)), start=1):
+            content += _text(x0 + dx, y, f"{name}{k}")
+    tables = list(_read(_pdf(content)).tables())
+    assert [t.rows for t in tables] == [[["A1", "A2"], ["A3", "A4"]], [["B1", "B2"], ["B3", "B4"]]]
 
 
 # ------------------------------------------------------------------ errors

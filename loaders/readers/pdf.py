@@ -10,17 +10,23 @@ caption and also stay as paragraphs.  Page numbers in the top or bottom margin
 are dropped; a paragraph cut by a page break is joined to its start (and keeps
 the page it starts on).
 
+Characters a clipping path hides are not read (``pdf_clip``): LibreOffice
+draws a merged cell that crosses a page break on both pages, clipped to each
+page's part, and without this the other page's part came out as stray lines
+above the table, which kept the two pieces from joining.
+
 Pages whose /Rotate leaves the text sideways are read turned upright; pages
 whose content is drawn turned (the usual landscape table page) need nothing.
 A table carried onto the next page can be ruled there with fewer or more
-column edges; both pieces are then laid on the union of the edges when that
-makes ``loaders.continuation.merge_continued_tables`` join them.
+column edges, or without its outer columns (their merged cells cross the
+break, so no cell closes there); both pieces are then laid on the union of
+the edges when that makes ``loaders.continuation.merge_continued_tables``
+join them.
 
-Not handled: text hidden by a clipping path is still read (pdfplumber ignores
-clipping), so the part of a merged cell that LibreOffice draws clipped on the
-next page appears as stray lines above that page's table.  No real report we
-have prints its financial tables without rules, so there is no text-alignment
-table detection.
+Not handled: text drawn invisible (render mode 3) is read, as it is the text
+layer of a scanned page that has one; text clipping modes (4–7) are not
+followed.  No real report we have prints its financial tables without rules,
+so there is no text-alignment table detection.
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 import pdfplumber.page
+from pdfplumber.table import TableFinder
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -44,6 +51,7 @@ from loaders.errors import (
     TooManyPagesError,
 )
 from loaders.model import Block, Document, Paragraph, Source, Table
+from loaders.readers.pdf_clip import load_layout
 from loaders.readers.pdf_tables import aligned, clean_grid, extract_grids, union_bounds
 from loaders.readers.pdf_text import (
     Line,
@@ -153,10 +161,12 @@ def _classify(exc: BaseException, name: str | None, page: int | None = None) -> 
 
 
 def _read_page(page) -> _Page:
+    load_layout(page)
     chars = page.chars
     turn = _text_turn(chars)
     if turn:
         page = _turned(page, turn)
+        load_layout(page)
         chars = page.chars
     out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
     if not any(not c["text"].isspace() for c in chars):
@@ -166,8 +176,8 @@ def _read_page(page) -> _Page:
     if duplicates:
         page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in duplicates)
         chars = page.chars
-    tables = page.find_tables()
-    grids, taken = extract_grids(tables, chars)
+    finder = TableFinder(page)
+    grids, taken = extract_grids(finder.tables, chars, finder.edges)
     boxes = []
     for grid in grids:
         cleaned = clean_grid(grid)

@@ -15,7 +15,9 @@ Three layouts occur:
 
 Columns are found by their header words; in tables whose rows lost the cells a
 merge covered (text pasted from Word, ``Table.ragged``) each row is re-aligned by
-what its first cell says (a 一级 label, a 二级 label, or neither).
+what its first cell says (a 一级 label, a 二级 label, or neither).  Where the table
+records its merged cells (``Table.spans``), a 一级/二级 label stands for every row
+of the cell it is printed in, wherever in the cell, and across a page break.
 """
 from __future__ import annotations
 
@@ -155,8 +157,8 @@ class TargetParser:
             p.pop("_cols", None)
             if not p.get("name") and not p.get("code"):
                 continue  # an indicator table quoted in a report (表1：项目年度绩效指标表), no project
-            if not p.get("indicators") and p.get("amount") is None and not p.get("code"):
-                continue  # an empty form (专项资金总体绩效目标表 printed blank: 不涉及)
+            if p.get("amount") is None and not p.get("code") and not any(i.get("target") for i in p["indicators"]):
+                continue  # an empty form (专项资金总体绩效目标表 printed blank, '指标1：' and no value: 不涉及)
             p["indicator_count"] = len(p["indicators"])
             out.append(p)
         return out
@@ -391,7 +393,12 @@ def _header_columns(table: Table, hr: int) -> dict[str, int | None]:
         "basis": first(lambda c: "依据" in c or c in ("指标值说明", "备注", "评(扣)分标准")),
     }
     if cols["level3"] is None:
-        cols["level3"] = first(lambda c: c in ("指标内容", "指标名称", "绩效指标"))
+        # right of the level columns: the outer label of the whole grid
+        # ('绩效指标' down its left edge) may share the heading row
+        after = max((c for c in (cols["level1"], cols["level2"]) if c is not None), default=-1)
+        cols["level3"] = next(
+            (i for i, c in enumerate(cells) if i > after and c in ("指标内容", "指标名称", "绩效指标")), None
+        )
     return cols
 
 
@@ -427,12 +434,19 @@ def indicator_rows_from(
 ) -> list[dict]:
     out: list[dict] = []
     prev: dict | None = None
-    for r in range(start, len(table.rows) if end is None else end):
+    stop = len(table.rows) if end is None else end
+    by_cell = {} if table.ragged else _labels_by_cell(table, cols, start, stop)
+    for r in range(start, stop):
         cells = table.rows[r]
         if not any(c.strip() for c in cells):
             continue
         shift = _shift(cells, cols) if table.ragged else 0
         mapped = {c + shift: cell.strip() for c, cell in enumerate(cells) if cell.strip()}
+        for col, text in by_cell.get(r, {}).items():
+            if text:
+                mapped[col] = text
+            else:
+                mapped.pop(col, None)
 
         def get(key: str) -> str:
             col = cols.get(key)
@@ -479,6 +493,77 @@ def indicator_rows_from(
         prev = ind
     _complete_level1(out)
     return out
+
+
+def _labels_by_cell(table: Table, cols: dict[str, int | None], start: int, end: int) -> dict[int, dict[int, str]]:
+    """The 一级/二级 labels placed by the merged cell they are printed in.
+
+    A level label stands for every row its (merged) cell covers, wherever in
+    the cell it is printed: in its middle, one character a row, or on the
+    other page when the cell crosses a page break.  From the table's spans,
+    each cell of a level column becomes one label on the cell's first row and
+    blanks on the rest; the piece of a cell at the foot of a page and the
+    piece at the head of the next are one cell when one of them is blank or
+    their texts together spell one level name.  Returns {row: {col: text}}
+    for the rows of level cells the spans describe."""
+    if not table.spans:
+        return {}
+    cover: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (rs, cs) in table.spans.items():
+        for r in range(r0, r0 + rs):
+            for c in range(c0, c0 + cs):
+                cover.setdefault((r, c), (r0, c0))
+    out: dict[int, dict[int, str]] = {}
+    for key in ("level1", "level2"):
+        col = cols.get(key)
+        if col is None or col in (cols.get("level3"), cols.get("target")):
+            continue
+        # [first row, last row, text (None: the heading's), top-left of its span]
+        # for each cell of the column, then [.., merged] once pieces are joined
+        pieces: list[list] = []
+        for r in range(start, end):
+            origin = cover.get((r, col), (r, col))
+            if pieces and pieces[-1][3] == origin:
+                pieces[-1][1] = r
+                continue
+            if origin[0] < start:
+                text = None  # a cell that starts in the heading
+            else:
+                text = norm(table.rows[origin[0]][origin[1]]) if origin[0] == r else ""
+            pieces.append([r, r, text, origin])
+        cells: list[list] = []
+        for piece in pieces:
+            if cells and _one_cell(table, cells[-1], piece):
+                cells[-1][1] = piece[1]
+                cells[-1][2] = (cells[-1][2] or "") + (piece[2] or "")
+                cells[-1][4] = True
+            else:
+                cells.append(piece + [piece[3] in table.spans])
+        for first, last, text, _, merged in cells:
+            if text is None or not merged:
+                continue
+            out.setdefault(first, {})[col] = text
+            for r in range(first + 1, last + 1):
+                out.setdefault(r, {})[col] = ""
+    return out
+
+
+def _one_cell(table: Table, a: list, b: list) -> bool:
+    """Whether cell piece ``b`` (at the head of a page) carries on piece ``a``
+    (at the foot of the page before): one merged cell cut by the break."""
+    pages = table.row_pages
+    if a[2] is None or b[2] is None or not (a[1] < len(pages) and b[0] < len(pages)):
+        return False
+    if pages[a[1]] is None or pages[b[0]] is None or pages[a[1]] == pages[b[0]]:
+        return False
+    if not a[2] or not b[2]:
+        return True
+    joined = a[2] + b[2]
+
+    def whole(t: str) -> bool:
+        return t in LEVEL1_NAMES or level2_strength(t) == 2
+
+    return not whole(a[2]) and not whole(b[2]) and whole(joined)
 
 
 def _complete_level1(out: list[dict]) -> None:
@@ -723,13 +808,23 @@ def parse_department(v: TableView) -> dict:
         "page": table.page,
         "pages": table.pages,
     }
+    scale = v.scale
+    budget = None
     for r in range(hr if hr is not None else len(rows)):
         toks = rows[r]
         for i, t in enumerate(toks):
             if "名称" in t.n and i + 1 < len(toks) and dept["name"] is None:
                 dept["name"] = name_text(toks[i + 1].text)
-            elif "预算总额" in t.n and dept["budget"] is None:
+            elif ("预算总额" in t.n or t.n.rstrip(":：") in _DEPARTMENT_TOTALS) and budget is None:
                 val = _value_right_or_below(rows, r, t.col, numeric=True)
                 if val is not None:
-                    dept["budget"] = _amount(val.text, v.scale)
+                    budget = val.text
+            if _FORM_UNIT.search(t.n):
+                scale = _FORM_UNIT.search(t.n).group(2)  # '预算金额（万元）' heads the amounts
+    if budget is not None:
+        dept["budget"] = _amount(budget, scale)
     return dept
+
+
+# the row that totals the department's tasks ('金额合计' under 预算金额（万元）)
+_DEPARTMENT_TOTALS = ("金额合计", "预算金额合计", "资金合计")
