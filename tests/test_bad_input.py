@@ -6,7 +6,6 @@ covers the sandbox end to end.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -26,6 +25,7 @@ from loaders.errors import (
     NotAReportError,
     ResourceLimitError,
 )
+from pdfgen import assemble
 
 XIANGHE_PDF = FIXTURES / "xianghe-2024-budget.pdf"
 SEED_000 = SEEDS / "000_e1a466dd2d0fafcf.txt"
@@ -62,17 +62,7 @@ def minimal_pdf(text: str) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
 
 def scanned_pdf(path: Path) -> None:

@@ -23,6 +23,7 @@ from loaders.model import Document, Paragraph, Source, Table
 from loaders.readers import pdf as pdf_reader
 from loaders.readers.pdf_text import join_lines
 from tests.conftest import FIXTURES, REAL
+from pdfgen import assemble
 
 
 
@@ -343,17 +344,7 @@ def _pdf(content: bytes, rotate: int = 0) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 def _text(x: float, y: float, s: str, size: int = 12) -> bytes:
