@@ -163,6 +163,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    import json
+
+    from loaders import jsonout, survey
+
+    paths = survey.files_in(args.dir)
+    if not paths:
+        _err(f"{args.dir}：没有可解析的文件（PDF / XLSX / XLS / DOCX / TXT / MD）")
+        return EXIT_REFUSED
+    manifest = survey.read_manifest(args.manifest) if args.manifest else None
+    grades = survey.survey(paths, jobs=args.jobs, manifest=manifest, progress=survey.print_progress)
+    result = survey.summary(grades)
+    if args.json:
+        sys.stdout.write(jsonout.dumps({"files": [g.as_dict() for g in grades], "summary": result}))
+        sys.stdout.write("\n")
+    else:
+        for g in grades:
+            print(survey.grade_line(g))
+        print(survey.summary_text(result))
+    return EXIT_OK
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     import settings
 
@@ -182,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m loaders",
         description="预决算透视：解析、入库、检查预决算公开文件（PDF / Excel / Word / 文本）",
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,settings}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,settings}")
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
     sp.add_argument("file", help="PDF / XLSX / XLS / DOCX / TXT 文件")
     sp.set_defaults(func=cmd_parse)
@@ -194,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("check", help="列出解析结果中的检查发现")
     sc.add_argument("file")
     sc.set_defaults(func=cmd_check)
+    sv = sub.add_parser("survey", help="逐个解析文件夹中的文件并评估读取质量（不入库）")
+    sv.add_argument("dir", metavar="DIR")
+    sv.add_argument("--manifest", metavar="FILE", help="文件类型清单（file<TAB>kind：report/targets/scanned/other）")
+    sv.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="并行解析的子进程数")
+    sv.add_argument("--json", action="store_true", help="输出 JSON")
+    sv.set_defaults(func=cmd_survey)
     ss = sub.add_parser("settings", help="列出设置及其当前值")
     ss.set_defaults(func=cmd_settings)
     return p

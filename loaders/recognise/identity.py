@@ -31,15 +31,45 @@ _BARE = re.compile(
     r"([^\s\d:：，,。、；;]{3,40}?(?:" + _ORG_END + r"))([（(](?:本级|汇总|部门|单位)[)）])?$"
 )
 _NOT_BARE = re.compile(r"预算|决算|表|说明|情况|概况|职责|设置|构成|公开|目录|合计|单位[:：]")
+# A label glued to the name it labels when the cells of a row are joined ('单位名称重庆市商务委员会').
+_LEADING_LABEL = re.compile(r"^(?:部门|单位|预算单位|编制单位|编制部门|填报单位|部门（单位）)(?:名称)?[:：]?(?=.{3})")
 
 
 def bare_agency(text: str) -> str | None:
     """The agency name when ``text`` is nothing but an agency name (with its scope mark)."""
-    t = norm(text)
+    t = _LEADING_LABEL.sub("", norm(text))
     if _NOT_BARE.search(t):
         return None
     m = _BARE.match(t)
     return m.group(1) + (m.group(2) or "") if m else None
+
+
+# The cover: '2026年度 / 泉州市公安局 / 部门预算', '重庆市商务委员会 年部门预算情况说明 2026',
+# '2026年 / 珠海市…工务中心部门 / 预算' — the lines of the first page joined, the year anywhere.
+_COVER = re.compile(
+    r"^(?:第.部分)?(?:[省市县区]级)?(?:年度?)?(?!年)([^\s\d:：，,。、；;]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总|部门|单位)[)）])?)"
+    r"(?:年度?)?(?:[省市县区]级)?(?:部门|单位)(?:综合)?(?:预算|决算)"
+)
+
+
+def cover_agency(lines: list[str]) -> str | None:
+    """The agency a cover names: its first lines joined, with the year taken out."""
+    text = re.sub(r"20\d{2}", "", norm("".join(lines)))
+    m = _COVER.match(text)
+    return m.group(1) if m else None
+
+
+_FILE_NAME = re.compile(
+    r"(?:20\d{2}年度?)?([^\s\d_:：，,。、；;]{3,40}?(?:" + _ORG_END + r")(?:[（(](?:本级|汇总)[)）])?)"
+    r"(?:20\d{2}年度?)?(?:部门|单位)(?:综合)?(?:预算|决算)"
+)
+
+
+def file_name_agency(name: str) -> str | None:
+    """The agency a file name gives ('2026年度泉州市公安局部门预算.pdf'), the last resort."""
+    stem = re.sub(r"(\.(pdf|xlsx?|docx?|txt|md))+$", "", name or "", flags=re.I)
+    found = [m.group(1) for m in _FILE_NAME.finditer(norm(stem))]
+    return found[-1] if found else None
 
 
 _BUDGET_CODE = re.compile(r"(?:预算代码|部门代码|部门编码|单位代码|单位编码)\s*[:：]\s*(\d{3,9})")
@@ -116,7 +146,21 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
             names[name] += 1
             if marker:
                 markers[marker] += 1
+    cover = cover_agency(_cover_lines(doc))
+    if cover:
+        # The cover names the agency the report is about; a subordinate unit
+        # listed inside is seen more often but never outranks it.
+        name, marker = strip_scope(cover)
+        names[name] += max(names.values(), default=0) + 3
+        if marker:
+            markers[marker] += 1
     agency = _best_name(names)
+    if agency is None:
+        fallback = file_name_agency(doc.source.file)
+        if fallback:
+            agency, marker = strip_scope(fallback)
+            if marker:
+                markers[marker] += 1
     code = None
     for line in near + paras[:80]:
         m = _BUDGET_CODE.search(norm(line))
@@ -132,6 +176,23 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
     scope = _scope(near, paras, markers, kind)
     marker = markers.most_common(1)[0][0] if markers else None
     return Identity(agency=agency, agency_code=code, year=year, kind=kind, scope=scope, marker=marker)
+
+
+_COVER_LINES = 6
+
+
+def _cover_lines(doc: Document) -> list[str]:
+    """The first short lines of the document's first page (the cover's title)."""
+    blocks = [b for b in doc.paragraphs()]
+    first = next((p.page for p in blocks if p.text.strip()), None)
+    out = []
+    for p in blocks:
+        if p.page != first or len(out) >= _COVER_LINES:
+            break
+        text = p.text.strip()
+        if text:
+            out.append(text)
+    return out
 
 
 def _best_name(names: Counter[str]) -> str | None:
