@@ -272,10 +272,14 @@ def _where(f: nv.Fact, table: str | None = "情况说明") -> Where:
 
 
 def _tol(printed: str) -> Decimal:
-    """Half a unit of the last printed digit, in 万元 (a figure printed in 元
-    is exact to the 元); never finer than the tables' 0.01 万元 rounding."""
+    """One unit of the last printed digit, in 万元 (a figure printed in 元
+    is exact to the 元); never finer than the tables' 0.01 万元 rounding.
+
+    Narratives round or cut off ('1,256万元' for 1256.58 万元): either way
+    the figure is within one unit of its last digit.
+    """
     d = nv.decimals(printed)
-    half = HALF * Decimal(10) ** -d
+    half = Decimal(10) ** -d
     if re.search(r"\d\s*元", printed) and "万元" not in printed:
         return half / Decimal(10000)
     return max(half, Decimal("0.005"))

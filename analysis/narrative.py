@@ -266,9 +266,22 @@ class Fact:
 
 
 GENERIC = ("revenue_total", "expenditure_total", "total_either")
+_PARTS_OF_A_CLASS = ("personnel", "public", "basic", "project")
 # words that make an amount something other than the level of the item named
 # ("涉及一般公共预算支出 20168.3 万元" is what some projects cover)
 _NOT_A_LEVEL = re.compile(r"涉及|覆盖|拟购置|预留|授予|中标|成交|合同金额|单位价值|单价|以上")
+
+
+# An organisation named after a spending class ('上海市刑事科学技术研究院', '苏州市交通运输局')
+# is not that class: its name is masked before the class words are looked for.
+_ORG_NAME = re.compile(
+    "(?:" + "|".join(CLASS_WORDS) + r")[^\s，,。；;：:、“”\"\d（(）)]{0,8}?"
+    r"(?:局|委员会|委|研究院|院|中心|研究所|所|厅|办公室|站|队|馆|学校|学院|公司|集团|协会)"
+)
+
+
+def _mask_orgs(text: str) -> str:
+    return _ORG_NAME.sub(lambda m: "□" * len(m.group(0)), text)
 
 
 def key_of(subject: str) -> str | None:
@@ -277,6 +290,7 @@ def key_of(subject: str) -> str | None:
     (支出合计, 支出预算 …) in the same clause."""
     if _NOT_A_LEVEL.search(subject):
         return None
+    subject = _mask_orgs(subject)
     best: tuple[int, int, int, str] | None = None
     for key, pattern in KEYWORDS:
         for m in pattern.finditer(subject):
@@ -397,6 +411,10 @@ def _sentence_facts(sentence: str, offset: int, passage: Passage, pi: int, acc: 
             stage = stage_of(_clause(subject)) or (stage_of(subject) if inherited else None)
             if project_level and key is not None and not key.startswith("three_public"):
                 key = None  # "该项目…上年结转120.00万元" is the project's, not the department's
+            if key in _PARTS_OF_A_CLASS and any(
+                p.kind == "amount" and (p.key or "").startswith("class:") for p in acc[first_in_sentence:]
+            ):
+                key = None  # "“农林水支出”科目83万元，主要用于人员经费18万元": the class's part, not the department's
             f = Fact("amount", key, value, m.number, m.unit, m.printed, subject.strip(), clean, pi, page,
                      scope=scope, stage=stage, per_unit=per_unit)
             if inherited:

@@ -122,6 +122,28 @@ def _new_form(prev: Table, first: list[str]) -> bool:
     return any(keys & {norm(c) for c in row} for row in prev.rows)
 
 
+# A table's own title printed inside its grid (a worksheet printed to PDF with
+# its title rows ruled): '2026年预算单位财政拨款收支预算总表', '表3 支出总表'.
+_TITLE_CELL = re.compile(r"(表|表[（(].{1,20}[)）])$")
+
+
+def _title_row(row: list[str]) -> str | None:
+    cells = {c for c in row if norm(c)}
+    if len(cells) != 1:
+        return None
+    for line in cells.pop().splitlines():  # the title and the agency line may share a cell
+        text = norm(line)
+        if 6 <= len(text) <= 60 and _TITLE_CELL.search(text) and re.search(r"预算|决算|收支|收入|支出|经费|绩效", text):
+            return text
+    return None
+
+
+def _titles(table: Table, rows: int = 3) -> set[str]:
+    return {t for row in table.rows[:rows] if (t := _title_row(row))} | {
+        norm(c) for c in table.caption if _TITLE_CELL.search(norm(c))
+    }
+
+
 def _continues(prev: Table, nxt: Table) -> int | None:
     """Rows of ``nxt`` to drop when it continues ``prev``; None when it does not."""
     if prev.sheet is not None and nxt.sheet != prev.sheet:
@@ -131,6 +153,9 @@ def _continues(prev: Table, nxt: Table) -> int | None:
     repeated = _repeated_header_rows(prev, nxt)
     if repeated < len(nxt.rows) and _new_form(prev, nxt.rows[repeated]):
         return None
+    own = {t for row in nxt.rows[repeated : repeated + 3] if (t := _title_row(row))}
+    if own - _titles(prev):
+        return None  # a title of its own: a new table
     if repeated:
         return repeated
     prev_last = prev.pages[-1] if prev.pages else None

@@ -19,7 +19,9 @@ UNIT_YI = "亿元"
 # Exact factors that turn a printed amount into 万元 (万元 itself needs none).
 _TO_WAN = {UNIT_YUAN: Decimal("0.0001"), UNIT_QIAN: Decimal("0.1"), UNIT_YI: Decimal(10000)}
 
-_AMOUNT = re.compile(r"^[-−–]?\(?[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?$")
+# Thousands groups of three after the first; some worksheets print only the last
+# separator ('125360,898'), which reads the same way.
+_AMOUNT = re.compile(r"^[-−–]?\(?[-−]?(\d+(,\d{3})+|\d+)(\.\d+)?\)?$")
 _BLANK = {"", "-", "--", "—", "——", "－", "/", "／", "…", "无", "－－", "—-"}
 # A unit printed in the cell itself ('123.45万元', '1,234,500元') overrides the table's.
 _CELL_UNIT = re.compile(r"(万元|万|千元|亿元|亿|元)$")
