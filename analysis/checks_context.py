@@ -64,6 +64,20 @@ class Coded:
     code: str | None  # None for a total row
     name: str
     kind: str  # "line" | "total" | "unit"
+    # A line printed by name alone whose code no catalogue gives: ``code`` is a
+    # stand-in ('20600', its parent's digits and 00, never a real code) that
+    # only places it in the hierarchy; messages name it by name.
+    provisional: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.code and not self.provisional:
+            return f"{self.code} {self.name}".strip()
+        return self.name or (self.code or "")
+
+    @property
+    def short(self) -> str:
+        return self.name if self.provisional else (self.code or self.name)
 
 
 class Context:
@@ -104,6 +118,8 @@ class Context:
         cols = fin._code_columns(view)
         out: list[Coded] = []
         if cols.code is None and not cols.split:
+            if pattern.startswith("2"):
+                return self._named_rows(view, pattern)
             return out, cols
         context = ["", "", ""]
         for r in view.layout.body:
@@ -117,6 +133,35 @@ class Context:
                 out.append(Coded(r, None, name, "total"))
             elif self.is_unit_name(name) or any(self.is_unit_name(c) for c in first_cells if c):
                 out.append(Coded(r, None, name, "unit"))
+        return out, cols
+
+    def _named_rows(self, view: TableView, pattern: str) -> tuple[list[Coded], fin.CodeColumns]:
+        """Rows of a function table printed by name alone (``financial.named_rows``)."""
+        name_col = fin._name_column(view)
+        cols = fin.CodeColumns(code=None, split=[], name=name_col)
+        if name_col is None:
+            return [], cols
+        amounts = self.amount_columns(view, name_col)
+        rows = fin.named_rows(view, amounts[0] if amounts else None)
+        out: list[Coded] = []
+        parents = ["", ""]  # the 类 and 款 digits the next rows sit under
+        for cr in rows:
+            if cr.is_total:
+                out.append(Coded(cr.row, None, cr.name, "total"))
+                continue
+            if not cr.level:
+                continue  # level unknown: left out, so sums over this table's levels are not checked
+            code, provisional = cr.code, False
+            if cr.level == 1:
+                parents = [code or "", ""]
+            elif cr.level == 2:
+                if code is None:
+                    code, provisional = parents[0] + "00", True
+                parents[1] = code
+            elif code is None:
+                code, provisional = (parents[1] or parents[0] + "00") + "00", True
+            if re.fullmatch(pattern, code):
+                out.append(Coded(cr.row, code, cr.name, "line", provisional))
         return out, cols
 
     def uncoded_amount_rows(self, view: TableView, coded: list[Coded]) -> list[int]:

@@ -198,15 +198,52 @@ def _is_child(parent: Line, line: Line, loose: bool) -> bool:
     return False
 
 
+def _function_levels(view: TableView, lc: int, vc: int) -> dict[int, int | str]:
+    """Outline levels for 类 lines printed by name and the 款/项 lines under them.
+
+    A side may list its spending by function class with every 款 and 项 below
+    (杭州), all unnumbered: the 类 is known by its name and the lines under it
+    are 款 or 项 by their sums (``financial.partition_levels``).  The levels
+    given sit below the printed numbering, so each 类 holds its own lines and a
+    total sums the 类 only.
+    """
+    from glossary import function_class_of
+
+    out: dict[int, int] = {}
+    rows = [r for r in view.layout.body if norm(view.table.rows[r][lc])]
+    heads = [i for i, r in enumerate(rows) if function_class_of(view.table.rows[r][lc])]
+    for n, i in enumerate(heads):
+        head = rows[i]
+        printed = label_level(view.table.rows[head][lc])
+        end = heads[n + 1] if n + 1 < len(heads) else len(rows)
+        kids = []
+        for r in rows[i + 1 : end]:
+            if label_level(view.table.rows[r][lc]) != 0:
+                break
+            kids.append(r)
+        if not kids or not isinstance(printed, int):
+            continue
+        levels = fin.partition_levels([value(view, r, vc) for r in kids], value(view, head, vc))
+        base = printed if printed > 0 else 10
+        out[head] = base
+        for k, r in enumerate(kids):
+            # 款 base+10, 项 base+11; lines whose level no sum tells are left
+            # out like 其中 lines, so the 类 keeps its own figure and is not
+            # checked against them.
+            out[r] = base + 8 + levels[k] if levels is not None else "of"
+    return out
+
+
 def _outline(view: TableView, lc: int, vc: int, loose: bool) -> list[tuple[Line, list[Part], Line | None, list[Line]]]:
     """(total line, its parts, the previous total, the items) for every 合计/总计 line."""
     out = []
     items: list[Line] = []
     stack: list[Line] = []
     last_total: Line | None = None
+    named = _function_levels(view, lc, vc)
     for r in view.layout.body:
         label = view.table.rows[r][lc]
-        lv = label_level(label)
+        lv = named.get(r) or label_level(label)
         if lv in ("empty", "of"):
             continue
         v = value(view, r, vc)
@@ -242,9 +279,10 @@ def _trailing_items(view: TableView, lc: int, vc: int, loose: bool) -> list[Line
     items: list[Line] = []
     stack: list[Line] = []
     seen_total = False
+    named = _function_levels(view, lc, vc)
     for r in view.layout.body:
         label = view.table.rows[r][lc]
-        lv = label_level(label)
+        lv = named.get(r) or label_level(label)
         if lv in ("empty", "of"):
             continue
         if lv in ("total", "grand"):
@@ -475,7 +513,7 @@ def check_coded(ctx: Context, view: TableView, checker: Checker, pattern: str) -
     if not coded:
         return
     amount_cols = ctx.amount_columns(view, _first_amount_col(cols))
-    names = {x.row: (f"{x.code} {x.name}" if x.code else x.name or "合计") for x in coded}
+    names = {x.row: (x.label if x.code else x.name or "合计") for x in coded}
     if not ctx.uncoded_amount_rows(view, coded):
         check_hierarchy(view, coded, amount_cols, checker)
     rows = _distinct_rows(view, coded, amount_cols)
@@ -530,9 +568,9 @@ def check_hierarchy(view: TableView, coded, amount_cols: list[int], checker: Che
             p = lines[parent]
             checker.sum_identity(
                 "table.code_sum",
-                f"{p.code} {p.name}",
+                p.label,
                 value(view, p.row, c),
-                [Part(lines[k].code, value(view, lines[k].row, c)) for k in members],
+                [Part(lines[k].short, value(view, lines[k].row, c)) for k in members],
                 where(view, p.row),
                 context=f"{view.title}·{col}",
             )
@@ -542,7 +580,7 @@ def check_hierarchy(view: TableView, coded, amount_cols: list[int], checker: Che
                 "table.code_sum",
                 norm(tr.name) or "合计",
                 value(view, tr.row, c),
-                [Part(lines[k].code, value(view, lines[k].row, c)) for k in tops],
+                [Part(lines[k].short, value(view, lines[k].row, c)) for k in tops],
                 where(view, tr.row),
                 context=f"{view.title}·{col}",
             )
@@ -634,7 +672,7 @@ def check_economic_summary(ctx: Context, view: TableView, checker: Checker) -> N
     if len(lines) >= 2 and not ctx.uncoded_amount_rows(view, coded):
         amount_cols = ctx.amount_columns(view, _first_amount_col(cols))
         check_hierarchy(view, coded, amount_cols, checker)
-        names = {x.row: (f"{x.code} {x.name}" if x.code else x.name or "合计") for x in coded}
+        names = {x.row: (x.label if x.code else x.name or "合计") for x in coded}
         rows = _distinct_rows(view, coded, amount_cols)
         check_rowwise(view, amount_cols, rows, checker, name_of=lambda r: names.get(r, ""))
         return

@@ -184,6 +184,8 @@ KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
     # not the tail of a longer name ("劳务派遣人员经费" is a project)
     ("personnel", re.compile(r"(?:^|(?<=[和及是括中的算款年度门位拨付为：:，,、（(）)\s\d]))人员经费")),
     ("public", re.compile(r"(?:^|(?<=[和及是括中的算款年度门位拨付为：:，,、（(）)\s\d]))(日常)?公用经费")),
+    ("personnel", re.compile(r"(?:^|(?<=[和及是括中的算款年度门位拨付为：:，,、（(）)\s\d]))人员支出")),
+    ("public", re.compile(r"(?:^|(?<=[和及是括中的算款年度门位拨付为：:，,、（(）)\s\d]))(日常)?公用支出")),
     ("basic", re.compile(r"基本支出")),
     ("project", re.compile(r"项目支出?(?!绩效)")),
     ("fixed_assets", re.compile(r"固定资产(总额|金额|原值|总值)")),
@@ -326,11 +328,16 @@ def stage_of(subject: str) -> str | None:
 
 def facts(paragraphs: list[dict]) -> list[Fact]:
     out: list[Fact] = []
+    heading_scope = "all"
     for pi, passage in enumerate(passages(paragraphs)):
         local: list[Fact] = []
-        carried = "all"
+        if _SECTION.match(passage.text) and len(passage.text) <= 60 and not mentions(passage.text):
+            # '（五）一般公共预算当年拨款情况说明' / '2.政府性基金预算当年拨款结构情况':
+            # the fund the heading names is that of the sentences under it.
+            heading_scope = scope_of(passage.text) if scope_of(passage.text) != "fiscal" else "all"
+        carried = heading_scope
         for offset, sentence in sentences(passage.text):
-            carried = _sentence_facts(sentence, offset, passage, pi, local, carried)
+            carried = _sentence_facts(sentence, offset, passage, pi, local, carried, heading_scope)
         base = len(out)
         for i, f in enumerate(local):
             f.index = base + i
@@ -341,16 +348,19 @@ def facts(paragraphs: list[dict]) -> list[Fact]:
     return out
 
 
-def _sentence_facts(sentence: str, offset: int, passage: Passage, pi: int, acc: list[Fact], carried: str = "all") -> str:
-    """Facts of one sentence; returns the scope a following '；' clause inherits."""
+def _sentence_facts(
+    sentence: str, offset: int, passage: Passage, pi: int, acc: list[Fact], carried: str = "all", passage_scope: str = "all"
+) -> str:
+    """Facts of one sentence; returns the scope the next sentence inherits (a
+    '；' clause its sentence's, any other the heading's)."""
     ms = mentions(sentence)
     if not ms:
-        return carried if sentence.rstrip().endswith(("；", ";")) else "all"
+        return carried if sentence.rstrip().endswith(("；", ";")) else passage_scope
     project_level = bool(_PROJECT_SENTENCE.search(sentence))
     sentence_scope = scope_of(sentence[: ms[0].start])
     if sentence_scope == "all":
         sentence_scope = carried
-    next_scope = sentence_scope if sentence.rstrip().endswith(("；", ";")) else "all"
+    next_scope = sentence_scope if sentence.rstrip().endswith(("；", ";")) else passage_scope
     clean = sentence.strip()
     prev_end = 0
     first_in_sentence = len(acc)

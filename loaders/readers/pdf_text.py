@@ -28,6 +28,10 @@ from operator import itemgetter
 # Same horizontal gap pdfplumber puts a space at (its default x_tolerance), so
 # captions read like the cell texts of the tables beside them.
 SPACE_GAP = 3.0
+# Letter-spacing: gaps between Chinese characters narrower than this many
+# character sizes, repeated within this many points from one character to the next.
+JUSTIFIED_GAP = 1.0
+LETTER_SPACING_JITTER = 0.5
 
 _PAGE_NUMBER = re.compile(
     r"^(第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -161,15 +165,34 @@ def _overlapping(by_x: list[tuple[int, dict]]) -> bool:
     return False
 
 
+def _letter_spaced(chars: list[dict], i: int) -> bool:
+    """Whether the gap after ``chars[i]`` is letter-spacing ('支 出 （ 款 ）'), not a space.
+
+    Justified or letter-spaced Chinese text puts the same gap after every
+    character; a space is a gap wider than those around it ('第二部分 上海市…').
+    So a gap between two Chinese characters (or full-width marks), narrower
+    than a character, that a neighbouring gap matches is letter-spacing.
+    """
+    a, b = chars[i], chars[i + 1]
+    if _ASCII_TOKEN.match(a["text"]) or _ASCII_TOKEN.match(b["text"]):
+        return False
+    gap = b["x0"] - a["x1"]
+    if gap >= JUSTIFIED_GAP * max(a.get("size") or 0, b.get("size") or 0, 1.0):
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(chars) - 1:
+            other = chars[j + 1]["x0"] - chars[j]["x1"]
+            if abs(other - gap) <= LETTER_SPACING_JITTER:
+                return True
+    return False
+
+
 def _line(chars: list[dict]) -> Line:
     parts: list[str] = []
-    prev = None
-    for c in chars:
-        text = c["text"]
-        if prev is not None and c["x0"] - prev["x1"] > SPACE_GAP:
+    for i, c in enumerate(chars):
+        if i and c["x0"] - chars[i - 1]["x1"] > SPACE_GAP and not _letter_spaced(chars, i - 1):
             parts.append(" ")
-        parts.append(text)
-        prev = c
+        parts.append(c["text"])
     text = re.sub(r"[ \t\u3000\xa0]+", " ", "".join(parts)).strip()
     visible = [c for c in chars if not c["text"].isspace()] or chars
     sizes = sorted(c["size"] for c in visible)

@@ -45,8 +45,34 @@ def amount(view: TableView, row: int, col: int | None, problems: list | None = N
         return None
 
 
-def fact(view: TableView, row: int, col: int | None, problems: list | None = None) -> Fact:
+def fact(view: TableView, row: int, col: int | list[int] | None, problems: list | None = None) -> Fact:
+    """The amount of one cell, or the sum of several (a heading printed only as its parts)."""
+    if isinstance(col, list):
+        parts = [amount(view, row, c, problems) for c in col]
+        known = [p for p in parts if p is not None]
+        value = sum(known, Decimal(0)) if known else None
+        return Fact(value, view.row_page(row), view.title, row)
     return Fact(amount(view, row, col, problems), view.row_page(row), view.title, row)
+
+
+def _heading_parts(view: TableView, word: str, allowed: set[int] | None = None) -> list[int] | None:
+    """The sub-columns of a heading that has no total column of its own.
+
+    '基本支出' over '人员支出 | 日常公用支出' with no 小计 beside them: the
+    heading's amount is the sum of its parts.  None when the heading has one
+    column, or a 小计/合计 of its own.
+    """
+    lay = view.layout
+    cols = []
+    for c in range(view.table.width):
+        path = lay.path(c)
+        if word not in path or (allowed is not None and c not in allowed):
+            continue
+        below = path[path.index(word) + 1 :]
+        if not below or below[0] in ("小计", "合计"):
+            return None  # the heading has a column of its own
+        cols.append(c)
+    return cols if len(cols) >= 2 else None
 
 
 _LEAD = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|其中[:：]?)+")
@@ -228,6 +254,10 @@ class CodeColumns:
     combined: bool = False  # the code column prints code and name together ('210 卫生健康支出')
 
 
+# '838.27' and '1,234' are amounts, though their digits alone would make a code.
+_AMOUNT_LOOK = re.compile(r"\d[.,]\d")
+
+
 def _code_content(view: TableView, c: int) -> str | None:
     """'code' when most body cells of column c are codes, 'combined' when they
     are a code followed by its name, else None (total rows left out)."""
@@ -235,7 +265,7 @@ def _code_content(view: TableView, c: int) -> str | None:
     cells = [t.rows[r][c] for r in view.layout.body if norm(t.rows[r][c]) and not _is_total_label(t.rows[r][c])]
     if not cells:
         return None
-    if sum(1 for x in cells if split_code(x)) >= len(cells) * 0.6:
+    if sum(1 for x in cells if split_code(x) and not _AMOUNT_LOOK.search(x)) >= len(cells) * 0.6:
         return "code"
     if sum(1 for x in cells if code_and_name(x)) >= len(cells) * 0.6:
         return "combined"
@@ -379,6 +409,133 @@ class CodedRow:
     name: str
     is_total: bool
     row_span: int = 1  # grid rows the entry covers (a wrapped name adds one)
+    level: int | None = None  # 1 类, 2 款, 3 项 where no code says so
+
+
+def code_level(code: str | None) -> int | None:
+    return {3: 1, 5: 2, 7: 3}.get(len(code or "")) if code and code.isdigit() else None
+
+
+# ---------------------------------------------------------------- lines named without codes
+
+
+def _name_column(view: TableView) -> int | None:
+    """The column holding the row labels of a table without codes."""
+    lay, t = view.layout, view.table
+    for words in (("科目名称",), ("名称",), ("项目",), ("科目",)):
+        col = lay.find(*words, exclude=("单位名称", "项目支出", "项目名称"))
+        if col is not None:
+            return col
+    for c in range(min(3, t.width)):
+        cells = [norm(t.rows[r][c]) for r in lay.body if norm(t.rows[r][c])]
+        if cells and sum(1 for x in cells if is_amount(x)) <= len(cells) / 3:
+            return c
+    return None
+
+
+def partition_levels(values: list[Decimal | None], total: Decimal | None) -> list[int] | None:
+    """Levels (2 款 / 3 项) of the rows under one 类, from the arithmetic.
+
+    Rows come depth first: a 款, then its 项, then the next 款.  When the rows
+    alone add up to the 类 they are all 款; otherwise each 款 is followed by 项
+    summing to it.  Sums hold within the rounding of their summands (0.01 万元
+    each).  None when neither reading adds up: the levels stay unknown rather
+    than guessed.
+    """
+    step = Decimal("0.01")
+    known = [v if v is not None else Decimal(0) for v in values]
+
+    def near(a: Decimal, b: Decimal, n: int) -> bool:
+        return abs(a - b) <= step * max(1, n)
+
+    if total is not None and near(sum(known, Decimal(0)), total, len(known)):
+        return [2] * len(values)
+    levels: list[int] = []
+    i = 0
+    while i < len(known):
+        head, acc, j = known[i], Decimal(0), i + 1
+        while j < len(known) and not (j > i + 1 and near(acc, head, j - i - 1)) and acc < head + step:
+            acc += known[j]
+            j += 1
+        if j == i + 1 or not near(acc, head, j - i - 1):
+            return None
+        levels += [2] + [3] * (j - i - 1)
+        i = j
+    heads = [v for v, lv in zip(known, levels) if lv == 2]
+    return levels if total is None or near(sum(heads, Decimal(0)), total, len(heads)) else None
+
+
+def named_rows(view: TableView, value_col: int | None) -> list[CodedRow]:
+    """Rows of an expenditure table that names its 类/款/项 without codes (杭州).
+
+    A 类 is known by its name (``glossary.FUNCTION_CLASSES``); the rows under it
+    are 款 or 项 by the arithmetic of ``value_col`` (:func:`partition_levels`); a code
+    is given only where the name and its parent determine it
+    (``glossary.function_code``).  Empty when no row names a 类.
+    """
+    from glossary import function_class_of, function_code
+
+    name_col = _name_column(view)
+    if name_col is None or value_col is None:
+        return []
+    t = view.table
+    entries: list[CodedRow] = []
+    for r in view.layout.body:
+        name = norm(t.rows[r][name_col])
+        if not name:
+            continue
+        if _is_total_label(name) or any(_is_total_label(t.rows[r][c]) for c in range(min(3, t.width))):
+            entries.append(CodedRow(row=r, code=None, name=name, is_total=True))
+            continue
+        code = function_class_of(name)
+        entries.append(CodedRow(row=r, code=code, name=name, is_total=False, level=1 if code else None))
+    if not any(e.level == 1 for e in entries):
+        return []
+    out: list[CodedRow] = [e for e in entries if e.is_total]
+    groups: list[tuple[CodedRow, list[CodedRow]]] = []
+    for e in entries:
+        if e.is_total:
+            continue
+        if e.level == 1:
+            groups.append((e, []))
+        elif groups:
+            groups[-1][1].append(e)
+    for head, children in groups:
+        out.append(head)
+        by_name = _levels_by_name(head, children)
+        if None in by_name:
+            values = [amount(view, c.row, value_col) for c in children]
+            by_sum = partition_levels(values, amount(view, head.row, value_col))
+            levels = by_sum if by_sum is not None else by_name
+        else:
+            levels = by_name
+        section: CodedRow | None = None
+        for child, level in zip(children, levels):
+            child.level = level
+            if level == 2:
+                child.code = function_code(child.name, head.code, head.name)
+                section = child
+            elif level == 3 and section is not None:
+                child.code = function_code(child.name, section.code, section.name)
+            out.append(child)
+    return sorted(out, key=lambda e: e.row)
+
+
+def _levels_by_name(head: CodedRow, children: list[CodedRow]) -> list[int | None]:
+    """Levels the names alone give: a 项 of the current 款, else a 款 of the 类."""
+    from glossary import function_code
+
+    levels: list[int | None] = []
+    section: CodedRow | None = None
+    for child in children:
+        if section is not None and section.code and function_code(child.name, section.code, section.name):
+            levels.append(3)
+        elif (code := function_code(child.name, head.code, head.name)) is not None:
+            levels.append(2)
+            section = CodedRow(row=child.row, code=code, name=child.name, is_total=False)
+        else:
+            levels.append(None)
+    return levels
 
 
 def name_tail(view: TableView, r: int, cols: CodeColumns, start: int = 0, end: int | None = None) -> str | None:
@@ -473,10 +630,17 @@ FUNCTION_CODE = re.compile(r"2(0[1-9]|1\d|2\d|3[0-4])(\d{2}){0,2}")
 
 
 def function_lines(view: TableView, problems: list, year: int | None = None) -> tuple[list[dict], dict[str, Fact]]:
-    """Every coded row of an expenditure-by-function table, and its 合计 row."""
+    """Every coded row of an expenditure-by-function table, and its 合计 row.
+
+    A table naming its rows without codes gives its lines by name and level
+    (:func:`named_rows`), with codes only where the names determine them.
+    """
     cols = _code_columns(view)
-    if cols.code is None and not cols.split:
-        return [], {}
+    named = cols.code is None and not cols.split
+    if named:
+        cols = CodeColumns(code=None, split=[], name=_name_column(view))
+        if cols.name is None:
+            return [], {}
     first = _first_amount_col(view, cols)
     if view.table.ragged:
         found = _ragged_amount_cols(
@@ -492,8 +656,13 @@ def function_lines(view: TableView, problems: list, year: int | None = None) -> 
             total = min((c for c in allowed if c >= first), default=None) if allowed else first
         basic = _amount_col(view, ("基本支出",), allowed=allowed)
         project = _amount_col(view, ("项目支出",), ("专项业务经费",), allowed=allowed)
+        # 基本支出 printed only as its parts (人员支出 | 日常公用支出): their sum.
+        basic_parts = _heading_parts(view, "基本支出", allowed)
+        if basic_parts:
+            basic = basic_parts
     lines, totals = [], {}
-    for cr in coded_rows(view, cols):
+    rows = named_rows(view, total) if named else coded_rows(view, cols)
+    for cr in rows:
         values = {
             "total": fact(view, cr.row, total, problems),
             "basic": fact(view, cr.row, basic, problems),
@@ -503,7 +672,7 @@ def function_lines(view: TableView, problems: list, year: int | None = None) -> 
             if not totals:
                 totals = values
             continue
-        if not FUNCTION_CODE.fullmatch(cr.code or ""):
+        if not FUNCTION_CODE.fullmatch(cr.code or "") and not (named and cr.level):
             continue
         lines.append(
             {
@@ -515,6 +684,7 @@ def function_lines(view: TableView, problems: list, year: int | None = None) -> 
                 "page": view.row_page(cr.row),
                 "table": view.title,
                 "row": cr.row,
+                "level": cr.level or code_level(cr.code),
             }
         )
     return lines, totals

@@ -20,7 +20,7 @@ _PREAMBLE = re.compile(
     r"(单位[:：]|预算年度|年度$|^\d{4}年度?$|部门[:：]|部门名称|编制(部门|单位)|公开\d+表$|^预算\d+表$|^公开表\d+$|^表\d+$"
     r"|表$|^\d{3,}\D+$|^[（(]?续[表)）]?|^金额单位|^单位\s*[:：]|截[止至]|^\d{4}-\d{2}-\d{2})"
 )
-_NUMBERING = re.compile(r"^(栏次|行次|\d{1,2})$")
+_NUMBERING = re.compile(r"^(栏次|行次|\d{1,2}|\*+)$")
 
 
 # A column group heading such as '2025年预算数' or '2024年决算数', never a preamble line.
