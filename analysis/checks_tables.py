@@ -667,7 +667,8 @@ def check_basic_economic(ctx: Context, view: TableView, checker: Checker) -> Non
 
 
 def check_economic_summary(ctx: Context, view: TableView, checker: Checker) -> None:
-    coded, cols = ctx.coded_rows(view, r"3\d{2}(\d{2})?")
+    # 部门 (3xx) and 政府 (5xx) economic classes may share one list ('[512]债务还本支出').
+    coded, cols = ctx.coded_rows(view, r"[35]\d{2}(\d{2})?")
     lines = [x for x in coded if x.kind == "line"]
     if len(lines) >= 2 and not ctx.uncoded_amount_rows(view, coded):
         amount_cols = ctx.amount_columns(view, _first_amount_col(cols))
@@ -726,7 +727,7 @@ def _check_flat(ctx: Context, view: TableView, checker: Checker, name_col: int |
 
 
 def _three_item(label: str) -> str | None:
-    t = norm(label)
+    t = fin._OF_LIST.sub("", norm(label))
     if not t:
         return None
     if t.startswith("其中") and "出国" in t:

@@ -87,10 +87,23 @@ def passages(paragraphs: list[dict]) -> list[Passage]:
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) split at 。！？； and line breaks."""
+    """(offset, sentence) split at 。！？； and line breaks, but not inside
+    brackets: '…维护费567.72万元（购置费230.55万元；运行维护费337.17万元。）比上年增加
+    46.49万元' is one sentence, whose change is the 567.72's."""
     out = []
     start = 0
-    for m in re.finditer(r"[。！？；;!?\n]", text):
+    depth = 0
+    for m in re.finditer(r"[。！？；;!?\n（(）)]", text):
+        ch = m.group(0)
+        if ch in "（(":
+            depth += 1
+            continue
+        if ch in "）)":
+            depth = max(0, depth - 1)
+            continue
+        if depth and ch != "\n":
+            continue
+        depth = 0
         end = m.end()
         if text[start:end].strip():
             out.append((start, text[start:end]))
@@ -387,7 +400,7 @@ def _sentence_facts(
                     # "…3.42万元。与2023年相比增加0.00万元": the previous sentence's head
                     ref = _head_of_previous_sentence(acc)
                 else:
-                    ref = _last_level(acc, first_in_sentence, allow_previous=True)
+                    ref = _last_level(acc, first_in_sentence, allow_previous=True, depth=_depth_at(sentence, m.start))
             key = own_key or (acc[ref].key if ref is not None else None)
             if own_key is not None and own_key not in GENERIC:
                 # "其中：基本支出增加66.56万元" — the change of the item it names
@@ -427,6 +440,7 @@ def _sentence_facts(
                 key = None  # "“农林水支出”科目83万元，主要用于人员经费18万元": the class's part, not the department's
             f = Fact("amount", key, value, m.number, m.unit, m.printed, subject.strip(), clean, pi, page,
                      scope=scope, stage=stage, per_unit=per_unit)
+            f.extra["depth"] = _depth_at(sentence, m.start)
             if inherited:
                 f.extra["inherited"] = True
             acc.append(f)
@@ -447,12 +461,24 @@ def _clause(subject: str) -> str:
     return tail
 
 
-def _last_level(acc: list[Fact], start: int, allow_previous: bool) -> int | None:
+def _last_level(acc: list[Fact], start: int, allow_previous: bool, depth: int | None = None) -> int | None:
+    """The last amount before, skipping amounts inside a bracket the current
+    mention is outside of (``depth``: its bracket depth)."""
     lo = 0 if allow_previous else start
     for i in range(len(acc) - 1, lo - 1, -1):
-        if acc[i].kind == "amount":
+        if acc[i].kind == "amount" and (depth is None or acc[i].extra.get("depth", 0) <= depth):
             return i
     return None
+
+
+def _depth_at(sentence: str, pos: int) -> int:
+    depth = 0
+    for ch in sentence[:pos]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+    return depth
 
 
 def _specific_before(acc: list[Fact], start: int) -> bool:

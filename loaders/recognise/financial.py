@@ -911,8 +911,12 @@ class _BlockView:
 THREE_PUBLIC_KEYS = ("total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception")
 
 
+# '其中：（一）因公出国（境）支出' opens the list of parts; '其中：教学科研人员…出国' is a part of a part.
+_OF_LIST = re.compile(r"^其中[:：]?(?=[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．])")
+
+
 def _three_public_item(text: str) -> str | None:
-    t = norm(text)
+    t = _OF_LIST.sub("", norm(text))
     if not t:
         return None
     if "出国" in t:
