@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -168,6 +169,8 @@ def _read_page(page) -> _Page:
         page = _turned(page, turn)
         load_layout(page)
         chars = page.chars
+    else:
+        rebox_displaced_glyphs(chars)
     out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
     if not any(not c["text"].isspace() for c in chars):
         return out  # an image, or nothing: no blocks
@@ -191,6 +194,70 @@ def _read_page(page) -> _Page:
     out.items.extend((ln.top, "line", ln) for ln in lines)
     out.items.sort(key=lambda item: item[0])
     return out
+
+
+# a glyph box whose top is less than this share of the font size above its
+# baseline does not cover the glyph: the font's ascent/descent are wrong
+_MIN_ASCENT = 0.3
+_DEFAULT_ASCENT = 0.8
+
+
+def rebox_displaced_glyphs(chars: list[dict]) -> None:
+    """Move, in place, glyph boxes that lie below their own baseline onto it.
+
+    Some embedded fonts (重庆's "E-BZ", used for digits and brackets) carry
+    metrics that put every glyph box about one em under the baseline, so
+    "2026" and "（）、" would fall onto a line of their own below the text they
+    belong to. The baseline (the text matrix) is right; the box is rebuilt
+    from it with the ascent the page's other fonts use.
+    """
+    def ascent(c: dict) -> float | None:
+        a, b, cc, d, _, f = c["matrix"]
+        if abs(b) > 1e-6 or abs(cc) > 1e-6 or a <= 0 or d <= 0 or not c.get("size"):
+            return None
+        return (c["y1"] - f) / c["size"]
+
+    shares = [s for c in chars if not c["text"].isspace() and (s := ascent(c)) is not None and s >= _MIN_ASCENT]
+    share = sorted(shares)[len(shares) // 2] if shares else _DEFAULT_ASCENT
+    displaced = []
+    for c in chars:
+        s = ascent(c)
+        if s is None or s >= _MIN_ASCENT:
+            continue
+        shift = (share - s) * c["size"]
+        c["y1"] += shift
+        c["y0"] += shift
+        for key in ("top", "bottom", "doctop"):
+            if key in c:
+                c[key] -= shift
+        displaced.append(c)
+    if displaced:
+        _narrow_to_advance(displaced, chars)
+
+
+def _narrow_to_advance(glyphs: list[dict], chars: list[dict]) -> None:
+    """Cut each of ``glyphs`` at the next character drawn on its baseline.
+
+    The same broken fonts give every glyph a full em of width, so the digits
+    of "86,685.29" would overlap like two texts drawn over each other.
+    """
+    rows: dict[int, list[dict]] = {}
+    for c in chars:
+        if not c["text"].isspace():
+            rows.setdefault(round(c["matrix"][5] / 2), []).append(c)
+    for row in rows.values():
+        row.sort(key=itemgetter("x0"))
+    for g in glyphs:
+        base = g["matrix"][5]
+        nxt = [
+            d["x0"]
+            for key in (round(base / 2) - 1, round(base / 2), round(base / 2) + 1)
+            for d in rows.get(key, ())
+            if g["x0"] + 0.5 < d["x0"] < g["x1"] and abs(d["matrix"][5] - base) < 0.3 * g["size"]
+        ]
+        if nxt:
+            g["x1"] = min(nxt)
+            g["width"] = g["x1"] - g["x0"]
 
 
 def _text_turn(chars: list[dict]) -> int:

@@ -187,10 +187,30 @@ def _letter_spaced(chars: list[dict], i: int) -> bool:
     return False
 
 
+_BRACKETS = "（(“‘「『【〔）)”’」』】〕"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _bracket_beside_chinese(a: dict, b: dict) -> bool:
+    """A gap narrower than an em between a Chinese character and a
+    bracket or quote is the bracket's own side bearing (a half-width "(" set
+    in a full-width cell: "因公出国 (境)"), never a space in Chinese prose; a
+    wider one still separates two fields set on one line."""
+    x, y = a["text"], b["text"]
+    if not ((x in _BRACKETS and _CJK.match(y)) or (y in _BRACKETS and _CJK.match(x))):
+        return False
+    return b["x0"] - a["x1"] < max(a.get("size") or 0, b.get("size") or 0)
+
+
 def _line(chars: list[dict]) -> Line:
     parts: list[str] = []
     for i, c in enumerate(chars):
-        if i and c["x0"] - chars[i - 1]["x1"] > SPACE_GAP and not _letter_spaced(chars, i - 1):
+        if (
+            i
+            and c["x0"] - chars[i - 1]["x1"] > SPACE_GAP
+            and not _letter_spaced(chars, i - 1)
+            and not _bracket_beside_chinese(chars[i - 1], c)
+        ):
             parts.append(" ")
         parts.append(c["text"])
     text = re.sub(r"[ \t\u3000\xa0]+", " ", "".join(parts)).strip()
