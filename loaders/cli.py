@@ -1,7 +1,11 @@
-"""Command line: ``python -m loaders parse|ingest|check``.
+"""Command line: ``python -m loaders parse|ingest|check|survey|settings``.
 
 * ``parse FILE`` prints the parsed document (docs/document-schema.md) as JSON.
-* ``ingest FILE... [--db URL] [--replace]`` parses each file and stores it.
+* ``ingest FILE|DIR... [--db URL] [--replace] [--jobs N] [--manifest FILE]``
+  parses the files (a folder: the files under it) in N parallel children and
+  stores each one in its own transaction; a folder also gets a progress line on
+  stderr and the survey's summary at the end.
+* ``survey DIR [--manifest FILE] [--jobs N] [--json]`` grades a folder without storing.
 * ``check FILE`` lists the findings of the parsed document.
 * ``settings`` lists the settings with their current values.
 
@@ -81,43 +85,70 @@ def _label(doc: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from loaders.sandbox import parse_file_sandboxed, read_limited
+def _store(item, args: argparse.Namespace) -> bool:
+    """Store one parsed file (one transaction) and print its line; False when refused."""
+    name, doc = item.name, item.doc
+    if item.error is not None:
+        print(f"refused  {name}  {_one_line(_reason(item.error))}", flush=True)
+        return False
+    try:
+        from store.ingest import ingest_document
 
+        result = ingest_document(doc, item.data, url=args.db, replace=args.replace)
+    except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+        if _debug_enabled():
+            traceback.print_exc()
+        detail = _one_line(str(exc).split("(Background on this error")[0]) or type(exc).__name__
+        print(f"refused  {name}  保存失败：{detail[:300]}", flush=True)
+        return False
+    status = getattr(result, "status", "refused")
+    doc_id = getattr(result, "document_id", None)
+    suffix = f" (document {doc_id})" if doc_id is not None else ""
+    if status == "stored":
+        replaced = getattr(result, "replaced", None)
+        extra = f"，替换了“{replaced}”" if replaced else ""
+        print(f"stored  {name}  {_label(doc)}{suffix}{extra}", flush=True)
+    elif status == "duplicate":
+        print(f"duplicate  {name}  {_label(doc)}：{_one_line(result.message)}{suffix}", flush=True)
+    else:
+        print(f"refused  {name}  {_one_line(result.message)}", flush=True)
+        return False
+    return True
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Parse ``jobs`` files at a time in sandboxed children; store them one by one here.
+
+    The per-file lines come in the order of the input (a folder's files sorted
+    by path).  Given a folder (or ``--manifest``), the progress goes to stderr
+    as each parse completes and the survey's summary follows the lines.
+    """
+    from contextlib import closing
+
+    from loaders import batch, survey
+
+    folder_form = bool(args.manifest) or any(os.path.isdir(f) for f in args.files)
+    paths, empty = batch.expand(args.files)
     refused = 0
-    ingest_document = None
-    for path in args.files:
-        name = os.path.basename(path) or path
+    for folder in empty:
+        _err(f"{folder}：没有可解析的文件（PDF / XLSX / XLS / DOCX / TXT / MD）")
+        refused += 1
+    manifest = None
+    if args.manifest:
         try:
-            data = read_limited(path, name)
-            doc = parse_file_sandboxed(data, name)
-        except LoaderError as exc:
-            refused += 1
-            print(f"refused  {name}  {_one_line(_reason(exc))}", flush=True)
-            continue
-        try:
-            if ingest_document is None:
-                from store.ingest import ingest_document
-            result = ingest_document(doc, data, url=args.db, replace=args.replace)
-        except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
-            refused += 1
-            if _debug_enabled():
-                traceback.print_exc()
-            detail = _one_line(str(exc).split("(Background on this error")[0]) or type(exc).__name__
-            print(f"refused  {name}  保存失败：{detail[:300]}", flush=True)
-            continue
-        status = getattr(result, "status", "refused")
-        doc_id = getattr(result, "document_id", None)
-        suffix = f" (document {doc_id})" if doc_id is not None else ""
-        if status == "stored":
-            replaced = getattr(result, "replaced", None)
-            extra = f"，替换了“{replaced}”" if replaced else ""
-            print(f"stored  {name}  {_label(doc)}{suffix}{extra}", flush=True)
-        elif status == "duplicate":
-            print(f"duplicate  {name}  {_label(doc)}：{_one_line(result.message)}{suffix}", flush=True)
-        else:
-            refused += 1
-            print(f"refused  {name}  {_one_line(result.message)}", flush=True)
+            manifest = survey.read_manifest(args.manifest)
+        except (OSError, UnicodeDecodeError) as exc:
+            _err(f"{args.manifest}：无法读取清单（{getattr(exc, 'strerror', None) or type(exc).__name__}）")
+            return EXIT_REFUSED
+    grades = []
+    progress = survey.print_progress if folder_form else None
+    with closing(batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress)) as parsed:
+        for item in parsed:
+            grades.append(item.grade)
+            if not _store(item, args):
+                refused += 1
+    if folder_form and grades:
+        print(survey.summary_text(survey.summary(grades)), flush=True)
     return EXIT_REFUSED if refused else EXIT_OK
 
 
@@ -199,6 +230,16 @@ def cmd_settings(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"并行数须为正整数：{text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m loaders",
@@ -208,10 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
     sp.add_argument("file", help="PDF / XLSX / XLS / DOCX / TXT 文件")
     sp.set_defaults(func=cmd_parse)
-    si = sub.add_parser("ingest", help="解析并保存到数据库")
-    si.add_argument("files", nargs="+", metavar="FILE")
+    si = sub.add_parser("ingest", help="解析并保存到数据库（文件或文件夹）")
+    si.add_argument("files", nargs="+", metavar="FILE|DIR", help="文件，或文件夹（其中的 PDF / XLSX / XLS / DOCX / TXT / MD）")
     si.add_argument("--db", metavar="URL", default=None, help="数据库地址（默认 DATABASE_URL 设置）")
     si.add_argument("--replace", action="store_true", help="替换同一单位、年度、类型的已存文件")
+    si.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数；1 = 逐个解析）")
+    si.add_argument("--manifest", metavar="FILE", help="文件类型清单，汇总时按类型计数（同 survey）")
     si.set_defaults(func=cmd_ingest)
     sc = sub.add_parser("check", help="列出解析结果中的检查发现")
     sc.add_argument("file")
@@ -219,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("survey", help="逐个解析文件夹中的文件并评估读取质量（不入库）")
     sv.add_argument("dir", metavar="DIR")
     sv.add_argument("--manifest", metavar="FILE", help="文件类型清单（file<TAB>kind：report/targets/scanned/other）")
-    sv.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="并行解析的子进程数")
+    sv.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数）")
     sv.add_argument("--json", action="store_true", help="输出 JSON")
     sv.set_defaults(func=cmd_survey)
     ss = sub.add_parser("settings", help="列出设置及其当前值")
@@ -240,6 +283,10 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     args = build_parser().parse_args(argv)
+    if getattr(args, "jobs", 0) is None:
+        from loaders.batch import default_jobs
+
+        args.jobs = default_jobs()
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -47,6 +48,11 @@ TARGET = "loaders.pipeline:parse_bytes"
 
 # Bytes of the child's stderr kept for the debug log.
 _STDERR_TAIL = 64 * 1024
+
+# The children running now (parses in other threads), so that an interrupted
+# batch can end them: see kill_children().
+_LIVE: set[subprocess.Popen] = set()
+_LIVE_LOCK = threading.Lock()
 
 
 def debug_enabled() -> bool:
@@ -146,6 +152,8 @@ def parse_file_sandboxed(
         cwd=str(ROOT),
         env=env,
     )
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
     try:
         out, err = proc.communicate(request, timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -157,7 +165,26 @@ def parse_file_sandboxed(
         proc.kill()
         proc.wait()
         raise
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc)
     return _answer(proc.returncode, out, err, name, memory_mb, cpu_s)
+
+
+def kill_children() -> int:
+    """Kill every parse child this process is running now; returns how many.
+
+    For an interrupted batch (``ingest DIR --jobs N``): the threads waiting on
+    them then return at once (their parse fails) and no child outlives the run.
+    """
+    with _LIVE_LOCK:
+        procs = [p for p in _LIVE if p.poll() is None]
+    for proc in procs:
+        try:
+            proc.kill()
+        except OSError:  # already gone
+            pass
+    return len(procs)
 
 
 def _fmt_num(x: float) -> str:
@@ -375,4 +402,4 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-__all__ = ["parse_file_sandboxed", "read_limited", "MissingFileError", "TARGET", "child_main"]
+__all__ = ["parse_file_sandboxed", "read_limited", "kill_children", "MissingFileError", "TARGET", "child_main"]
