@@ -70,6 +70,10 @@ class Checker:
     failed: int = 0
     rounding: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The table (its ``index``) whose own arithmetic is being checked, and the
+    # tally per table: how an extraction is verified (``verification``).
+    scope: int | None = None
+    by_table: dict[int, dict[str, int]] = field(default_factory=dict)
     _seen: set = field(default_factory=set)
 
     # ------------------------------------------------------------ bookkeeping
@@ -86,6 +90,10 @@ class Checker:
             slot["passed"] += 1
             if outcome == "rounding":
                 self.rounding += 1
+        if self.scope is not None:
+            tally = self.by_table.setdefault(self.scope, {"ran": 0, "failed": 0})
+            tally["ran"] += 1
+            tally["failed"] += outcome == "failed"
 
     def add(
         self,
@@ -118,6 +126,8 @@ class Checker:
             "table": where.table,
             "row": where.row,
         }
+        if self.scope is not None:
+            finding["table_index"] = self.scope
         finding.update(extra)
         self.findings.append(finding)
         return finding
@@ -213,6 +223,7 @@ class Checker:
             "warnings": warnings,
             "infos": infos,
             "by_rule": self.by_rule,
+            "by_table": self.by_table,
         }
 
 

@@ -46,6 +46,9 @@ class Table:
     # True when the source rows had different lengths (a Word table pasted as
     # text loses the cells a merge covers): header positions are unreliable.
     ragged: bool = False
+    # How the reader found the cells: 'ruled' (a PDF's rules), 'aligned' (a
+    # PDF's word positions, no rules), 'sheet', 'word', 'delimited' (text).
+    strategy: str | None = None
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.rows), default=0)

@@ -16,8 +16,6 @@ import csv
 import os
 import statistics
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -143,39 +141,14 @@ def survey(
     jobs: int = 2,
     manifest: dict[str, str] | None = None,
     progress: Callable[[int, int, Grade], None] | None = None,
-    parse: Callable[[Path], dict] | None = None,
 ) -> list[Grade]:
     """Grade every file, ``jobs`` sandboxed parses at a time, in the order given."""
-    from loaders.sandbox import parse_file_sandboxed
+    from contextlib import closing
 
-    paths = list(paths)
-    parse = parse or (lambda p: parse_file_sandboxed(p, p.name))
+    from loaders.batch import parse_in_order
 
-    def one(path: Path) -> Grade:
-        start = time.monotonic()
-        try:
-            doc = parse(path)
-        except LoaderError as exc:
-            grade = grade_refusal(exc, path.name, time.monotonic() - start)
-        else:
-            grade = grade_document(doc, path.name, time.monotonic() - start)
-        if manifest is not None:
-            grade.expected = manifest.get(path.name)
-        return grade
-
-    grades: list[Grade | None] = [None] * len(paths)
-    done = 0
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(one, p): i for i, p in enumerate(paths)}
-        from concurrent.futures import as_completed
-
-        for fut in as_completed(futures):
-            grade = fut.result()
-            grades[futures[fut]] = grade
-            done += 1
-            if progress:
-                progress(done, len(paths), grade)
-    return [g for g in grades if g is not None]
+    with closing(parse_in_order(paths, jobs=jobs, manifest=manifest, progress=progress)) as results:
+        return [r.grade for r in results]
 
 
 # --------------------------------------------------------------------------- text

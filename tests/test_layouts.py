@@ -62,3 +62,96 @@ def test_a_summary_with_carryover_but_no_grand_total_leaves_it_unknown(tmp_path)
     doc = parse_text(tmp_path, HEAD + ["部门收支总表", "单位：万元", summary])
     assert doc["totals"]["revenue_total"] == D("100.00")
     assert doc["totals"]["grand_total"] is None
+
+
+# ============================================================ PDF tables without rules, and a grid that lost a rule
+
+from pdfgen import cjk_pdf, line_op, right_text_op, text_op  # noqa: E402
+
+AGENCY = "长乐市信访局"
+# (code, name, total, basic, project)
+LINES = [
+    ("", "合计", "1,935.36", "1,517.95", "417.41"),
+    ("201", "一般公共服务支出", "1,935.36", "1,517.95", "417.41"),
+    ("20140", "信访事务", "1,935.36", "1,517.95", "417.41"),
+    ("2014001", "行政运行", "1,517.95", "1,517.95", ""),
+    ("2014004", "信访业务", "417.41", "", "417.41"),
+]
+COLS = [50, 130, 330, 450, 570, 690]  # left edges of 科目编码 … 项目支出, then the right edge
+HEADINGS = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+
+
+def _cover() -> bytes:
+    return text_op(300, 400, f"{AGENCY}2026年部门预算", 18)
+
+
+def _table_page(rules: str) -> bytes:
+    """The 支出总表: ``rules`` 'none' (no rules at all), 'full', or 'lost'
+    (the rule between 基本支出 and 项目支出 drawn through the heading only)."""
+    out = text_op(300, 540, "2026年部门支出总体情况表", 14) + text_op(50, 515, f"部门名称：{AGENCY}") + text_op(620, 515, "单位：万元")
+    top, h = 500, 20
+    ys = [top - h * i for i in range(len(LINES) + 2)]
+    for c, word in enumerate(HEADINGS):
+        out += text_op(COLS[c] + 4, ys[0] - 14, word)
+    for r, line in enumerate(LINES, start=1):
+        code, name, *amounts = line
+        out += text_op(COLS[0] + 4, ys[r] - 14, code) + text_op(COLS[1] + 4, ys[r] - 14, name)
+        for k, amount in enumerate(amounts):
+            if amount:
+                out += right_text_op(COLS[2 + k + 1] - 4, ys[r] - 14, amount)
+    if rules == "none":
+        return out
+    for y in ys:
+        out += line_op(COLS[0], y, COLS[-1], y)
+    for k, x in enumerate(COLS):
+        bottom = ys[1] if (rules == "lost" and k == 4) else ys[-1]
+        out += line_op(x, ys[0], x, bottom)
+    return out
+
+
+def _parse_pdf(tmp_path: Path, rules: str) -> dict:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(cjk_pdf([_cover(), _table_page(rules)]))
+    return parse_bytes(path.read_bytes(), path.name)
+
+
+def _lines(doc: dict) -> list[tuple]:
+    return [(l["code"], l["total"], l["basic"], l["project"]) for l in doc["function_lines"]]
+
+
+EXPECTED_LINES = [
+    ("201", D("1935.36"), D("1517.95"), D("417.41")),
+    ("20140", D("1935.36"), D("1517.95"), D("417.41")),
+    ("2014001", D("1517.95"), D("1517.95"), None),
+    ("2014004", D("417.41"), None, D("417.41")),
+]
+
+
+def test_ruled_table_reads_and_verifies(tmp_path):
+    doc = _parse_pdf(tmp_path, "full")
+    assert _lines(doc) == EXPECTED_LINES
+    table = next(t for t in doc["tables"] if t["kind"] == "expenditure")
+    assert table["strategy"] == "ruled"
+    assert table["verification"]["checked"] and table["verification"]["holds"]
+
+
+def test_table_without_rules_is_read_from_word_positions(tmp_path):
+    doc = _parse_pdf(tmp_path, "none")
+    assert doc["agency"] == AGENCY and doc["year"] == 2026
+    assert _lines(doc) == EXPECTED_LINES
+    assert doc["totals"]["expenditure_total"] == D("1935.36")
+    table = next(t for t in doc["tables"] if t["kind"] == "expenditure")
+    assert table["strategy"] == "aligned"
+    assert table["verification"]["holds"] is True
+
+
+def test_grid_that_lost_a_rule_is_read_again_by_alignment(tmp_path):
+    """The ruled reading puts 基本支出 and 项目支出 into one cell ('1,517.95 417.41'),
+    so the table's arithmetic cannot hold; the reading by alignment is kept."""
+    doc = _parse_pdf(tmp_path, "lost")
+    assert _lines(doc) == EXPECTED_LINES
+    table = next(t for t in doc["tables"] if t["kind"] == "expenditure")
+    assert table["strategy"] == "aligned"
+    assert table["verification"]["holds"] is True
+    assert table["verification"]["strategies_tried"] == ["ruled", "aligned"]
+    assert not [f for f in doc["findings"] if f["rule"] == "extract.unverified"]
