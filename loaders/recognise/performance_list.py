@@ -409,12 +409,13 @@ def _finish(cur: _Open) -> None:
         ind["page"], ind["row"] = page, row
     if not inds and text:
         # text that is not in the numbered form: one indicator holding it, nothing lost
-        pv = parse_value(None)
-        inds = [{
-            "item": None, "level1": None, "level2": None, "level3": clean_text(text), "description": None,
-            "target": None, "period_target": None, "operator": pv.operator, "value": pv.value, "unit": pv.unit,
-            "basis": None, "page": bounds[0][1], "row": bounds[0][2],
-        }]
+        inds = [
+            {
+                "item": None, "level1": None, "level2": None, "level3": clean_text(text), "description": None,
+                "target": None, "period_target": None, "operator": None, "value": None, "unit": None,
+                "basis": None, "page": bounds[0][1], "row": bounds[0][2],
+            }
+        ]
     rec["indicators"] = inds
 
 
