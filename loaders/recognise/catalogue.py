@@ -13,7 +13,7 @@ from loaders.recognise.layout import Layout
 # (family, pattern on the normalised title, words that must not appear); first match wins.
 FAMILIES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("self_evaluation", re.compile(r"绩效自评表"), ()),
-    ("performance_target", re.compile(r"绩效目标(汇总)?(填报)?表|绩效指标表"), ()),
+    ("performance_target", re.compile(r"绩效目标(汇总)?(填报|申报)?表|绩效指标表"), ()),
     ("three_public", re.compile(r"三公.{0,2}经费"), ()),
     ("government_fund", re.compile(r"政府性?基金"), ()),
     ("state_capital", re.compile(r"国有资本经营"), ()),
