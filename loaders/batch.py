@@ -16,6 +16,7 @@ for the threads, so no child outlives the run.
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -81,9 +82,12 @@ def parse_one(
     path: Path,
     manifest: dict[str, str] | None = None,
     parse: Callable[[bytes, str], dict] | None = None,
+    identity: dict | None = None,
 ) -> Parsed:
-    """Read ``path`` (size-limited) and parse its bytes in the sandbox; grade the outcome."""
-    parse = parse or sandbox.parse_file_sandboxed
+    """Read ``path`` (size-limited) and parse its bytes in the sandbox; grade the outcome.
+    ``identity``: what the user said the files are (agency, year, kind, scope)."""
+    if parse is None:
+        parse = functools.partial(sandbox.parse_file_sandboxed, identity=identity) if identity else sandbox.parse_file_sandboxed
     name = display_name(path)
     start = time.monotonic()
     try:
@@ -104,6 +108,7 @@ def parse_in_order(
     manifest: dict[str, str] | None = None,
     progress: Callable[[int, int, Grade], None] | None = None,
     parse: Callable[[bytes, str], dict] | None = None,
+    identity: dict | None = None,
 ) -> Iterator[Parsed]:
     """Yield each file's :class:`Parsed` in the order of ``paths``, ``jobs`` parses at a time.
 
@@ -116,7 +121,7 @@ def parse_in_order(
     total = len(paths)
     if jobs <= 1:
         for k, path in enumerate(paths, 1):
-            result = parse_one(path, manifest, parse)
+            result = parse_one(path, manifest, parse, identity)
             if progress:
                 progress(k, total, result.grade)
             yield result
@@ -130,7 +135,7 @@ def parse_in_order(
     try:
         for i in range(total):
             while submitted < total and submitted < i + ahead:
-                index_of[pool.submit(parse_one, paths[submitted], manifest, parse)] = submitted
+                index_of[pool.submit(parse_one, paths[submitted], manifest, parse, identity)] = submitted
                 submitted += 1
             while i not in ready:
                 finished, _ = wait(list(index_of), return_when=FIRST_COMPLETED)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 
@@ -52,10 +53,62 @@ def _reason(exc: LoaderError) -> str:
     return text
 
 
-def _parse(path: str) -> dict:
+def _parse(path: str, identity: dict | None = None) -> dict:
     from loaders.sandbox import parse_file_sandboxed
 
-    return parse_file_sandboxed(path)
+    return parse_file_sandboxed(path, identity=identity)
+
+
+_KINDS = {
+    "budget": "budget", "预算": "budget", "部门预算": "budget", "单位预算": "budget",
+    "final_accounts": "final_accounts", "决算": "final_accounts", "部门决算": "final_accounts", "单位决算": "final_accounts",
+    "performance_targets": "performance_targets", "绩效目标": "performance_targets",
+}
+_SCOPES = {"department": "department", "部门": "department", "unit": "unit", "单位": "unit", "本级": "unit"}
+
+
+def _kind(text: str) -> str:
+    if text.strip() not in _KINDS:
+        raise argparse.ArgumentTypeError(f"类型须为 预算 / 决算 / 绩效目标（budget / final_accounts / performance_targets）：{text}")
+    return _KINDS[text.strip()]
+
+
+def _scope(text: str) -> str:
+    if text.strip() not in _SCOPES:
+        raise argparse.ArgumentTypeError(f"范围须为 部门 / 单位（department / unit）：{text}")
+    return _SCOPES[text.strip()]
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"(19|20)\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"年度须为四位年份：{text}")
+    return int(text)
+
+
+def _identity_args(parser: argparse.ArgumentParser) -> None:
+    """--agency/--year/--kind/--scope: what the file is, where the document does not say (or says wrongly)."""
+    parser.add_argument("--agency", metavar="名称", help="单位名称（文件中未识别或识别有误时指定）")
+    parser.add_argument("--year", type=_year, metavar="YYYY", help="年度")
+    parser.add_argument("--kind", type=_kind, metavar="类型", help="预算 / 决算 / 绩效目标")
+    parser.add_argument("--scope", type=_scope, metavar="范围", help="部门 / 单位")
+
+
+def _identity(args: argparse.Namespace) -> dict | None:
+    given = {k: getattr(args, k, None) for k in ("agency", "year", "kind", "scope")}
+    given = {k: v for k, v in given.items() if v not in (None, "")}
+    return given or None
+
+
+_FLAG_OF = {"agency": "--agency", "year": "--year", "kind": "--kind", "scope": "--scope"}
+_FIELD_ZH = {"agency": "单位名称", "year": "年度", "kind": "类型", "scope": "范围"}
+
+
+def _unknown_hint(doc: dict) -> str | None:
+    """'未识别单位名称、年度：请用 --agency、--year 指定' for a document whose identity is incomplete."""
+    unknown = [k for k in doc.get("unknown") or [] if k in _FLAG_OF]
+    if not unknown:
+        return None
+    return f"未识别{'、'.join(_FIELD_ZH[k] for k in unknown)}：请用 {'、'.join(_FLAG_OF[k] for k in unknown)} 指定"
 
 
 # --------------------------------------------------------------------------- commands
@@ -65,10 +118,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from loaders import jsonout
 
     try:
-        doc = _parse(args.file)
+        doc = _parse(args.file, _identity(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
+    hint = _unknown_hint(doc)
+    if hint:
+        _err(f"{os.path.basename(args.file)}：{hint}")
     sys.stdout.write(jsonout.dumps(doc))
     sys.stdout.write("\n")
     sys.stdout.flush()
@@ -90,6 +146,10 @@ def _store(item, args: argparse.Namespace) -> bool:
     name, doc = item.name, item.doc
     if item.error is not None:
         print(f"refused  {name}  {_one_line(_reason(item.error))}", flush=True)
+        return False
+    hint = _unknown_hint(doc)
+    if hint:
+        print(f"refused  {name}  {hint}，未保存", flush=True)
         return False
     try:
         from store.ingest import ingest_document
@@ -142,7 +202,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return EXIT_REFUSED
     grades = []
     progress = survey.print_progress if folder_form else None
-    with closing(batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress)) as parsed:
+    with closing(
+        batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress, identity=_identity(args))
+    ) as parsed:
         for item in parsed:
             grades.append(item.grade)
             if not _store(item, args):
@@ -186,7 +248,7 @@ def render_findings(doc: dict) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        doc = _parse(args.file)
+        doc = _parse(args.file, _identity(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
@@ -248,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,settings}")
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
     sp.add_argument("file", help="PDF / XLSX / XLS / DOCX / TXT 文件")
+    _identity_args(sp)
     sp.set_defaults(func=cmd_parse)
     si = sub.add_parser("ingest", help="解析并保存到数据库（文件或文件夹）")
     si.add_argument("files", nargs="+", metavar="FILE|DIR", help="文件，或文件夹（其中的 PDF / XLSX / XLS / DOCX / TXT / MD）")
@@ -255,9 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--replace", action="store_true", help="替换同一单位、年度、类型的已存文件")
     si.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数；1 = 逐个解析）")
     si.add_argument("--manifest", metavar="FILE", help="文件类型清单，汇总时按类型计数（同 survey）")
+    _identity_args(si)
     si.set_defaults(func=cmd_ingest)
     sc = sub.add_parser("check", help="列出解析结果中的检查发现")
     sc.add_argument("file")
+    _identity_args(sc)
     sc.set_defaults(func=cmd_check)
     sv = sub.add_parser("survey", help="逐个解析文件夹中的文件并评估读取质量（不入库）")
     sv.add_argument("dir", metavar="DIR")

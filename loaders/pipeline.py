@@ -39,11 +39,14 @@ FUNCTION_FAMILIES = ("expenditure", "general_public_budget", "income")
 ECONOMIC_FAMILIES = ("basic_expenditure",)
 
 
-def parse_bytes(data: bytes, name: str) -> dict:
+def parse_bytes(data: bytes, name: str, identity: dict | None = None) -> dict:
+    """Bytes -> parsed document.  ``identity`` ({"agency", "year", "kind",
+    "scope"}, any subset) is what the user said the file is: it wins over what
+    the document says."""
     doc = read_document(data, name)
-    out = recognise(doc)
+    out = recognise(doc, identity)
     if _failing(out):
-        out = _try_other_strategy(data, name, doc, out)
+        out = _try_other_strategy(data, name, doc, out, identity)
     _flag_unverified(out)
     return out
 
@@ -77,7 +80,7 @@ def _verify(out: dict) -> None:
         }
 
 
-def _try_other_strategy(data: bytes, name: str, doc: Document, out: dict) -> dict:
+def _try_other_strategy(data: bytes, name: str, doc: Document, out: dict, identity: dict | None = None) -> dict:
     """Tables whose arithmetic fails read again with the reader's other
     strategy; a new reading is kept only where its own arithmetic then holds."""
     failing = _failing(out)
@@ -99,7 +102,7 @@ def _try_other_strategy(data: bytes, name: str, doc: Document, out: dict) -> dic
             blocks[position[t["index"]]] = same[0].table
     if not swapped:
         return out
-    trial = recognise(Document(source=doc.source, blocks=blocks))
+    trial = recognise(Document(source=doc.source, blocks=blocks), identity)
     by_index = {t["index"]: t for t in trial["tables"]}
     kept = []
     for index, (original, _strategy) in swapped.items():
@@ -112,7 +115,7 @@ def _try_other_strategy(data: bytes, name: str, doc: Document, out: dict) -> dic
         for t in failing:
             t["verification"]["strategies_tried"].append("aligned")
         return out
-    final = trial if len(kept) == len(swapped) else recognise(Document(source=doc.source, blocks=blocks))
+    final = trial if len(kept) == len(swapped) else recognise(Document(source=doc.source, blocks=blocks), identity)
     for t in final["tables"]:
         if t["index"] in swapped:
             tried = [swapped[t["index"]][1], "aligned"]
@@ -152,13 +155,20 @@ def _norm(text: str | None) -> str:
     return "".join((text or "").split())
 
 
-def recognise(doc: Document) -> dict:
+IDENTITY_FIELDS = ("agency", "year", "kind", "scope")
+_LOOKED_FOR = "未找到预决算报表或绩效目标表（已查找收支总表、收入/支出总表、财政拨款收支总表、“三公”经费表、绩效目标表、绩效自评表，以及“部门预算/部门决算”说明）"
+
+
+def recognise(doc: Document, identity: dict | None = None) -> dict:
     tables: list[Table] = list(doc.tables())
     views = build_views(tables)
     families = {v.family for v in views}
     ident = identify(doc, views, families, project_codes=_project_codes(views))
-    if not ident.kind or not ident.agency:
-        raise NotAReportError("未找到预决算报表或绩效目标表", file=doc.source.file)
+    given = {k: v for k, v in (identity or {}).items() if k in IDENTITY_FIELDS and v not in (None, "")}
+    for key, value in given.items():
+        setattr(ident, key, int(value) if key == "year" else value)
+    if not ident.kind:
+        raise NotAReportError(_LOOKED_FOR, file=doc.source.file)
     for v in views:
         if not v.scale_declared:
             v.scale = _document_scale(views)
@@ -260,6 +270,9 @@ def recognise(doc: Document) -> dict:
         "kind": ident.kind,
         "scope": ident.scope,
         "unit_scale": _document_scale(views),
+        # identity fields the parser could not find (the user is asked for them)
+        "unknown": [k for k in IDENTITY_FIELDS if getattr(ident, k) in (None, "")],
+        "identity_given": sorted(given),
     }
     sources: dict[str, dict] = {}
     if ident.kind != "performance_targets":

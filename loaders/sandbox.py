@@ -108,8 +108,12 @@ def parse_file_sandboxed(
     timeout_s: float | None = None,
     memory_mb: int | None = None,
     target: str | None = None,
+    identity: dict | None = None,
 ) -> dict:
     """Parse a file (path) or its bytes in a limited child process; return the document dict.
+
+    ``identity`` ({"agency", "year", "kind", "scope"}, any subset) is what the
+    user said the file is; it wins over what the parser finds.
 
     Raises the ``LoaderError`` subclass the parser raised, ``ResourceLimitError``
     when the child hits a limit, ``CorruptFileError`` when it fails otherwise.
@@ -133,6 +137,7 @@ def parse_file_sandboxed(
             "name": name,
             "target": target or TARGET,
             "sys_path": [p for p in sys.path if p],
+            "kwargs": {"identity": identity} if identity else {},
         },
         protocol=pickle.HIGHEST_PROTOCOL,
     )
@@ -369,9 +374,9 @@ def child_main(argv: list[str]) -> None:
             if p not in sys.path:
                 sys.path.append(p)
         func = _resolve(request["target"])
-        data, name = request["data"], request["name"]
+        data, name, kwargs = request["data"], request["name"], request.get("kwargs") or {}
         del request
-        reply = ("ok", func(data, name))
+        reply = ("ok", func(data, name, **kwargs))
     except LoaderError as exc:
         reply = ("loader_error", _error_payload(exc))
     except MemoryError:

@@ -155,3 +155,49 @@ def test_grid_that_lost_a_rule_is_read_again_by_alignment(tmp_path):
     assert table["verification"]["holds"] is True
     assert table["verification"]["strategies_tried"] == ["ruled", "aligned"]
     assert not [f for f in doc["findings"] if f["rule"] == "extract.unverified"]
+
+
+# ============================================================ identity that the document does not give
+
+SUMMARY_ONLY = [
+    ["收入", "", "支出", ""],
+    ["项目", "预算数", "项目", "预算数"],
+    ["一、一般公共预算拨款收入", "100.00", "一、卫生健康支出", "100.00"],
+    ["本年收入合计", "100.00", "本年支出合计", "100.00"],
+]
+
+
+def test_a_report_without_its_agency_is_parsed_and_says_what_is_unknown(tmp_path):
+    doc = parse_text(tmp_path, ["2026年部门预算", "部门收支总表", "单位：万元", SUMMARY_ONLY], name="报表.txt")
+    assert doc["agency"] is None and doc["year"] == 2026 and doc["kind"] == "budget"
+    assert doc["unknown"] == ["agency"]
+    assert doc["totals"]["expenditure_total"] == D("100.00")
+
+
+def test_identity_given_by_the_user_wins(tmp_path):
+    path = tmp_path / "报表.txt"
+    path.write_text(text(["2026年部门预算", "部门收支总表", "单位：万元", SUMMARY_ONLY]), encoding="utf-8")
+    doc = parse_bytes(path.read_bytes(), path.name, identity={"agency": "某县卫生健康局", "year": 2025})
+    assert (doc["agency"], doc["year"], doc["unknown"], doc["identity_given"]) == ("某县卫生健康局", 2025, [], ["agency", "year"])
+
+
+def test_a_narrative_whose_tables_are_in_another_file_is_a_report(tmp_path):
+    parts = [
+        "某县卫生健康局2026年部门预算情况说明",
+        "一、收支预算总体情况",
+        "2026年收入预算总计1,234.56万元，其中一般公共预算拨款收入1,200.00万元。",
+        "2026年支出预算总计1,234.56万元，其中基本支出1,000.00万元，项目支出234.56万元。",
+    ]
+    doc = parse_text(tmp_path, parts, name="情况说明.txt")
+    assert (doc["agency"], doc["year"], doc["kind"]) == ("某县卫生健康局", 2026, "budget")
+    assert doc["function_lines"] == [] and doc["tables"] == []
+
+
+def test_a_file_with_nothing_of_a_disclosure_is_refused_saying_what_was_looked_for(tmp_path):
+    import pytest
+
+    from loaders.errors import NotAReportError
+
+    with pytest.raises(NotAReportError) as exc:
+        parse_text(tmp_path, ["济南市审计局政府信息公开申请表", "姓名", "工作单位", "2026年部门预算"], name="x.txt")
+    assert "已查找" in exc.value.message()

@@ -294,7 +294,21 @@ def _kind(families: set[str], near: list[str], paras: list[str]) -> str | None:
         return "final_accounts"
     if "performance_target" in families:
         return "performance_targets"
-    return None
+    return _narrative_kind(near + paras[:80], paras, final, budget)
+
+
+_DISCLOSURE_HEADING = re.compile(r"(部门|单位)(综合)?(预算|决算)")
+_AMOUNT_SENTENCE = re.compile(r"(收入|支出).{0,30}?\d[\d,]*(\.\d+)?\s*万元")
+
+
+def _narrative_kind(headings: list[str], paras: list[str], final: int, budget: int) -> str | None:
+    """A report whose tables are in another file (情况说明 alone): a heading
+    names it a 部门预算/决算 and its sentences state income and expenditure."""
+    titled = any(_is_heading(norm(h)) and _DISCLOSURE_HEADING.search(norm(h)) for h in headings)
+    stated = sum(1 for p in paras if _AMOUNT_SENTENCE.search(norm(p)))
+    if not titled or stated < 2:
+        return None
+    return "final_accounts" if final > budget / 3 and final >= 2 else "budget"
 
 
 def _scope(near: list[str], paras: list[str], markers: Counter[str], kind: str | None) -> str | None:
