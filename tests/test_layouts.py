@@ -201,3 +201,50 @@ def test_a_file_with_nothing_of_a_disclosure_is_refused_saying_what_was_looked_f
     with pytest.raises(NotAReportError) as exc:
         parse_text(tmp_path, ["济南市审计局政府信息公开申请表", "姓名", "工作单位", "2026年部门预算"], name="x.txt")
     assert "已查找" in exc.value.message()
+
+
+# ============================================================ tables without a title
+
+UNTITLED_SUMMARY = [
+    ["收 入", "", "支 出", ""],
+    ["项目", "本年预算", "项目", "本年预算"],
+    ["一、一般公共预算拨款收入", "120.00", "一、基本支出", "100.00"],
+    ["二、事业收入", "", "二、项目支出", "20.00"],
+    ["本年收入合计", "120.00", "本年支出合计", "120.00"],
+    ["收入总计", "120.00", "支出总计", "120.00"],
+]
+UNTITLED_EXPENDITURE = [
+    ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+    ["", "合计", "120.00", "100.00", "20.00"],
+    ["210", "卫生健康支出", "120.00", "100.00", "20.00"],
+    ["21011", "行政事业单位医疗", "100.00", "100.00", ""],
+    ["2101101", "行政单位医疗", "100.00", "100.00", ""],
+    ["21004", "公共卫生", "20.00", "", "20.00"],
+    ["2100409", "重大公共卫生服务", "20.00", "", "20.00"],
+]
+UNTITLED_THREE_PUBLIC = [
+    ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"],
+    ["", "", "小计", "公务用车购置费", "公务用车运行费", ""],
+    ["3.50", "0.00", "3.00", "", "3.00", "0.50"],
+]
+
+
+def test_tables_without_titles_are_recognised_by_their_headers_and_rows(tmp_path):
+    parts = [
+        "某县卫生健康局2026年部门预算",
+        "单位：万元", UNTITLED_SUMMARY,
+        "单位：万元", UNTITLED_EXPENDITURE,
+        "单位：万元", UNTITLED_THREE_PUBLIC,
+    ]
+    doc = parse_text(tmp_path, parts)
+    assert [t["kind"] for t in doc["tables"]] == ["summary", "expenditure", "three_public"]
+    assert doc["totals"]["expenditure_total"] == D("120.00") and doc["totals"]["grand_total"] == D("120.00")
+    assert [(l["code"], l["total"]) for l in doc["function_lines"]][:2] == [("210", D("120.00")), ("21011", D("100.00"))]
+    assert doc["three_public"]["total"] == D("3.50") and doc["three_public"]["reception"] == D("0.50")
+    assert all(t["verification"]["holds"] is not False for t in doc["tables"])
+
+
+def test_an_untitled_table_of_something_else_stays_unknown(tmp_path):
+    sales = [["门店", "销售额", "同比"], ["一店", "1,234,567.89", "3%"], ["二店", "234,567.00", "-1%"], ["合计", "1,469,134.89", ""]]
+    doc = parse_text(tmp_path, ["某县卫生健康局2026年部门预算", "单位：万元", UNTITLED_SUMMARY, "单位：元", sales])
+    assert [t["kind"] for t in doc["tables"]] == ["summary"]
