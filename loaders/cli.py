@@ -268,7 +268,10 @@ def cmd_survey(args: argparse.Namespace) -> int:
     manifest = survey.read_manifest(args.manifest) if args.manifest else None
     grades = survey.survey(paths, jobs=args.jobs, manifest=manifest, progress=survey.print_progress)
     result = survey.summary(grades)
-    if args.json:
+    if args.markdown:
+        groups = survey.read_manifest_column(args.manifest, "city") if args.manifest else None
+        sys.stdout.write(survey.summary_markdown(grades, groups))
+    elif args.json:
         sys.stdout.write(jsonout.dumps({"files": [g.as_dict() for g in grades], "summary": result}))
         sys.stdout.write("\n")
     else:
@@ -329,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--manifest", metavar="FILE", help="文件类型清单（file<TAB>kind：report/targets/scanned/other）")
     sv.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数）")
     sv.add_argument("--json", action="store_true", help="输出 JSON")
+    sv.add_argument("--markdown", action="store_true", help="输出 Markdown 报告（清单有 city 列时按城市汇总）")
     sv.set_defaults(func=cmd_survey)
     ss = sub.add_parser("settings", help="列出设置及其当前值")
     ss.set_defaults(func=cmd_settings)
