@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Iterable
 
 import settings
+from analysis.rules import family_of
 
 TOL: Decimal = Decimal(str(settings.get("TOLERANCE")))
 ZERO = Decimal(0)
@@ -117,6 +118,7 @@ class Checker:
             self._count(rule, "rounding" if severity == "info" else "failed")
         finding = {
             "rule": rule,
+            "family": family_of(rule),
             "severity": severity,
             "kind": kind,
             "message": message,
@@ -253,9 +255,10 @@ def run_checks(doc: dict) -> list[dict]:
         checker.add("checks.crashed", "warning", "internal", f"检查未能完成：{type(exc).__name__}: {exc}", count=False)
         doc["checks"] = checker.summary()
         return checker.findings
-    for name in ("checks_tables", "checks_cross", "checks_narrative", "checks_performance"):
+    for name in ("checks_tables", "checks_cross", "checks_narrative", "checks_performance", "rules"):
         try:
-            importlib.import_module(f"analysis.{name}").run(ctx, checker)
+            module = importlib.import_module(f"analysis.{name}")
+            (module.run_rules if name == "rules" else module.run)(ctx, checker)
         except Exception as exc:  # a check must never break a parse
             checker.add(
                 f"{name}.crashed",
@@ -272,13 +275,14 @@ def all_findings(doc: dict) -> list[dict]:
     """The document's findings followed by those the scoring engine raised on
     each self-evaluation (绩效自评复核), named after their project, so a list
     of a document's problems (store, ``check``) shows both."""
-    out = list(doc.get("findings") or [])
+    out = [f if "family" in f else {**f, "family": family_of(f.get("rule"))} for f in doc.get("findings") or []]
     for item in doc.get("self_evaluations") or []:
         name = item.get("name") or "项目"
         for finding in item.get("findings") or []:
             out.append(
                 {
                     **finding,
+                    "family": family_of(finding.get("rule")),
                     "message": f"（自评：{name}）{finding.get('message', '')}",
                     "project": name,
                     "page": finding.get("page") if finding.get("page") is not None else item.get("page"),

@@ -135,6 +135,7 @@ def _flag_unverified(out: dict) -> None:
         out["findings"].append(
             {
                 "rule": "extract.unverified",
+                "family": "extraction",
                 "severity": "warning",
                 "kind": "extraction",
                 "message": f"{t['title'] or '表格'}的勾稽关系不成立（{where}），已尝试{tried}：请对照原表核对该表数字",
@@ -293,6 +294,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
         findings.append(
             {
                 "rule": "parse.not_an_amount",
+                "family": "extraction",
                 "severity": "warning",
                 "message": str(problem),
                 "page": problem.view.row_page(problem.row),
