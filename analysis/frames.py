@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import rules
+from analysis import rules as rules_registry
 
 from store.models import KIND_LABELS, SCOPE_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS
 
@@ -515,13 +515,13 @@ def target_indicator_table(item: Mapping[str, Any] | None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- findings (数据质检)
 
 #: rule id -> short Chinese name, for every rule of the registry (analysis/rules.py)
-RULE_NAMES: dict[str, str] = {r.id: r.name for r in rules.load().values()}
+RULE_NAMES: dict[str, str] = {r.id: r.name for r in rules_registry.load().values()}
 
 
 def rule_name(rule: Any) -> str:
     """The Chinese name of a rule id (``cross.total`` -> ``各表本年支出合计一致``);
     an unknown id gets its family's name (``表间一致``); blank -> ''."""
-    return rules.name_of(rule)
+    return rules_registry.name_of(rule)
 
 
 def rule_label(rule: Any) -> str:
@@ -532,7 +532,7 @@ def rule_label(rule: Any) -> str:
 
 def rule_family(rule: Any) -> str:
     """``table.sum_rows`` -> ``表内勾稽``: the Chinese name of the rule's family."""
-    return rules.FAMILIES.get(rules.family_of(rule), "其他")
+    return rules_registry.FAMILIES.get(rules_registry.family_of(rule), "其他")
 
 
 FINDINGS_VIEW_COLUMNS = ["finding_id", "document_id", "严重程度", "报告", "页码", "规则", "说明", "表格", "行号", "应为",
@@ -546,8 +546,10 @@ def findings_view(
     rules: Iterable[str] | None = None,
     document_ids: Iterable[int] | None = None,
     rule_labels: Mapping[str, str] | None = None,
+    families: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Findings filtered by severity (error/warning/info), rule and document,
+    """Findings filtered by severity (error/warning/info), rule family
+    (``analysis.rules.FAMILIES`` keys), rule and document,
     shaped for display: severity in Chinese, each with its page and its row
     counted from 1; ``rule_labels`` (id -> Chinese name, e.g. :data:`RULE_NAMES`)
     shows a rule as ``中文名（id）``."""
@@ -556,6 +558,9 @@ def findings_view(
     df = frame
     if severities is not None:
         df = df[df["severity"].isin(list(severities))]
+    if families is not None:
+        wanted = set(families)
+        df = df[df["rule"].map(lambda r: rules_registry.family_of(r) in wanted)]
     if rules is not None:
         df = df[df["rule"].isin(list(rules))]
     if document_ids is not None:

@@ -215,26 +215,36 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def render_findings(doc: dict) -> str:
-    """The document's findings as a readable Chinese list plus a summary line."""
+    """The document's findings grouped by rule family (完整性, 表内勾稽, 说明与表格 …),
+    errors first within each, numbered throughout, plus a summary line."""
+    from analysis.rules import FAMILIES, family_of
+
     findings = all_findings(doc)
     src = doc.get("source") or {}
-    head = f"{_label(doc)}（{src.get('file') or ''}）"
-    lines = [head]
+    lines = [f"{_label(doc)}（{src.get('file') or ''}）"]
     order = {"error": 0, "warning": 1, "info": 2}
     counts = {"error": 0, "warning": 0, "info": 0}
-    for i, f in enumerate(sorted(findings, key=lambda f: order.get(f.get("severity"), 3)), 1):
-        sev = f.get("severity") or "info"
-        counts[sev] = counts.get(sev, 0) + 1
-        where = []
-        if f.get("page") is not None:
-            where.append(f"第{f['page']}页")
-        if f.get("table"):
-            where.append(str(f["table"]))
-        if f.get("row") is not None:
-            where.append(f"第{f['row']}行")
-        loc = f"  {'，'.join(where)}" if where else ""
-        lines.append(f"{i}. [{SEVERITY_ZH.get(sev, sev)}] {f.get('rule') or ''}{loc}")
-        lines.append(f"   {_one_line(f.get('message') or '')}")
+    families = list(FAMILIES)
+    by_family: dict[str, list[dict]] = {}
+    for f in findings:
+        by_family.setdefault(f.get("family") or family_of(f.get("rule")), []).append(f)
+    i = 0
+    for family in sorted(by_family, key=lambda k: families.index(k) if k in families else len(families)):
+        lines.append(f"【{FAMILIES.get(family, family)}】")
+        for f in sorted(by_family[family], key=lambda f: order.get(f.get("severity"), 3)):
+            i += 1
+            sev = f.get("severity") or "info"
+            counts[sev] = counts.get(sev, 0) + 1
+            where = []
+            if f.get("page") is not None:
+                where.append(f"第{f['page']}页")
+            if f.get("table"):
+                where.append(str(f["table"]))
+            if f.get("row") is not None:
+                where.append(f"第{f['row']}行")
+            loc = f"  {'，'.join(where)}" if where else ""
+            lines.append(f"{i}. [{SEVERITY_ZH.get(sev, sev)}] {f.get('rule') or ''}{loc}")
+            lines.append(f"   {_one_line(f.get('message') or '')}")
     if findings:
         others = sum(n for k, n in counts.items() if k not in SEVERITY_ZH)
         summary = f"共 {len(findings)} 条：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条"

@@ -179,11 +179,14 @@ def test_check_renders_findings():
     text = render_findings(doc)
     lines = text.splitlines()
     assert lines[0] == "香河县医疗保障局 2024 部门预算（x.pdf）"
-    assert lines[1] == "1. [错误] identity.three_public  第9页，财政拨款“三公”经费支出表，第3行"
-    assert lines[2] == "   三公合计不等"
-    assert lines[3] == "2. [警告] identity.totals  第2页"
-    assert lines[5] == "3. [提示] narrative.amount"
-    assert lines[6] == "   说明中的金额 与表格一致"
+    # grouped by family (名称与年度一致 before 说明与表格), errors first within a family
+    assert lines[1] == "【名称与年度一致】"
+    assert lines[2] == "1. [错误] identity.three_public  第9页，财政拨款“三公”经费支出表，第3行"
+    assert lines[3] == "   三公合计不等"
+    assert lines[4] == "2. [警告] identity.totals  第2页"
+    assert lines[6] == "【说明与表格】"
+    assert lines[7] == "3. [提示] narrative.amount"
+    assert lines[8] == "   说明中的金额 与表格一致"
     assert lines[-1] == "共 3 条：错误 1 条，警告 1 条，提示 1 条"
     assert render_findings({"findings": []}).splitlines()[-1] == "共 0 条：未发现问题"
 
