@@ -92,6 +92,7 @@ RULE_MODULES = (
     "analysis.rules_classification",
     "analysis.rules_units",
     "analysis.rules_wording",
+    "analysis.rules_narrative",
 )
 
 

@@ -165,3 +165,25 @@ def test_every_finding_names_its_family_and_every_rule_is_documented():
 
 def test_docs_rules_md_is_generated_from_the_registry():
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules.markdown()
+
+
+CHANGES = [
+    "2026年收入预算120.00万元，比上年增加10.00万元，主要原因是人员增加。",
+    "基本支出100.00万元，比上年增加5.00万元，主要原因是工资调整。",
+    "项目支出20.00万元，比上年增加5.00万元，主要原因是新增公共卫生项目。",
+]
+
+
+def test_a_change_without_its_reason_where_the_template_asks_for_one():
+    d = clean_doc()
+    d["paragraphs"] += [{"text": t, "page": 3} for t in CHANGES]
+    assert found(d, "narrative.reason_missing") == []
+    d["paragraphs"].append({"text": "“三公”经费预算3.50万元，比上年减少0.50万元。", "page": 9})
+    out = found(d, "narrative.reason_missing")
+    assert [(f["rule"], f["page"], f["severity"]) for f in out] == [("narrative.reason_missing", 9, "warning")]
+
+
+def test_no_reason_asked_where_the_template_gives_none():
+    d = clean_doc()
+    d["paragraphs"] += [{"text": t.split("，主要原因")[0] + "。", "page": 3} for t in CHANGES]
+    assert found(d, "narrative.reason_missing") == []
