@@ -8,6 +8,10 @@ before it reads the file, while the parent enforces the wall-clock limit
 (``PARSE_TIMEOUT_S``) by killing it.  The file size is checked against
 ``MAX_FILE_MB`` before the file is read.
 
+``parse_files_sandboxed([(bytes, name), …])`` does the same for several files of
+one report, read as one document (``loaders.pipeline.parse_files``), with the
+time limit per file.
+
 The request (bytes, name) goes to the child's stdin as a pickle; the answer comes
 back on its stdout as a pickle: the document dict with its ``Decimal`` amounts
 intact, or the ``LoaderError`` as class + detail + file/page/table/row, which the
