@@ -24,6 +24,9 @@ class Source:
 class Paragraph:
     text: str
     page: int | None = None
+    # The file the paragraph came from, set only when several files are read
+    # as one document (loaders.pipeline.parse_files); None otherwise.
+    file: str | None = None
 
 
 @dataclass
@@ -49,6 +52,9 @@ class Table:
     # How the reader found the cells: 'ruled' (a PDF's rules), 'aligned' (a
     # PDF's word positions, no rules), 'sheet', 'word', 'delimited' (text).
     strategy: str | None = None
+    # The file the table came from, set only when several files are read as
+    # one document (loaders.pipeline.parse_files); None otherwise.
+    file: str | None = None
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.rows), default=0)
