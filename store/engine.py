@@ -55,7 +55,18 @@ def _install_sqlite_hooks(engine: Engine, file_backed: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover - exercised via tests
-        conn.exec_driver_sql("BEGIN")
+        # A writing transaction takes the write lock up front: two deferred
+        # transactions that both read, then write, deadlock, and SQLite gives
+        # one of them "database is locked" without waiting for the other.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+
+WRITE_OPTION = "budgetlens_write"
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for a transaction that writes (on SQLite it begins IMMEDIATE)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -111,4 +122,4 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
-__all__ = ["get_engine", "init_db", "session_scope", "dispose_engines"]
+__all__ = ["get_engine", "init_db", "session_scope", "dispose_engines", "writer"]
