@@ -21,18 +21,18 @@ if docs.empty:
 
 # ------------------------------------------------------------------ selection
 c1, c2, c3 = st.columns([1, 1, 1])
-level = filters.select("地区级次", list(ar.REGION_LEVELS), key="level", default="区县",
+level = filters.select("地区级次", list(ar.REGION_LEVELS), key="region_level", default="区县",
                        format_func=lambda v: ar.REGION_LEVELS[v], container=c1,
                        help="按部门名称中的地名归入地区：县（区）如“秦皇岛市北戴河区”，市如“秦皇岛市”")
 kinds = [k for k in ar.KIND_ORDER if (docs["kind"] == k).any()]
-kind = filters.kind_select(kinds, key="kind", default=kinds[0], container=c2, label="口径")
+kind = filters.kind_select(kinds, key="region_kind", default=kinds[0], container=c2, label="口径")
 years = ar.years_with_regions(docs, level, kind)
 if not years:
     missing = ar.unplaced(sorted(set(docs["agency"])), level)
     st.info(f"已载入的{KIND_NAMES.get(kind, kind)}中，没有部门的名称写明所在的{ar.REGION_LEVELS[level]}"
             f"（如：{'、'.join(missing[:3])}）。请换一个地区级次，或上传名称中带有地名的部门文件。")
     st.stop()
-year = filters.year_select(sorted(years, reverse=True), key="year", default=years[0], container=c3,
+year = filters.year_select(sorted(years, reverse=True), key="region_year", default=years[0], container=c3,
                            help="默认选地区最多的年度")
 in_year = docs[(docs["year"] == year) & (docs["kind"] == kind)]
 region_members = ar.members(sorted(set(in_year["agency"])), level)
