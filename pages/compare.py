@@ -42,7 +42,7 @@ chosen_provinces = filters.multiselect("省份", provinces, key="provinces", con
 chosen_cities = filters.multiselect("城市", cities, key="cities", container=f3, placeholder="全部城市")
 kinds_found = sorted({ap.profile(a).kind for a in all_options})
 chosen_kinds = filters.multiselect("部门类别", kinds_found, key="kinds", container=f4, placeholder="全部类别",
-                                   help="按部门名称归类（医疗保障局、财政局、卫生健康委员会……，见 glossary/agency_kinds.tsv）")
+                                   help="按部门名称归类：医疗保障局、财政局、卫生健康委员会、教育局、街道办事处等，简称（医保局、卫健委）归入全称")
 options = ap.filter_agencies(all_options, levels=levels, provinces=chosen_provinces, cities=chosen_cities,
                              kinds=chosen_kinds)
 if not options:

@@ -151,7 +151,7 @@ with tab_eval:
                     ("执行数", layout.fmt_wan(row["执行数"]), f"执行率 {layout.fmt_pct(row['执行率（%）'])}"),
                     ("自评得分", _points(row["自评得分"]),
                      f"其中预算执行率得分 {layout.fmt_number(fr.dec(data.get('execution_points')))}"
-                     "（min(执行数÷预算数, 1) × 10）"),
+                     "（执行数÷预算数，超过 1 按 1 计，再乘以 10）"),
                     ("复核得分", _points(row["复核得分"]), f"等级：{row['等级'] or '—'}"),
                 ]
             )

@@ -40,13 +40,17 @@ _STYLE = re.compile(r"<style>.*?</style>", re.S)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _TEMPLATE = re.compile(r"%\{[^}]*\}")
 _ICON = re.compile(r":material/[a-z_]+:")
+#: a check's rule id, quoted after its Chinese name for reference (各表本年支出合计一致（cross.total）)
+_RULE_ID = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\b")
+#: a code with digits in it (项目编码 13102424P00T2DG10004H, SHA-256)
+_CODE = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9]*")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def english_words(text: str, allow: set[str] | None = None) -> list[str]:
     allow = allowed_words() if allow is None else allow
     text = _STYLE.sub(" ", str(text))
-    for pattern in (_FILE, _URL, _TAG, _TEMPLATE, _ICON):
+    for pattern in (_FILE, _URL, _TAG, _TEMPLATE, _ICON, _RULE_ID, _CODE):
         text = pattern.sub(" ", text)
     return [w for w in _WORD.findall(text) if w.lower() not in allow]
 
@@ -57,12 +61,11 @@ def _proto_texts(message, out: list[str]) -> None:
         if name in SKIP_FIELDS:
             continue
         if field.type == field.TYPE_MESSAGE:
-            values = value if field.label == field.LABEL_REPEATED else [value]
-            for v in values:
+            for v in [value] if hasattr(value, "ListFields") else list(value):
                 if hasattr(v, "ListFields"):
                     _proto_texts(v, out)
         elif field.type == field.TYPE_STRING and name in TEXT_FIELDS:
-            out.extend(value if field.label == field.LABEL_REPEATED else [value])
+            out.extend([value] if isinstance(value, str) else list(value))
 
 
 def figure_texts(fig: dict) -> list[str]:
@@ -88,7 +91,10 @@ def figure_texts(fig: dict) -> list[str]:
         out.append(trace.get("name"))
         for k in ("text", "hovertemplate", "texttemplate"):
             v = trace.get(k)
-            out += [str(x) for x in v] if isinstance(v, list) else [v]
+            if isinstance(v, list):
+                out += [str(x) for x in v]
+            elif isinstance(v, str):
+                out.append(v)
         for k in ("x", "y"):
             v = trace.get(k)
             if isinstance(v, list):
