@@ -15,7 +15,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
-APT_PACKAGES := chromium fonts-noto-cjk
+APT_PACKAGES := chromium fonts-noto-cjk libreoffice-impress libreoffice-writer poppler-utils
 PYTEST_ARGS ?= -n auto --dist loadgroup
 STREAMLIT_ARGS ?=
 
@@ -69,7 +69,8 @@ deps: venv
 dev-deps: deps
 	$(call pip_stamp,requirements-dev.txt,requirements.txt)
 
-# Chromium (browser tests, chart export) and CJK fonts (charts, screenshots).
+# Chromium (browser tests, chart export), CJK fonts (charts, screenshots), LibreOffice and
+# poppler (the briefing-pack test renders the PPTX/DOCX to PDF and PNG).
 sysdeps:
 	@missing=""; \
 	for p in $(APT_PACKAGES); do \
