@@ -52,6 +52,9 @@ div[data-testid="stMetricValue"] * {white-space: normal !important; overflow: vi
 div[data-testid="stMetricLabel"] p {font-size: 0.92rem; color: #52606D;}
 /* numbers in tables line up */
 div[data-testid="stDataFrame"] {font-variant-numeric: tabular-nums;}
+/* the one plotly toolbar button Streamlit adds itself (its title cannot be set): a Chinese tooltip */
+.modebar-btn[data-title="Fullscreen"]::after {content: "全屏" !important;}
+.modebar-btn[data-title="Close fullscreen"]::after {content: "退出全屏" !important;}
 /* provenance captions */
 div[data-testid="stCaptionContainer"] p {color: #616E7C;}
 </style>
