@@ -72,16 +72,30 @@ def unplaced(agencies: Sequence[str], level: str) -> list[str]:
     return [a for a in dict.fromkeys(agencies) if region_of(profile(a), level) is None]
 
 
-def years_with_regions(documents: pd.DataFrame, level: str, kind: str | None = None) -> list[int]:
-    """Years (latest first) ordered by how many regions have a document that year (most first)."""
+def _year_counts(documents: pd.DataFrame, level: str, kind: str | None) -> list[tuple[int, int, int]]:
+    """(regions, agencies placed, year) for each year with a document of the kind."""
     if documents is None or documents.empty:
         return []
     df = documents if kind is None else documents[documents["kind"] == kind]
-    counts = []
+    out = []
     for year, part in df.groupby("year"):
-        counts.append((len(members(list(part["agency"]), level)), int(year)))
-    counts.sort(key=lambda t: (-t[0], -t[1]))
-    return [y for n, y in counts if n > 0]
+        placed = members(list(part["agency"]), level)
+        out.append((len(placed), sum(len(v) for v in placed.values()), int(year)))
+    return out
+
+
+def years_with_regions(documents: pd.DataFrame, level: str, kind: str | None = None) -> list[int]:
+    """Years with at least one region, the best first: most regions, then most
+    agencies summed, then the latest."""
+    counts = sorted(_year_counts(documents, level, kind), key=lambda t: (-t[0], -t[1], -t[2]))
+    return [y for n, _a, y in counts if n > 0]
+
+
+def default_level(documents: pd.DataFrame, kind: str | None = None) -> str:
+    """The level whose best year sets the most regions side by side (区县 on a tie)."""
+    best = {level: max(((n, a) for n, a, _y in _year_counts(documents, level, kind)), default=(0, 0))
+            for level in REGION_LEVELS}
+    return max(REGION_LEVELS, key=lambda lv: (best[lv], lv == "区县"))
 
 
 def choose_documents(documents: pd.DataFrame, level: str, year: int, kind: str,
@@ -190,6 +204,6 @@ def coverage_note(table: pd.DataFrame) -> str | None:
 
 __all__ = [
     "REGION_LEVELS", "SUM_MEASURES", "COUNT_COLUMN", "MEMBERS_COLUMN", "COVERAGE_COLUMN", "region_of", "members",
-    "unplaced", "years_with_regions", "choose_documents", "region_totals", "region_function_sums",
+    "unplaced", "years_with_regions", "default_level", "choose_documents", "region_totals", "region_function_sums",
     "function_matrix", "member_table", "coverage_note",
 ]

@@ -212,7 +212,8 @@ ranked = ap.rank_table(table, rank_measures)
 export.table(ranked, "compare-ranks", source=source, file_stem=f"部门对比_组内排名_{stem_year}",
              money_columns=[h for _, h in rank_measures], unit_in_header=False,
              title=f"组内排名与中位数（{group}）",
-             columns={f"{h}排名": {"help": f"{h}在组内的名次（1 为最大）/ 列示该项的部门数"} for _, h in rank_measures})
+             columns={"部门": {"width": 240, "pinned": True},
+                      **{f"{h}排名": {"help": f"{h}在组内的名次（1 为最大）/ 列示该项的部门数"} for _, h in rank_measures}})
 
 # ------------------------------------------------------------------ the comparison tables (one row per agency)
 st.subheader("对比表")

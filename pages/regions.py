@@ -21,11 +21,12 @@ if docs.empty:
 
 # ------------------------------------------------------------------ selection
 c1, c2, c3 = st.columns([1, 1, 1])
-level = filters.select("地区级次", list(ar.REGION_LEVELS), key="region_level", default="区县",
-                       format_func=lambda v: ar.REGION_LEVELS[v], container=c1,
-                       help="按部门名称中的地名归入地区：县（区）如“秦皇岛市北戴河区”，市如“秦皇岛市”")
 kinds = [k for k in ar.KIND_ORDER if (docs["kind"] == k).any()]
 kind = filters.kind_select(kinds, key="region_kind", default=kinds[0], container=c2, label="口径")
+level = filters.select("地区级次", list(ar.REGION_LEVELS), key="region_level", default=ar.default_level(docs, kind),
+                       format_func=lambda v: ar.REGION_LEVELS[v], container=c1,
+                       help="按部门名称中的地名归入地区：县（区）如“秦皇岛市北戴河区”，市如“秦皇岛市”；"
+                       "默认选能并排最多地区的级次")
 years = ar.years_with_regions(docs, level, kind)
 if not years:
     missing = ar.unplaced(sorted(set(docs["agency"])), level)

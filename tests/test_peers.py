@@ -116,3 +116,12 @@ def test_region_function_sums():
     out = regions.region_function_sums(chosen, lines)
     rec = out.set_index("类").loc["201 一般公共服务支出"]
     assert rec["amount"] == Decimal(160) and rec["share"] == Decimal("80.00") and rec["agencies"] == 2
+
+
+def test_default_year_and_level_set_the_most_regions_side_by_side():
+    docs = _docs().assign(kind="budget")
+    docs.loc[len(docs)] = [7, "平顶山市财政局", 2023, "budget", "department", "f.pdf"]
+    docs.loc[len(docs)] = [8, "秦皇岛市财政局", 2023, "budget", "department", "f.pdf"]
+    assert regions.years_with_regions(docs, "区县", "budget") == [2024]
+    assert regions.years_with_regions(docs, "市", "budget") == [2023, 2024]
+    assert regions.default_level(docs, "budget") == "区县"  # 2024: 普陀区, 静安区, 香河县
