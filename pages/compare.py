@@ -199,22 +199,6 @@ with tab_perf:
                 "compare-scores", source=source, file_stem=f"部门对比_平均自评得分_{stem_year}",
             )
 
-# ------------------------------------------------------------------ peer group: rank and median
-st.subheader("组内排名与中位数")
-group = ap.group_label(list(table["agency"]))
-st.caption(f"所选部门：{group}。排名 1 为最大（n/N：N 个列示该项的部门中第 n），最后一行为同组中位数。")
-with st.expander("各部门的类别、级次和地区"):
-    export.table(ap.profile_table(list(table["agency"])), "compare-profiles", source="部门名称",
-                 file_stem=f"部门对比_部门类别与地区_{stem_year}", title="所选部门的类别、级次和地区")
-rank_measures = [("expenditure_total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
-                 ("three_public_total", "“三公”经费"), ("operating_expenses", "机关运行经费")]
-ranked = ap.rank_table(table, rank_measures)
-export.table(ranked, "compare-ranks", source=source, file_stem=f"部门对比_组内排名_{stem_year}",
-             money_columns=[h for _, h in rank_measures], unit_in_header=False,
-             title=f"组内排名与中位数（{group}）",
-             columns={"部门": {"width": 240, "pinned": True},
-                      **{f"{h}排名": {"help": f"{h}在组内的名次（1 为最大）/ 列示该项的部门数"} for _, h in rank_measures}})
-
 # ------------------------------------------------------------------ the comparison tables (one row per agency)
 st.subheader("对比表")
 c1, c2 = st.columns([1, 1])
@@ -241,3 +225,19 @@ _rows("“三公”经费与机关运行经费", ac.THREE_PUBLIC_COLUMNS, "compa
 _rows("支出结构（占比，%）", ac.SHARE_COLUMNS, "compare-structure-measures", "支出结构", amounts=False)
 _rows("项目与绩效", ac.PERFORMANCE_COLUMNS, "compare-performance-table", "项目与绩效", amounts=False)
 st.caption("空白表示文件未列示该项或无法计算。" + ("排名：1 为最大，并列者名次相同。" if view == "rank" else ""))
+
+# ------------------------------------------------------------------ peer group: rank and median
+st.subheader("组内排名与中位数")
+group = ap.group_label(list(table["agency"]))
+st.caption(f"所选部门：{group}。排名 1 为最大（n/N：N 个列示该项的部门中第 n），最后一行为同组中位数。")
+with st.expander("各部门的类别、级次和地区"):
+    export.table(ap.profile_table(list(table["agency"])), "compare-profiles", source="部门名称",
+                 file_stem=f"部门对比_部门类别与地区_{stem_year}", title="所选部门的类别、级次和地区")
+rank_measures = [("expenditure_total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
+                 ("three_public_total", "“三公”经费"), ("operating_expenses", "机关运行经费")]
+ranked = ap.rank_table(table, rank_measures)
+export.table(ranked, "compare-ranks", source=source, file_stem=f"部门对比_组内排名_{stem_year}",
+             money_columns=[h for _, h in rank_measures], unit_in_header=False,
+             title=f"组内排名与中位数（{group}）",
+             columns={"部门": {"width": 240, "pinned": True},
+                      **{f"{h}排名": {"help": f"{h}在组内的名次（1 为最大）/ 列示该项的部门数"} for _, h in rank_measures}})
