@@ -213,7 +213,7 @@ def test_upload_compare_download_and_screenshots(app_url, browser):
     page.goto(f"{app_url}/compare")
     _settle(page)
     _no_exception(page, "部门对比")
-    agencies = page.locator('[data-testid="stMultiSelect"]').first
+    agencies = page.locator('.st-key-agencies [data-testid="stMultiSelect"]').first
     if "上海市普陀区人民政府万里街道办事处" not in agencies.inner_text():
         agencies.click()
         page.get_by_role("option", name="上海市普陀区人民政府万里街道办事处").click()
