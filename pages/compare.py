@@ -143,7 +143,7 @@ with tab_structure:
     lines = q.function_lines(doc_ids, engine=eng)
     shares = ac.function_shares(chosen, lines)
     if shares.empty:
-        st.info("所选文件没有可用的支出功能分类明细。")
+        st.info("所选文件没有可用的支出功能分类明细。请换选其他部门或年度，或在「报告库」上传含支出总表的文件。")
     else:
         label_axis = dict(zip(labels, categories))
         segments = []
@@ -175,7 +175,7 @@ with tab_three:
 with tab_perf:
     has_counts = table["project_count"].notna().any() or table["self_evaluation_count"].notna().any()
     if not has_counts:
-        st.info("所选文件没有项目绩效目标表或绩效自评表。")
+        st.info("所选文件没有项目绩效目标表或绩效自评表。请在「报告库」上传附有绩效目标表的部门预算或附有绩效自评表的部门决算。")
     else:
         export.chart(
             charts.hbar_grouped(

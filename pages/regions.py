@@ -106,7 +106,7 @@ with tab_three:
                                                                  ("v", "公务用车购置及运行维护费"), ("r", "公务接待费")],
                                    other_label="未分项")
     if all(e is None for e in ends):
-        st.info("所选地区的文件没有列示“三公”经费。")
+        st.info("所选地区的文件没有列示“三公”经费。请换一个年度或口径，或在「报告库」上传含“三公”经费表的文件。")
     else:
         export.chart(charts.hbar_stacked(categories, segments, totals=ends, title=f"{year}年 各地区“三公”经费（万元）"),
                      "regions-three", source=source, file_stem=f"{stem}_三公经费")

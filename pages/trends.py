@@ -52,7 +52,7 @@ st.caption(
     + (f"；{'、'.join(f'{y}年' for y in quoted_years)}的数字引自后一年文件的说明（引用数）。" if quoted_years else "。")
 )
 if len(all_years) < 2:
-    st.info(f"{agency}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。载入更多年度的文件后再来查看。")
+    st.info(f"{agency}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。请在「报告库」上传该部门其他年度的文件后再来查看。")
 
 source_rows = q.line_items([int(d) for d in own["document_id"]], section=["totals", "three_public"], engine=eng)
 source = provenance(source_rows if not source_rows.empty else own)
@@ -184,7 +184,7 @@ st.subheader("支出功能分类构成")
 lines = q.function_lines([int(d) for d in own["document_id"]], engine=eng)
 comp = at.composition(own, lines)
 if comp.empty:
-    st.info("这些文件没有可用的支出功能分类明细。")
+    st.info("这些文件没有可用的支出功能分类明细。请在「报告库」上传含支出总表的文件，或选择其他部门。")
 else:
     fig = go.Figure()
     for cls, group in comp.groupby("类", sort=True):
