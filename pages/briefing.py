@@ -3,6 +3,7 @@ exported as one PowerPoint and one Word file."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import plotly.io as pio
 import streamlit as st
@@ -45,10 +46,11 @@ def _clear() -> None:
 # ------------------------------------------------------------------ cover
 c1, c2 = st.columns([3, 1])
 title = c1.text_input("汇报标题", value=briefing.DEFAULT_TITLE, key="brief_title", max_chars=60)
-day = c2.date_input("日期", value=dt.date.today(), key="brief_date", format="YYYY/MM/DD")
+day = c2.text_input("日期", value=briefing.chinese_date(dt.date.today()), key="brief_date", max_chars=20,
+                    help="封面上的日期，可改写，如“2026年12月”")
 charts_n = sum(1 for i in items if i["kind"] == "chart")
 st.caption(f"共 {len(items)} 项：{charts_n} 张图、{len(items) - charts_n} 张表。封面：{title or briefing.DEFAULT_TITLE}，"
-           f"{briefing.chinese_date(day)}。")
+           f"{day}。")
 
 # ------------------------------------------------------------------ the items
 for n, item in enumerate(items):
@@ -75,7 +77,7 @@ for n, item in enumerate(items):
 
 # ------------------------------------------------------------------ export
 st.subheader("导出")
-stem = f"{(title or briefing.DEFAULT_TITLE).strip()}_{day.isoformat()}".replace("/", "_").replace(" ", "_")
+stem = re.sub(r'[\\/:*?"<>|\s]+', "_", f"{(title or briefing.DEFAULT_TITLE).strip()}_{day.strip()}")
 snapshot = [dict(i) for i in items]
 with st.container(horizontal=True, gap="small"):
     st.download_button("下载 PowerPoint（PPTX）", key="brief-pptx", icon=":material/slideshow:", on_click="ignore",
