@@ -55,6 +55,9 @@ div[data-testid="stDataFrame"] {font-variant-numeric: tabular-nums;}
 /* the one plotly toolbar button Streamlit adds itself (its title cannot be set): a Chinese tooltip */
 .modebar-btn[data-title="Fullscreen"]::after {content: "全屏" !important;}
 .modebar-btn[data-title="Close fullscreen"]::after {content: "退出全屏" !important;}
+/* Streamlit's running indicator: its "Stop" button in Chinese */
+div[data-testid="stStatusWidget"] button {font-size: 0 !important;}
+div[data-testid="stStatusWidget"] button::after {content: "停止"; font-size: 0.875rem;}
 /* provenance captions */
 div[data-testid="stCaptionContainer"] p {color: #616E7C;}
 </style>

@@ -177,3 +177,23 @@ def test_collect_two_charts_and_a_table_and_download_both_files(app_url, browser
     assert sum(1 for p in paras if p.startswith("数据来源：")) == 3
     assert "说明：四个区县医保局，香河为预算数" in paras
     assert time.monotonic() - started < 240
+
+
+def test_streamlit_chrome_that_cannot_be_set_is_relabelled_by_our_css(browser):
+    """Streamlit's running indicator ("Stop") and the fullscreen button it adds to
+    every plotly toolbar take no setting; the shared CSS shows them in Chinese.
+    The markup is Streamlit 1.67's, as captured from the running app."""
+    from components.layout import _CSS
+
+    page = browser.new_page()
+    page.set_content(
+        "<html><head>" + _CSS + "</head><body>"
+        '<div data-testid="stStatusWidget"><span><button kind="header">Stop</button></span></div>'
+        '<div class="modebar"><a class="modebar-btn" data-title="Fullscreen">x</a>'
+        '<a class="modebar-btn" data-title="Close fullscreen">y</a></div></body></html>')
+    after = page.evaluate(
+        "() => [...document.querySelectorAll('button, .modebar-btn')].map("
+        "e => [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize])")
+    page.close()
+    assert after[0] == ['"停止"', "0px"]
+    assert after[1][0] == '"全屏"' and after[2][0] == '"退出全屏"'
