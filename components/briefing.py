@@ -178,10 +178,13 @@ def _width(text: str) -> int:
 
 
 def _column_weights(headers: list[str], rows: list[list[str]]) -> list[float]:
+    """Relative column widths: the widest of the header (which may wrap) and the
+    cells, kept between 5 and 22 half-width characters so that a long text
+    column (a list of agencies) wraps instead of squeezing the others."""
     weights = []
     for j, h in enumerate(headers):
-        longest = max([_width(h) * 0.8] + [_width(r[j]) for r in rows[:60]])
-        weights.append(min(max(longest, 6), 44))
+        longest = max([_width(h) * 0.6] + [_width(r[j]) for r in rows[:60]])
+        weights.append(min(max(longest, 5), 22))
     return weights
 
 
@@ -354,6 +357,8 @@ def pptx_bytes(items: Sequence[dict], title: str, day: _dt.date | str,
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = RGBColor.from_string("F3F5F8" if i % 2 == 0 else "FFFFFF")
                     cell.margin_top = cell.margin_bottom = Pt(2)
+                    if len(headers) > 8:
+                        cell.margin_left = cell.margin_right = Pt(3)
             money = bool(item.get("money"))
             _footer(slide, _footer_lines(item, unit=money))
     buf = io.BytesIO()
