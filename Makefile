@@ -16,7 +16,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 APT_PACKAGES := chromium fonts-noto-cjk
-APT_TEST_PACKAGES := postgresql
+# the test suite's PostgreSQL server; LibreOffice and poppler render the briefing pack's PPTX/DOCX
+APT_TEST_PACKAGES := postgresql libreoffice-impress libreoffice-writer poppler-utils
 PYTEST_ARGS ?= -n auto --dist loadgroup
 STREAMLIT_ARGS ?=
 
@@ -93,10 +94,10 @@ endef
 sysdeps:
 	$(call apt_install,$(APT_PACKAGES),browser tests and chart export may not work)
 
-# PostgreSQL for the test suite's throwaway server (tests/pgcluster.py); the
-# PostgreSQL cases skip, saying so, where it cannot be installed.
+# PostgreSQL for the test suite's throwaway server (tests/pgcluster.py), LibreOffice
+# and poppler for the briefing-pack renders; those tests skip, saying so, without them.
 test-sysdeps:
-	$(call apt_install,$(APT_TEST_PACKAGES),the PostgreSQL tests will be skipped)
+	$(call apt_install,$(APT_TEST_PACKAGES),the PostgreSQL and briefing render tests will be skipped)
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
