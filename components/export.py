@@ -142,7 +142,6 @@ def source_line(source: str) -> str:
 
 
 _KALEIDO_LOCK = threading.Lock()
-_KALEIDO_STARTED = False
 _WARM_STARTED = False
 _CACHE_LOCK = threading.Lock()
 _IMAGE_CACHE: OrderedDict[str, bytes] = OrderedDict()
@@ -165,43 +164,112 @@ def export_available() -> bool:
     return browser_path() is not None
 
 
-def _start_kaleido() -> None:
-    """Start kaleido's persistent server (one Chromium per process). Call under the lock."""
-    global _KALEIDO_STARTED
-    if _KALEIDO_STARTED:
-        return
-    import kaleido
-
-    if browser_path() is None:
-        raise RuntimeError("服务器上没有可用的 Chromium，无法导出图片")
-    # mathjax=False: no request to a CDN; the charts use no LaTeX.
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-    _KALEIDO_STARTED = True
+# Seconds to wait for Chromium to start, and for one figure to render, before
+# the renderer is taken down and the export reported as failed (never a hang).
+START_TIMEOUT_S = 60
+RENDER_TIMEOUT_S = 90
 
 
-def _stop_kaleido() -> None:
-    global _KALEIDO_STARTED
-    import kaleido
+class _Renderer:
+    """One Chromium (through kaleido) on its own event loop in a daemon thread.
 
-    try:
-        kaleido.stop_sync_server(silence_warnings=True)
-    finally:
-        _KALEIDO_STARTED = False
+    kaleido's own sync server waits without a limit: if its browser fails to
+    start or dies, every later export hangs.  Here each render waits at most
+    :data:`RENDER_TIMEOUT_S`; a renderer that fails is closed and the next
+    export starts a fresh one.
+    """
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self.kaleido = None
+        self.stopped = None
+        self.thread = threading.Thread(target=self._run, name="kaleido-renderer", daemon=True)
+        self.thread.start()
+        if not self.ready.wait(START_TIMEOUT_S):
+            self.close()
+            raise RuntimeError("Chromium 启动超时，无法导出图片")
+        if self.error is not None:
+            raise RuntimeError(f"Chromium 无法启动：{self.error}") from self.error
+
+    def _run(self) -> None:
+        import asyncio
+
+        import kaleido
+
+        asyncio.set_event_loop(self.loop)
+
+        async def serve() -> None:
+            try:
+                # mathjax=False: no request to a CDN; the charts use no LaTeX.
+                async with kaleido.Kaleido(mathjax=False, timeout=RENDER_TIMEOUT_S) as k:
+                    self.kaleido = k
+                    self.stopped = self.loop.create_future()
+                    self.ready.set()
+                    await self.stopped
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                self.error = exc
+                self.ready.set()
+
+        try:
+            self.loop.run_until_complete(serve())
+        finally:
+            self.loop.close()
+
+    def render(self, fig_dict: dict, opts: dict) -> bytes:
+        import asyncio
+
+        future = asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(fig_dict, opts=opts), self.loop)
+        try:
+            return future.result(RENDER_TIMEOUT_S + 5)
+        except TimeoutError:
+            future.cancel()
+            raise RuntimeError("导出图片超时") from None
+
+    def close(self) -> None:
+        def stop() -> None:
+            if self.stopped is not None and not self.stopped.done():
+                self.stopped.set_result(None)
+
+        try:
+            self.loop.call_soon_threadsafe(stop)
+        except RuntimeError:  # the loop already closed
+            pass
+        self.thread.join(10)
+
+
+_RENDERER: _Renderer | None = None
+
+
+def _renderer() -> _Renderer:
+    """The process's renderer, started on first use. Call under the lock."""
+    global _RENDERER
+    if _RENDERER is None:
+        if browser_path() is None:
+            raise RuntimeError("服务器上没有可用的 Chromium，无法导出图片")
+        _RENDERER = _Renderer()
+    return _RENDERER
+
+
+def _drop_renderer() -> None:
+    global _RENDERER
+    if _RENDERER is not None:
+        _RENDERER.close()
+    _RENDERER = None
 
 
 def _kaleido_render(fig_dict: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
-    import kaleido
-
     opts = dict(format=fmt, width=width, height=height, scale=scale)
-    with _KALEIDO_LOCK:  # kaleido's sync server is not safe for concurrent callers
-        _start_kaleido()
+    with _KALEIDO_LOCK:  # one figure at a time through the one browser
         try:
-            return kaleido.calc_fig_sync(fig_dict, opts=opts)
+            return _renderer().render(fig_dict, opts)
         except Exception:
-            # A crashed browser: start a fresh one and try once more.
-            _stop_kaleido()
-            _start_kaleido()
-            return kaleido.calc_fig_sync(fig_dict, opts=opts)
+            # A crashed or stuck browser: a fresh one, and one more try.
+            _drop_renderer()
+            return _renderer().render(fig_dict, opts)
 
 
 def warm_up(background: bool = True) -> None:

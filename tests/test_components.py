@@ -376,3 +376,18 @@ def test_original_page_rendered_for_a_finding():
     assert image.format == "PNG" and image.size[0] > 500
     assert render_page(data, 999) is None
     assert render_page(b"not a pdf", 1) is None
+
+
+def test_an_export_whose_browser_cannot_start_fails_in_time_instead_of_hanging(monkeypatch):
+    import time
+
+    from components import export
+
+    monkeypatch.setattr(export, "START_TIMEOUT_S", 20)
+    monkeypatch.setattr(export, "_RENDERER", None)
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")
+    start = time.monotonic()
+    with pytest.raises(RuntimeError):
+        export._kaleido_render({"data": [], "layout": {}}, "png", 100, 100, 1)
+    assert time.monotonic() - start < 60
+    monkeypatch.setattr(export, "_RENDERER", None)
