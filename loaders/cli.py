@@ -48,10 +48,24 @@ def _reason(exc: LoaderError) -> str:
     return text
 
 
+def progress_printer(name: str, stream=None):
+    """A sandbox progress callback printing OCR progress on stderr:
+    ``scan.pdf：文字识别（OCR）第 3/12 页``."""
+
+    def show(event: str, done: int, total: int) -> None:
+        out = stream or sys.stderr
+        if event == "ocr_pages":
+            print(f"{name}：扫描件，{total} 页需文字识别（OCR）…", file=out, flush=True)
+        elif event == "ocr":
+            print(f"{name}：文字识别（OCR）第 {done}/{total} 页", file=out, flush=True)
+
+    return show
+
+
 def _parse(path: str) -> dict:
     from loaders.sandbox import parse_file_sandboxed
 
-    return parse_file_sandboxed(path)
+    return parse_file_sandboxed(path, progress=progress_printer(os.path.basename(path) or path))
 
 
 # --------------------------------------------------------------------------- commands
@@ -90,7 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         name = os.path.basename(path) or path
         try:
             data = read_limited(path, name)
-            doc = parse_file_sandboxed(data, name)
+            doc = parse_file_sandboxed(data, name, progress=progress_printer(name))
         except LoaderError as exc:
             refused += 1
             print(f"refused  {name}  {_one_line(_reason(exc))}", flush=True)

@@ -16,8 +16,12 @@ from typing import Iterator, Union
 class Source:
     file: str
     sha256: str
-    format: str  # "pdf" | "xlsx" | "xls" | "docx" | "text"
+    format: str  # "pdf" | "xlsx" | "xls" | "docx" | "text" | "image"
     pages: int  # pages (PDF), sheets (Excel), 1 for Word/text unless known
+    # pages read by OCR (scanned pages without a text layer, images)
+    ocr_pages: list[int] = field(default_factory=list)
+    # why the file is damaged, when its pages were read from what was left
+    damaged: str | None = None
 
 
 @dataclass
@@ -46,6 +50,9 @@ class Table:
     # True when the source rows had different lengths (a Word table pasted as
     # text loses the cells a merge covers): header positions are unreliable.
     ragged: bool = False
+    # Set on tables read by OCR (loaders/readers/ocr.py): engine, dpi, and the
+    # arithmetic verification: {"checked", "holds", "corrections", "unverified"}.
+    ocr: dict | None = None
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.rows), default=0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from analysis.checks import run_checks
+from loaders import ocr_provenance
 from loaders.errors import NotAReportError
 from loaders.model import Document, Table
 from loaders.recognise import financial as fin
@@ -49,7 +50,7 @@ def recognise(doc: Document) -> dict:
     families = {v.family for v in views}
     ident = identify(doc, views, families, project_codes=_project_codes(views))
     if not ident.kind or not ident.agency:
-        raise NotAReportError("未找到预决算报表或绩效目标表", file=doc.source.file)
+        raise NotAReportError(ocr_provenance.refusal_detail(doc, "未找到预决算报表或绩效目标表"), file=doc.source.file)
     for v in views:
         if not v.scale_declared:
             v.scale = _document_scale(views)
@@ -180,6 +181,7 @@ def recognise(doc: Document) -> dict:
         )
     out["findings"] = findings
     out["findings"] = out["findings"] + run_checks(out)
+    ocr_provenance.annotate(out, doc, views)
     return out
 
 

@@ -80,6 +80,7 @@ class _Page:
     width: float
     height: float
     has_text: bool = False
+    has_images: bool = False
     # (top, kind, payload) with kind "line" (Line) or "table" ((Table,
     # column bounds))
     items: list[tuple[float, str, object]] = field(default_factory=list)
@@ -91,7 +92,10 @@ class _Page:
 
 def read(data: bytes, source: Source) -> Document:
     name = source.file or None
-    pdf = _open(data, name)
+    try:
+        pdf = _open(data, name)
+    except CorruptFileError as exc:
+        return _salvaged(data, source, exc)
     try:
         limit = int(settings.get("MAX_PAGES"))
         declared = _declared_page_count(pdf)
@@ -102,7 +106,10 @@ def read(data: bytes, source: Source) -> Document:
             pages = pdf.pages
             count = len(pages)
         except Exception as exc:  # pdfminer raises many kinds
-            raise _classify(exc, name) from exc
+            classified = _classify(exc, name)
+            if isinstance(classified, CorruptFileError):
+                return _salvaged(data, source, classified)
+            raise classified from exc
         source.pages = count
         if count > limit:
             raise TooManyPagesError(f"共 {count} 页，上限 {limit} 页", file=name)
@@ -121,9 +128,63 @@ def read(data: bytes, source: Source) -> Document:
             pdf.close()
         except Exception:  # pragma: no cover - closing a broken file
             pass
-    if not any(p.has_text for p in parsed):
+    # Pages drawn as an image with no text layer are read by OCR.
+    scanned = [p.number for p in parsed if not p.has_text and p.has_images]
+    ocr_blocks: list[Block] = []
+    if scanned:
+        from loaders.readers import ocr, pdf_scan
+
+        ocr_blocks, source.ocr_pages = ocr.ocr_pages(pdf_scan.page_images(data, scanned), name)
+    if not any(p.has_text for p in parsed) and not source.ocr_pages:
+        if scanned:
+            raise ScannedFileError("扫描件中没有可识别的文字（已尝试文字识别）", file=name)
         raise ScannedFileError("没有一页有文字层，请上传原始电子版（非扫描件）", file=name)
-    return Document(source=source, blocks=merge_continued_tables(_assemble(parsed)))
+    blocks = _assemble(parsed)
+    if ocr_blocks:
+        blocks = _by_page(blocks, ocr_blocks)
+    return Document(source=source, blocks=merge_continued_tables(blocks))
+
+
+def _by_page(text_blocks: list[Block], ocr_blocks: list[Block]) -> list[Block]:
+    """Both lists (each in page order) interleaved by page."""
+    def page_of(b: Block) -> int:
+        return (b.page if isinstance(b, Paragraph) else b.page) or 0
+
+    out: list[Block] = []
+    i = j = 0
+    while i < len(text_blocks) or j < len(ocr_blocks):
+        if j >= len(ocr_blocks) or (i < len(text_blocks) and page_of(text_blocks[i]) <= page_of(ocr_blocks[j])):
+            out.append(text_blocks[i])
+            i += 1
+        else:
+            out.append(ocr_blocks[j])
+            j += 1
+    return out
+
+
+def _salvaged(data: bytes, source: Source, error: CorruptFileError) -> Document:
+    """A PDF pdfminer cannot open: when it is a scan (no fonts anywhere in
+    it), read its pages by OCR if pdfium can render them, or else if its
+    page images can be cut out of the bytes.  A damaged text PDF stays
+    refused: reading part of it would give numbers without the rest."""
+    from loaders.readers import ocr, pdf_scan
+
+    name = source.file or None
+    if b"/Font" in data:
+        raise error
+    count = pdf_scan.can_render(data)
+    if count:
+        pages = pdf_scan.page_images(data, list(range(1, count + 1)))
+    else:
+        pages = pdf_scan.salvage(data)
+    if not pages:
+        raise error
+    source.pages = count or len(pages)
+    blocks, source.ocr_pages = ocr.ocr_pages(pages, name)
+    if not source.ocr_pages:
+        raise error
+    source.damaged = error.detail
+    return Document(source=source, blocks=blocks)
 
 
 def _declared_page_count(pdf) -> int | None:
@@ -173,7 +234,8 @@ def _read_page(page) -> _Page:
         rebox_displaced_glyphs(chars)
     out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
     if not any(not c["text"].isspace() for c in chars):
-        return out  # an image, or nothing: no blocks
+        out.has_images = bool(page.images)
+        return out  # an image (read by OCR), or nothing: no blocks
     out.has_text = True
     duplicates = _duplicate_chars(chars)
     if duplicates:
