@@ -526,6 +526,7 @@ RULE_FAMILIES: dict[str, str] = {
     "target": "绩效目标质量",
     "quality": "绩效目标质量",
     "parse": "解析",
+    "ocr": "文字识别（OCR）",
     "checks": "检查程序",
     "unit": "计量单位",
 }
@@ -619,6 +620,9 @@ RULE_NAMES: dict[str, str] = {
     "unscorable.qualitative": "无法复核：定性指标",
     # 其他
     "parse.not_an_amount": "无法识别的金额",
+    "ocr.unverified": "OCR 读数未通过勾稽校验",
+    "ocr.corrected": "OCR 读数按勾稽关系改用候选读数",
+    "ocr.damaged_file": "损坏文件按残存页面图像识别",
     "checks.crashed": "检查程序出错",
 }
 

@@ -50,7 +50,13 @@ def _reason(exc: LoaderError) -> str:
 
 def progress_printer(name: str, stream=None):
     """A sandbox progress callback printing OCR progress on stderr:
-    ``scan.pdf：文字识别（OCR）第 3/12 页``."""
+    ``scan.pdf：文字识别（OCR）第 3/12 页`` — when stderr is a terminal or
+    ``BUDGETLENS_PROGRESS=1``; otherwise None, so that scripts still get one
+    line per refused file and nothing else."""
+    out_stream = stream or sys.stderr
+    wanted = os.environ.get("BUDGETLENS_PROGRESS", "").strip().lower()
+    if wanted in ("0", "false", "no") or (not wanted and not _isatty(out_stream)):
+        return None
 
     def show(event: str, done: int, total: int) -> None:
         out = stream or sys.stderr
@@ -60,6 +66,13 @@ def progress_printer(name: str, stream=None):
             print(f"{name}：文字识别（OCR）第 {done}/{total} 页", file=out, flush=True)
 
     return show
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _parse(path: str) -> dict:

@@ -34,22 +34,23 @@ Progress = Callable[[int, int, str], None]
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_document(data: bytes, name: str) -> dict:
+def parse_document(data: bytes, name: str, progress=None) -> dict:
     """Parse ``data`` (a file called ``name``) into the document dict, in the
-    sandboxed child process when available.  Raises ``LoaderError``."""
+    sandboxed child process when available.  Raises ``LoaderError``.
+    ``progress(event, done, total)`` follows OCR page by page (loaders.sandbox)."""
     try:
         from loaders.sandbox import parse_file_sandboxed
     except ImportError:  # pragma: no cover - only while the sandbox is being written
         from loaders.pipeline import parse_bytes
 
         return parse_bytes(data, name)
-    return parse_file_sandboxed(data, name)
+    return parse_file_sandboxed(data, name, progress=progress)
 
 
-def _parse_outcome(data: bytes, name: str) -> dict | IngestResult:
+def _parse_outcome(data: bytes, name: str, progress=None) -> dict | IngestResult:
     """The parsed dict, or a refused IngestResult saying why it could not be read."""
     try:
-        return parse_document(data, name)
+        return parse_document(data, name, progress) if progress is not None else parse_document(data, name)
     except LoaderError as exc:
         return IngestResult("refused", exc.message())
     except Exception as exc:  # noqa: BLE001 - a page shows it, it never crashes the app
@@ -67,14 +68,16 @@ def _store(
         return IngestResult("refused", f"{name}：保存失败（{type(exc).__name__}: {str(exc)[:160]}）")
 
 
-def parse_and_ingest(data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False) -> IngestResult:
+def parse_and_ingest(
+    data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False, progress=None
+) -> IngestResult:
     """Parse one uploaded file and store it in one transaction.
 
     ``status`` is ``stored`` / ``duplicate`` / ``refused``; a refusal because
     another file occupies the same agency/year/kind/scope carries that file's
     ``document_id``, a refusal because the file could not be read has none.
     """
-    parsed = _parse_outcome(data, name)
+    parsed = _parse_outcome(data, name, progress)
     if isinstance(parsed, IngestResult):
         return parsed
     return _store(parsed, data, name, engine, replace)

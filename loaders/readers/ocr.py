@@ -64,10 +64,13 @@ def ocr_pages(pages: list[PageImage], name: str | None) -> tuple[list[Block], li
     legible_pages: list[int] = []
     renders = {p.number: p for p in pages}
     for done, page in enumerate(pages, 1):
-        gray, found = _upright(page.render())
+        gray, found = _upright(page.render(), page.number)
+        _shapes[page.number] = gray.shape[:2]
         boxes = _read_boxes(gray, found)
-        lay = ocr_layout.layout(gray, boxes, page.number)
-        if lay.legible >= 3:
+        lay = ocr_layout.layout(
+            gray, boxes, page.number, read=lambda box, g=gray: ocr_engine.recognise([ocr_engine.crop(g, box)])[0]
+        )
+        if lay.legible >= 4:
             legible_pages.append(page.number)
             blocks.extend(lay.blocks)
             for t in lay.tables:
@@ -80,6 +83,8 @@ def ocr_pages(pages: list[PageImage], name: str | None) -> tuple[list[Block], li
         if getattr(table, "ocr", None) is not None:
             ocr_verify.verify(table, cells, lambda page, box: _reread(renders.get(page), box))
     _hires.clear()
+    _turns.clear()
+    _shapes.clear()
     return merged_blocks, legible_pages
 
 
@@ -88,7 +93,7 @@ def _read_boxes(gray: np.ndarray, boxes: list) -> list[ocr_layout.TextBox]:
     return [ocr_layout.TextBox(b, r) for b, r in zip(boxes, readings) if r.text.strip()]
 
 
-def _upright(gray: np.ndarray) -> tuple[np.ndarray, list]:
+def _upright(gray: np.ndarray, page: int | None = None) -> tuple[np.ndarray, list]:
     """The page turned so that its text lines run left to right (a table
     page scanned in landscape comes as a portrait image with vertical lines
     of text; which way round is decided by the recogniser's confidence), and
@@ -100,13 +105,15 @@ def _upright(gray: np.ndarray) -> tuple[np.ndarray, list]:
     tall = [b for b in boxes if (b[3] - b[1]) > 2 * (b[2] - b[0])]
     wide = [b for b in boxes if (b[2] - b[0]) > 2 * (b[3] - b[1])]
     if len(tall) <= max(3, len(wide)):
+        _turns[page] = None
         return gray, boxes
-    best, best_score = gray, -1.0
+    best, best_score, best_code = gray, -1.0, None
     for code in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE):
         turned = cv2.rotate(gray, code)
         score = _sample_score(turned)
         if score > best_score:
-            best, best_score = turned, score
+            best, best_score, best_code = turned, score, code
+    _turns[page] = best_code
     return best, ocr_engine.detect(best)
 
 
@@ -136,7 +143,11 @@ def _limit(gray: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------ re-reading a cell
 
-_hires: dict[int, np.ndarray] = {}
+_hires: dict[int, tuple[np.ndarray, float]] = {}
+# how each page was turned upright (cv2 rotate code or None), by page number
+_turns: dict[int | None, int | None] = {}
+# the shape each page was read at
+_shapes: dict[int, tuple[int, int]] = {}
 REREAD_SCALE = 2.0
 
 
@@ -151,7 +162,7 @@ def _reread(page: PageImage | None, box) -> list[str]:
         if page.number not in _hires:
             _hires.clear()
             _hires[page.number] = _upright_like(page)
-        img, scale = _hires[page.number], REREAD_SCALE
+        img, scale = _hires[page.number]
     else:
         img, scale = _upright(page.render())[0], 1.0
     x0, y0, x1, y1 = (v * scale for v in box)
@@ -173,33 +184,20 @@ def _reread(page: PageImage | None, box) -> list[str]:
     return [ocr_layout.clean_text(t) for t in out if t]
 
 
-def _upright_like(page: PageImage) -> np.ndarray:
-    """The page at REREAD_SCALE, turned as its base rendering was."""
+def _upright_like(page: PageImage) -> tuple[np.ndarray, float]:
+    """The page at REREAD_SCALE, turned as its base rendering was, and its
+    scale relative to the base."""
     import cv2
 
-    base = _upright(page.render())[0]
     big = page.render_scaled(REREAD_SCALE)  # type: ignore[misc]
     if big.ndim == 3:
         big = cv2.cvtColor(big, cv2.COLOR_BGR2GRAY)
-    raw_shape = page.render().shape[:2]
-    if base.shape[:2] != raw_shape[:2] and base.shape[:2] == raw_shape[::-1]:
-        # find which way by comparing a downscaled copy
-        for code in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE):
-            turned = cv2.rotate(big, code)
-            if _same(turned, base):
-                return turned
-    elif not _same(cv2.resize(big, (base.shape[1], base.shape[0])), base):
-        return cv2.rotate(big, cv2.ROTATE_180)
-    return big
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    import cv2
-
-    a = cv2.resize(a, (64, 64), interpolation=cv2.INTER_AREA).astype(float)
-    b = cv2.resize(b, (64, 64), interpolation=cv2.INTER_AREA).astype(float)
-    c = cv2.rotate(b, cv2.ROTATE_180)
-    return float(np.abs(a - b).mean()) <= float(np.abs(a - c).mean())
+    code = _turns.get(page.number)
+    if code is not None:
+        big = cv2.rotate(big, code)
+    base = _shapes.get(page.number)
+    scale = big.shape[1] / base[1] if base else REREAD_SCALE
+    return np.ascontiguousarray(big), scale
 
 
 # ------------------------------------------------------------------ joining pages

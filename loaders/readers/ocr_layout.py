@@ -93,6 +93,9 @@ def clean_text(text: str) -> str:
         t = _DIGITS_SPACED.sub("", t).replace("，", ",").replace("。", ".")
         t = t.replace(" ", "")
     t = _UNIT_MISREAD.sub(r"\g<1>万元", t)
+    # a speck read as a full stop after a code or a Chinese word ("06." "补助.")
+    if len(t) > 1 and t[-1] in ".。," and (t[:-1].isdigit() and len(t) <= 8 or "\u4e00" <= t[-2] <= "\u9fff"):
+        t = t[:-1]
     return t
 
 
@@ -308,8 +311,8 @@ def ruled_table(region: Box, rules: Rules, boxes: list[TextBox], text_height: fl
         bx = (min(t.box[0] for t in tbs), min(t.box[1] for t in tbs), max(t.box[2] for t in tbs), max(t.box[3] for t in tbs))
         cells[key] = CellMeta(page=page, box=bx, readings=[t.reading for t in sorted(tbs, key=lambda t: (t.cy, t.cx))])
     rows, spans, cells = _drop_empty(rows, spans, cells)
-    if not rows:
-        return None
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None  # a frame or a chart, not a table: its text is read as lines
     table = Table(rows=rows, row_pages=[page] * len(rows), spans=spans)
     return OcrTable(table=table, bbox=(xs[0], ys[0], xs[-1], ys[-1]), cells=cells)
 
@@ -500,13 +503,40 @@ def _columns(rows: list[Line], text_height: float, page: int) -> OcrTable | None
 # ------------------------------------------------------------------ the page
 
 
-def layout(gray: np.ndarray, boxes: list[TextBox], page: int) -> PageLayout:
+def split_across_rules(boxes: list[TextBox], rules: Rules, text_height: float, read) -> list[TextBox]:
+    """Text boxes that run across a vertical rule (two cells' text the
+    detector took for one line: "1,000.00四、教育支出") cut at the rule and
+    read again piece by piece with ``read(box) -> Reading``."""
+    out: list[TextBox] = []
+    margin = max(3.0, text_height * 0.3)
+    for tb in boxes:
+        x0, y0, x1, y1 = tb.box
+        cuts = sorted(
+            pos for pos, a, b in rules.v_segments
+            if x0 + margin < pos < x1 - margin and a <= y0 + (y1 - y0) * 0.3 and b >= y1 - (y1 - y0) * 0.3
+        )
+        if not cuts or read is None:
+            out.append(tb)
+            continue
+        edges = [x0, *cuts, x1]
+        for a, b in zip(edges, edges[1:]):
+            if b - a < margin:
+                continue
+            piece = (a + 2, y0, b - 2, y1)
+            reading = read(piece)
+            if reading.text.strip():
+                out.append(TextBox(piece, reading))
+    return out
+
+
+def layout(gray: np.ndarray, boxes: list[TextBox], page: int, read=None) -> PageLayout:
     legible = [b for b in boxes if b.reading.score >= 0.6 and b.text.strip()]
-    if not legible:
+    if sum(len(b.text.strip()) for b in legible) < 4:
         return PageLayout(page, [], [], 0)
     height, width = gray.shape[:2]
     text_height = statistics.median(b.h for b in legible)
     rules = find_rules(gray, text_height)
+    legible = split_across_rules(legible, rules, text_height, read)
     tables: list[OcrTable] = []
     for region in table_regions(rules, text_height):
         t = ruled_table(region, rules, legible, text_height, page)
@@ -565,4 +595,4 @@ def layout(gray: np.ndarray, boxes: list[TextBox], page: int) -> PageLayout:
             flush(payload)  # type: ignore[arg-type]
     if region:
         flush(None)
-    return PageLayout(page, blocks, tables, len(legible))
+    return PageLayout(page, blocks, tables, sum(len(b.text.strip()) for b in legible))

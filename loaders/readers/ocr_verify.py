@@ -85,6 +85,29 @@ def _code_of(row: list[str]) -> str | None:
     return None
 
 
+def _codes(rows: list[list[str]], data_rows: list[int]) -> dict[int, str]:
+    """Each data row's code; where 类 | 款 | 项 stand in separate columns and a
+    款 or 项 row prints only its own two digits, the code is completed from
+    the rows above it."""
+    out: dict[int, str] = {}
+    cls = kuan = ""
+    for r in data_rows:
+        head = [c.strip().replace(" ", "") for c in rows[r][:3]] + ["", "", ""]
+        code = _code_of(rows[r])
+        if code is None and not head[0]:
+            if re.fullmatch(r"\d{2}", head[1]) and not head[2] and cls:
+                code = cls + head[1]
+            elif re.fullmatch(r"\d{2}", head[2]) and not head[1] and kuan:
+                code = kuan + head[2]
+        if code:
+            if len(code) == 3:
+                cls, kuan = code, ""
+            elif len(code) == 5:
+                cls, kuan = code[:3], code
+            out[r] = code
+    return out
+
+
 def _label(row: list[str]) -> str:
     for c in row[:4]:
         t = re.sub(r"\s+", "", c)
@@ -104,7 +127,8 @@ def constraints(table: Table) -> list[Constraint]:
     for c in range(width):
         vals = [rows[r][c] for r in data_rows if rows[r][c].strip()]
         codes_here = sum(bool(_CODE.match(v.strip())) for v in vals)
-        if c < 3 and codes_here >= 0.6 * max(1, len(vals)):
+        short = sum(bool(re.fullmatch(r"\d{2}", v.strip())) for v in vals)
+        if c < 3 and codes_here + short >= 0.6 * max(1, len(vals)):
             continue  # the code column
         if len(vals) >= 2 and sum(is_amount(v) for v in vals) >= 0.6 * len(vals):
             amount_cols.append(c)
@@ -112,8 +136,7 @@ def constraints(table: Table) -> list[Constraint]:
         return []
     out: list[Constraint] = []
     # ---- down the columns, by codes
-    codes = {r: _code_of(rows[r]) for r in data_rows}
-    coded = {r: code for r, code in codes.items() if code}
+    coded = _codes(rows, data_rows)
     for r, code in coded.items():
         children = [k for k, ck in coded.items() if len(ck) == len(code) + 2 and ck.startswith(code)]
         if not children:
@@ -175,9 +198,14 @@ def _ordinal_row(row: list[str]) -> bool:
 
 
 def _holds(con: Constraint, values: dict[tuple[int, int], Decimal | None]) -> bool | None:
+    """Whether the sum holds; False also when one of its cells holds text
+    that is no amount (a misread amount: "1,00.00"), None when two do."""
     total = values.get(con.total)
     parts = [values.get(p) for p in con.parts]
-    if total is None or any(p is None for p in parts):
+    unreadable = (total is None) + sum(p is None for p in parts)
+    if unreadable == 1:
+        return False
+    if unreadable:
         return None
     return abs(total - sum(parts, Decimal(0))) <= TOL * max(1, len(parts))
 
