@@ -170,14 +170,9 @@ def _reread(page: PageImage | None, box) -> list[str]:
     if not piece.size:
         return []
     out = []
+    # a cell holds one line of text: the whole crop is read as it is and
+    # enlarged, with the recogniser's candidates for each reading
     for variant in (piece, cv2.resize(piece, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)):
-        boxes = ocr_engine.detect(variant)
-        if boxes:
-            readings = ocr_engine.recognise([ocr_engine.crop(variant, b) for b in sorted(boxes, key=lambda b: b[0])])
-            text = "".join(r.text for r in readings)
-            out.append(text)
-            for r in readings if len(readings) == 1 else ():
-                out.extend(r.alternatives)
         whole = ocr_engine.recognise([variant])[0]
         out.append(whole.text)
         out.extend(whole.alternatives)

@@ -419,13 +419,16 @@ def make_line(ln: list[TextBox]) -> Line:
 _FURNITURE = re.compile(r"^([-—–－一]\s*\d{1,4}\s*[-—–－一]|第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,4}|\d+\s*/\s*\d+)$")
 
 
-def paragraphs(lines: list[Line], left: float, right: float) -> list[list[Line]]:
+def paragraphs(lines: list[Line], left: float, right: float, width: float | None = None) -> list[list[Line]]:
     out: list[list[Line]] = []
     for ln in lines:
         if out:
             prev = out[-1][-1]
             h = max(prev.h, ln.h)
             gap = ln.box[1] - prev.box[3]
+            if width and _centred_title(prev, ln, width, h, gap):
+                out[-1].append(ln)
+                continue
             continues = (
                 gap < 1.0 * h
                 and prev.box[2] >= right - 2.5 * h  # previous line runs to the right margin
@@ -438,6 +441,14 @@ def paragraphs(lines: list[Line], left: float, right: float) -> list[list[Line]]
                 continue
         out.append([ln])
     return out
+
+
+def _centred_title(prev: Line, ln: Line, width: float, h: float, gap: float) -> bool:
+    """Two lines of one title set in the middle of the page
+    ("2026年烟台市医疗保障局" / "部门预算"), not a caption line and its table."""
+    mid = width / 2
+    centred = all(abs((x.box[0] + x.box[2]) / 2 - mid) < 1.5 * h and x.box[2] - x.box[0] < 0.8 * width for x in (prev, ln))
+    return centred and 0 <= gap < 1.6 * h and abs(ln.h - prev.h) < 0.25 * h and not prev.text.endswith(("。", "：", ":"))
 
 
 def join_lines(texts: list[str]) -> str:
@@ -574,7 +585,7 @@ def layout(gray: np.ndarray, boxes: list[TextBox], page: int, read=None) -> Page
     region: list[Line] = []
 
     def flush(table: OcrTable | None) -> None:
-        pars = paragraphs(region, left, right)
+        pars = paragraphs(region, left, right, float(width))
         if table is not None:
             caption: list[str] = []
             for par in reversed(pars):

@@ -250,9 +250,9 @@ def verify(table: Table, cells: dict, reread: Callable[[int, tuple], list[str]] 
                 meta = cells[cell]
                 options = _fits(cell, reread(meta.page, meta.box), values, by_cell, cons, held, before)
                 how = "reread"
-            distinct = {v for v, _ in options}
-            if len(distinct) == 1:
-                value, text = options[0]
+            choice = _choose(options, table, cell, values, by_cell)
+            if choice is not None:
+                value, text = choice
                 old = table.rows[cell[0]][cell[1]]
                 values[cell] = value
                 table.rows[cell[0]][cell[1]] = text
@@ -325,6 +325,41 @@ def _fits(cell, texts, values, by_cell, cons, held, before) -> list[tuple[Decima
         finally:
             values[cell] = old
     return out
+
+
+def _choose(options, table: Table, cell, values, by_cell) -> tuple[Decimal, str] | None:
+    """One reading among those that fit: the sums it makes hold exactly,
+    printed with the decimals the column uses, read most often.  None when
+    two different amounts are equally good (ambiguous)."""
+    if not options:
+        return None
+    col = cell[1]
+    decimals: dict[int, int] = {}
+    for row in table.rows:
+        t = row[col].strip() if col < len(row) else ""
+        if is_amount(t):
+            d = len(t.split(".", 1)[1]) if "." in t else 0
+            decimals[d] = decimals.get(d, 0) + 1
+    usual = max(decimals, key=decimals.get) if decimals else 2
+    ranked: dict[Decimal, tuple] = {}
+    for v, text in options:
+        old = values.get(cell)
+        values[cell] = v
+        exact = all(
+            values.get(k.total) is not None
+            and values.get(k.total) == sum((values.get(p) or Decimal(0)) for p in k.parts)
+            for k in by_cell.get(cell, [])
+        )
+        values[cell] = old
+        d = len(text.split(".", 1)[1]) if "." in text else 0
+        prev = ranked.get(v)
+        count = (prev[2] if prev else 0) + 1
+        ranked[v] = (exact, d == usual, count, text)
+    order = sorted(ranked.items(), key=lambda kv: kv[1][:3], reverse=True)
+    if len(order) > 1 and order[0][1][:2] == order[1][1][:2] and order[0][1][2] == order[1][1][2]:
+        return None
+    value, (_, _, _, text) = order[0]
+    return value, text
 
 
 def _message(table: Table, con: Constraint, values, cell) -> str:
