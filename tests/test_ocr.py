@@ -305,3 +305,58 @@ def test_blank_image_is_refused():
     Image.fromarray(np.full((600, 800), 245, np.uint8)).save(buf, "PNG")
     with pytest.raises(ScannedFileError):
         read_document(buf.getvalue(), "blank.png")
+
+
+# ------------------------------------------------------------------ sandbox: progress and limits
+
+
+@functools.lru_cache(maxsize=None)
+def small_scan() -> bytes:
+    return make_scan(NATIONAL, [1], dpi=100)
+
+
+def test_sandbox_reports_ocr_progress():
+    from loaders.sandbox import parse_file_sandboxed
+
+    events = []
+    doc = parse_file_sandboxed(national_scan(), "scan.pdf", progress=lambda *e: events.append(e))
+    assert doc["agency"] == "国家信访局"
+    assert events[0] == ("ocr_pages", 3, 3)
+    assert [e for e in events if e[0] == "ocr"] == [("ocr", 1, 3), ("ocr", 2, 3), ("ocr", 3, 3)]
+
+
+def test_sandbox_time_limit_grows_with_the_scanned_pages(monkeypatch):
+    from loaders.errors import ResourceLimitError, TooManyPagesError
+    from loaders.sandbox import parse_file_sandboxed
+
+    monkeypatch.setenv("BUDGETLENS_PARSE_TIMEOUT_S", "4")
+    monkeypatch.setenv("BUDGETLENS_OCR_SECONDS_PER_PAGE", "0")
+    with pytest.raises(ResourceLimitError) as info:
+        parse_file_sandboxed(national_scan(), "scan.pdf")
+    assert "秒" in info.value.message()
+    # the same limit, with time for each scanned page: the scan is read
+    monkeypatch.setenv("BUDGETLENS_OCR_SECONDS_PER_PAGE", "90")
+    doc = parse_file_sandboxed(national_scan(), "scan.pdf")
+    assert doc["totals"]["expenditure_total"] == D("14572.53")
+    # over OCR_MAX_PAGES: refused before any page is read
+    monkeypatch.setenv("BUDGETLENS_OCR_MAX_PAGES", "1")
+    with pytest.raises(TooManyPagesError):
+        parse_file_sandboxed(national_scan(), "scan.pdf")
+
+
+def test_cli_prints_ocr_progress_on_request(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    f = tmp_path / "cover.pdf"
+    f.write_bytes(small_scan())
+    env = dict(os.environ, BUDGETLENS_PROGRESS="1")
+    proc = subprocess.run([sys.executable, "-m", "loaders", "parse", str(f)], capture_output=True, text=True, env=env)
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0] == "cover.pdf：扫描件，1 页需文字识别（OCR）…"
+    assert "cover.pdf：文字识别（OCR）第 1/1 页" in lines
+    # without the request (and not on a terminal) only the outcome is printed
+    env["BUDGETLENS_PROGRESS"] = "0"
+    quiet = subprocess.run([sys.executable, "-m", "loaders", "parse", str(f)], capture_output=True, text=True, env=env)
+    assert "文字识别（OCR）第" not in quiet.stderr
