@@ -158,13 +158,16 @@ def _reread(page: PageImage | None, box) -> list[str]:
 
     if page is None:
         return []
-    if page.render_scaled is not None:
-        if page.number not in _hires:
-            _hires.clear()
+    if page.number not in _hires:
+        _hires.clear()
+        if page.render_scaled is not None:
             _hires[page.number] = _upright_like(page)
-        img, scale = _hires[page.number]
-    else:
-        img, scale = _upright(page.render())[0], 1.0
+        else:
+            # an image: its own pixels, turned as it was read
+            base = _limit(page.render())
+            code = _turns.get(page.number)
+            _hires[page.number] = (cv2.rotate(base, code) if code is not None else base, 1.0)
+    img, scale = _hires[page.number]
     x0, y0, x1, y1 = (v * scale for v in box)
     piece = ocr_engine.crop(img, (x0, y0, x1, y1), pad=0.15)
     if not piece.size:
