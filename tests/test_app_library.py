@@ -321,3 +321,36 @@ def test_ensure_samples_loaded_once(tmp_path, monkeypatch):
     assert {m.label: m.value for m in at.metric}["报告"] == "1 份"
     at.run()
     assert len(queries.list_documents(url=url)) == 1
+
+
+# --------------------------------------------------------------------------- OCR marks
+
+
+def test_values_read_by_ocr_are_marked(empty_store):
+    """A document whose tables came from a scan (the OCR keys set on a parsed
+    seed, so that no OCR runs here): the report view says so on the table,
+    on its corrected / unverified cells, and beside every value from it."""
+    data = SEED_XIANGHE.read_bytes()
+    doc = parse_bytes(data, "香河扫描件.txt")
+    doc["source"]["ocr_pages"] = [1, 2, 3]
+    first = doc["tables"][0]
+    for t in doc["tables"]:
+        t["ocr"] = True
+        t["ocr_detail"] = {"engine": "rapidocr_onnxruntime 1.4.4 (PP-OCRv4)", "dpi": 200, "ruled": True,
+                           "corrections": [], "unverified": []}
+        t["verification"] = {"checked": True, "holds": True, "sums": 12, "failed": 0}
+    first["ocr_detail"]["corrections"] = [{"row": 3, "col": 1, "read": "6570.30", "value": "6570.38", "how": "reread"}]
+    for line in doc["function_lines"]:
+        line["ocr"] = True
+    result = ingest_document(doc, data, engine=empty_store)
+    assert result.status == "stored", result.message
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), result.document_id)
+    assert not at.exception
+    text = _texts(at)
+    assert "扫描页经文字识别（OCR）：第1–3页" in text
+    assert "此表由扫描件文字识别（OCR）读出：勾稽关系校验 12 处全部成立" in text
+    assert "初读 6570.30" in text and "放大重读为 6570.38" in text
+    assert any("OCR" in e.label for e in at.expander)
+    frames = _frames_text(at)
+    assert "读取方式" in frames and "OCR" in frames
+    assert "报表（OCR）" in frames
