@@ -117,7 +117,8 @@ def refusal_detail(doc: Document, detail: str) -> str:
     title = pars[at] if at is not None else ""
     # a title set on several centred lines: "关于下达2025年文化和旅游项目资金" + "的通知"
     for nxt in pars[at + 1 : at + 3] if at is not None else ():
-        if len(nxt) > 24 or title.endswith(("。", "：", ":")) or len(title) + len(nxt) > 80 or nxt.endswith(("：", ":")):
+        complete = title.endswith(("。", "：", ":", "通知", "报告", "报表", "名单", "流程", "决定", "意见", "办法", "方案", "公告", "）", ")"))
+        if complete or len(nxt) > 24 or len(title) + len(nxt) > 80 or nxt.endswith(("：", ":")):
             break
         title += nxt
     what = f"；首页标题为“{title[:80]}”" if title else ""

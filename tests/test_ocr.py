@@ -360,3 +360,49 @@ def test_cli_prints_ocr_progress_on_request(tmp_path):
     env["BUDGETLENS_PROGRESS"] = "0"
     quiet = subprocess.run([sys.executable, "-m", "loaders", "parse", str(f)], capture_output=True, text=True, env=env)
     assert "文字识别（OCR）第" not in quiet.stderr
+
+
+def test_table_without_rules_is_clustered_from_the_text_boxes():
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 30)
+    img = Image.new("L", (1600, 900), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((500, 40), "一般公共预算支出表", font=font, fill=0)
+    draw.text((80, 100), "单位：某某县医疗保障局", font=font, fill=0)
+    draw.text((1300, 100), "单位：万元", font=font, fill=0)
+    rows = [
+        ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+        ("", "合计", "1,234.56", "1,000.00", "234.56"),
+        ("210", "卫生健康支出", "1,234.56", "1,000.00", "234.56"),
+        ("21015", "医疗保障管理事务", "1,234.56", "1,000.00", "234.56"),
+        ("2101501", "行政运行", "1,000.00", "1,000.00", ""),
+        ("2101502", "一般行政管理事务", "234.56", "", "234.56"),
+    ]
+    for i, row in enumerate(rows):
+        for x, text in zip([80, 300, 800, 1050, 1300], row):
+            if text:
+                w = draw.textlength(text, font=font)
+                draw.text((x + (200 - w if i and x >= 800 else 0), 180 + 70 * i), text, font=font, fill=0)
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    doc = read_document(buf.getvalue(), "unruled.png")
+    table = next(doc.tables())
+    assert table.ocr["ruled"] is False
+    assert table.rows[0] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+    assert table.rows[4] == ["2101501", "行政运行", "1,000.00", "1,000.00", ""]
+    assert table.caption == ["一般公共预算支出表", "单位：某某县医疗保障局 单位：万元"]
+    assert table.ocr["verification"]["holds"]
+
+
+def test_real_scan_sideways_table_is_read_upright_and_adds_up():
+    # 长财文指〔2025〕37号, page 2: the 资金安排表 scanned sideways, under a red seal.
+    # By eye: three items 258.7907, 5.13, 0.17 and 合计 264.0907 万元.
+    f = CORPUS / "015_长沙__文化广电旅游体育局_长财文指[2025]037号_关于下达2025年文化和旅游项目资金的通知.pdf.pdf"
+    doc = read_document(f.read_bytes(), f.name)
+    table = next(doc.tables())
+    assert table.pages == [2]
+    assert [r[-1] for r in table.rows[1:]] == ["258.7907", "5.13", "0.17", "264.0907"]
+    assert table.rows[-1][0] == "合计"
+    assert "金额单位：万元" in table.caption
+    assert table.ocr["verification"] == {"checked": True, "holds": True, "sums": 1, "failed": 0}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 import numpy as np
 
@@ -26,7 +26,7 @@ import settings
 from loaders import progress
 from loaders.continuation import merge_continued_tables
 from loaders.errors import CorruptFileError, ScannedFileError, TooManyPagesError
-from loaders.model import Block, Document, Paragraph, Source, Table
+from loaders.model import Block, Document, Source, Table
 from loaders.readers import ocr_engine, ocr_layout, ocr_verify
 
 ENGINE_NAME = "rapidocr_onnxruntime 1.4.4 (PP-OCRv4)"
@@ -288,9 +288,3 @@ def read(data: bytes, source: Source) -> Document:
         raise ScannedFileError("图片中没有可识别的文字", file=name)
     source.ocr_pages = legible  # type: ignore[attr-defined]
     return Document(source=source, blocks=blocks)
-
-
-def paragraphs_text(blocks: Iterable[Block]) -> Iterator[str]:
-    for b in blocks:
-        if isinstance(b, Paragraph):
-            yield b.text

@@ -342,11 +342,6 @@ def _drop_empty(rows, spans, cells):
     """Drop grid rows and columns that hold nothing and start no merged cell
     (the thin strips between double rules)."""
     nr, nc = len(rows), len(rows[0]) if rows else 0
-    covered_r = set()
-    covered_c = set()
-    for (r, c), (rs, cs) in spans.items():
-        covered_r.update(range(r, r + rs))
-        covered_c.update(range(c, c + cs))
     keep_r = [r for r in range(nr) if any(rows[r]) or any(k[0] == r for k in spans)]
     keep_c = [c for c in range(nc) if any(rows[r][c] for r in range(nr)) or any(k[1] == c for k in spans)]
     if len(keep_r) == nr and len(keep_c) == nc:

@@ -60,7 +60,7 @@ def is_amount(text: str) -> bool:
 
 @dataclass
 class Constraint:
-    kind: str  # "column" | "row" | "total"
+    kind: str  # "column" | "row" | "total" | "list"
     total: tuple[int, int]
     parts: list[tuple[int, int]]
 
@@ -153,6 +153,9 @@ def constraints(table: Table) -> list[Constraint]:
             for c in amount_cols:
                 if is_amount(rows[r][c]):
                     out.append(Constraint("total", (r, c), [(k, c) for k in top]))
+    # ---- a flat list without codes: its last row 合计 = the items above
+    if not coded:
+        out += _flat_list(rows, data_rows, amount_cols)
     # ---- across the rows: the identities most rows obey
     amount_rows = [r for r in data_rows if sum(is_amount(rows[r][c]) for c in amount_cols) >= 2]
     taken: set[int] = set()
@@ -188,6 +191,29 @@ def constraints(table: Table) -> list[Constraint]:
         for r in amount_rows:
             if is_amount(rows[r][ci]):
                 out.append(Constraint("row", (r, ci), [(r, c) for c in parts]))
+    return out
+
+
+_NESTED = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(]|其中|小计|\d+[、.．]|合计)")
+
+
+def _flat_list(rows: list[list[str]], data_rows: list[int], amount_cols: list[int]) -> list[Constraint]:
+    """A list of items closed by one 合计/总计 row (a funding table, a
+    project list): the total equals the items, when no label says the list
+    nests (一、 （一） 其中 小计 1.)."""
+    filled = [r for r in data_rows if any(c.strip() for c in rows[r])]
+    if len(filled) < 3:
+        return []
+    last = filled[-1]
+    if not _TOTAL.match(_label(rows[last])):
+        return []
+    items = [r for r in filled[:-1] if any(is_amount(rows[r][c]) for c in amount_cols)]
+    if len(items) < 2 or any(_NESTED.match(_label(rows[r])) for r in items):
+        return []
+    out = []
+    for c in amount_cols:
+        if is_amount(rows[last][c]):
+            out.append(Constraint("list", (last, c), [(r, c) for r in items]))
     return out
 
 
@@ -368,7 +394,7 @@ def _message(table: Table, con: Constraint, values, cell) -> str:
     label = _label(table.rows[r]) or f"第{r + 1}行"
     total = values.get(con.total)
     parts = sum((values.get(p) or Decimal(0)) for p in con.parts)
-    what = {"column": "下级科目之和", "total": "各类之和", "row": "同行各分项之和"}[con.kind]
+    what = {"column": "下级科目之和", "total": "各类之和", "row": "同行各分项之和", "list": "以上各项之和"}[con.kind]
     tr, tc = con.total
     return (
         f"文字识别（OCR）读数未通过勾稽校验：“{label}”{header}读作 {table.rows[r][c] or '空白'}；"

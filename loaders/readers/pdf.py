@@ -148,7 +148,7 @@ def read(data: bytes, source: Source) -> Document:
 def _by_page(text_blocks: list[Block], ocr_blocks: list[Block]) -> list[Block]:
     """Both lists (each in page order) interleaved by page."""
     def page_of(b: Block) -> int:
-        return (b.page if isinstance(b, Paragraph) else b.page) or 0
+        return b.page or 0
 
     out: list[Block] = []
     i = j = 0
