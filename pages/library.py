@@ -405,7 +405,8 @@ def _ocr_note(t: dict) -> None:
         state = f"勾稽关系校验 {check.get('sums', 0)} 处，{check.get('failed', 0)} 处不成立"
     else:
         state = "表中没有可校验的合计关系，请对照原件核实"
-    st.warning(f"此表由扫描件文字识别（{OCR_MARK}）读出：{state}。", icon=":material/document_scanner:")
+    note = st.info if check.get("checked") and check.get("holds") else st.warning
+    note(f"此表由扫描件文字识别（{OCR_MARK}）读出：{state}。", icon=":material/document_scanner:")
     for fix in detail.get("corrections") or []:
         st.caption(
             f"第{fix['row'] + 1}行第{fix['col'] + 1}列：初读 {fix['read']}，与合计不符；"
