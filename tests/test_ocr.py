@@ -406,3 +406,31 @@ def test_real_scan_sideways_table_is_read_upright_and_adds_up():
     assert table.rows[-1][0] == "合计"
     assert "金额单位：万元" in table.caption
     assert table.ocr["verification"] == {"checked": True, "holds": True, "sums": 1, "failed": 0}
+
+
+def test_scanned_page_with_a_stamped_page_number_is_read_by_ocr():
+    # a scanned page whose only text layer is a page number stamped on it
+    from pypdf import PdfReader, PdfWriter
+
+    from pdfgen import assemble
+    from scans import scan_images
+
+    img = scan_images(NATIONAL, [9], dpi=150)[0]
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=150)
+    stream = b"BT /F1 10 Tf 380 20 Td (- 7 -) Tj ET"
+    stamp = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(stamp)).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    doc = read_document(out.getvalue(), "stamped.pdf")
+    assert doc.source.ocr_pages == [1]
+    table = next(doc.tables())
+    assert ["2014099", "其他信访事务支出", "1,788.46", "540.61", "1,247.85", "", "", ""] in table.rows

@@ -233,9 +233,16 @@ def _read_page(page) -> _Page:
     else:
         rebox_displaced_glyphs(chars)
     out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
-    if not any(not c["text"].isspace() for c in chars):
+    shown = [c for c in chars if not c["text"].isspace()]
+    if not shown or (
+        len(shown) <= SCAN_STAMP_CHARS
+        and all(c["bottom"] < 0.12 * out.height or c["top"] > 0.88 * out.height for c in shown)
+        and _image_cover(page) >= SCAN_IMAGE_COVER
+    ):
+        # an image (read by OCR; a scanned page may carry a stamped page
+        # number or file name as its only text), or nothing: no blocks
         out.has_images = bool(page.images)
-        return out  # an image (read by OCR), or nothing: no blocks
+        return out
     out.has_text = True
     duplicates = _duplicate_chars(chars)
     if duplicates:
@@ -256,6 +263,25 @@ def _read_page(page) -> _Page:
     out.items.extend((ln.top, "line", ln) for ln in lines)
     out.items.sort(key=lambda item: item[0])
     return out
+
+
+# A page whose text layer is no more than this many characters, all in the
+# top or bottom margin, over an image covering this share of it is a scanned
+# page (its text a stamped page number or file name).
+SCAN_STAMP_CHARS = 20
+SCAN_IMAGE_COVER = 0.6
+
+
+def _image_cover(page) -> float:
+    area = float(page.width) * float(page.height)
+    if area <= 0:
+        return 0.0
+    best = 0.0
+    for im in page.images:
+        w = max(0.0, min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0))
+        h = max(0.0, min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0))
+        best = max(best, w * h / area)
+    return best
 
 
 # a glyph box whose top is less than this share of the font size above its
