@@ -121,5 +121,9 @@ def refusal_detail(doc: Document, detail: str) -> str:
         if complete or len(nxt) > 24 or len(title) + len(nxt) > 80 or nxt.endswith(("：", ":")):
             break
         title += nxt
+    # a title runs to its kind of document (…的通知, …报表（2024年度）), not into the lines after it
+    end = re.search(r"(通知|报告|报表|名单|流程|决定|意见|办法|方案|公告)(（[^）]{1,12}）)?", title)
+    if end:
+        title = title[: end.end()]
     what = f"；首页标题为“{title[:80]}”" if title else ""
     return f"扫描件经文字识别（OCR），{detail}{what}"
