@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Iterable
 
 import settings
+from analysis.rules import family_of
 
 TOL: Decimal = Decimal(str(settings.get("TOLERANCE")))
 ZERO = Decimal(0)
@@ -70,6 +71,10 @@ class Checker:
     failed: int = 0
     rounding: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The table (its ``index``) whose own arithmetic is being checked, and the
+    # tally per table: how an extraction is verified (``verification``).
+    scope: int | None = None
+    by_table: dict[int, dict[str, int]] = field(default_factory=dict)
     _seen: set = field(default_factory=set)
 
     # ------------------------------------------------------------ bookkeeping
@@ -86,6 +91,10 @@ class Checker:
             slot["passed"] += 1
             if outcome == "rounding":
                 self.rounding += 1
+        if self.scope is not None:
+            tally = self.by_table.setdefault(self.scope, {"ran": 0, "failed": 0})
+            tally["ran"] += 1
+            tally["failed"] += outcome == "failed"
 
     def add(
         self,
@@ -109,6 +118,7 @@ class Checker:
             self._count(rule, "rounding" if severity == "info" else "failed")
         finding = {
             "rule": rule,
+            "family": family_of(rule),
             "severity": severity,
             "kind": kind,
             "message": message,
@@ -118,6 +128,8 @@ class Checker:
             "table": where.table,
             "row": where.row,
         }
+        if self.scope is not None:
+            finding["table_index"] = self.scope
         finding.update(extra)
         self.findings.append(finding)
         return finding
@@ -213,6 +225,7 @@ class Checker:
             "warnings": warnings,
             "infos": infos,
             "by_rule": self.by_rule,
+            "by_table": self.by_table,
         }
 
 
@@ -242,9 +255,10 @@ def run_checks(doc: dict) -> list[dict]:
         checker.add("checks.crashed", "warning", "internal", f"检查未能完成：{type(exc).__name__}: {exc}", count=False)
         doc["checks"] = checker.summary()
         return checker.findings
-    for name in ("checks_tables", "checks_cross", "checks_narrative", "checks_performance"):
+    for name in ("checks_tables", "checks_cross", "checks_narrative", "checks_performance", "rules"):
         try:
-            importlib.import_module(f"analysis.{name}").run(ctx, checker)
+            module = importlib.import_module(f"analysis.{name}")
+            (module.run_rules if name == "rules" else module.run)(ctx, checker)
         except Exception as exc:  # a check must never break a parse
             checker.add(
                 f"{name}.crashed",
@@ -261,13 +275,14 @@ def all_findings(doc: dict) -> list[dict]:
     """The document's findings followed by those the scoring engine raised on
     each self-evaluation (绩效自评复核), named after their project, so a list
     of a document's problems (store, ``check``) shows both."""
-    out = list(doc.get("findings") or [])
+    out = [f if "family" in f else {**f, "family": family_of(f.get("rule"))} for f in doc.get("findings") or []]
     for item in doc.get("self_evaluations") or []:
         name = item.get("name") or "项目"
         for finding in item.get("findings") or []:
             out.append(
                 {
                     **finding,
+                    "family": family_of(finding.get("rule")),
                     "message": f"（自评：{name}）{finding.get('message', '')}",
                     "project": name,
                     "page": finding.get("page") if finding.get("page") is not None else item.get("page"),

@@ -178,10 +178,14 @@ class Context:
 
     def amount_columns(self, view: TableView, after: int) -> list[int]:
         """Columns right of ``after`` holding at least one amount in the body
-        (a 行次/栏次 column of small integers is not an amount column)."""
+        (a 行次/栏次 column of small integers is not an amount column), leaving
+        out another period's heading group ('2025年预算数' beside '2026年预算数')."""
         t, lay = view.table, view.layout
         cols = []
+        own_period = fin.current_group_columns(view, self.year)
         for c in range(after + 1, t.width):
+            if own_period is not None and c not in own_period:
+                continue  # last year's figures printed beside this year's
             path = lay.path_text(c)
             if "行次" in path or "栏次" in path or "序号" in path:
                 continue

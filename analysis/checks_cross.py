@@ -196,6 +196,8 @@ def _classes_and_totals(ctx: Context, checker: Checker) -> None:
             )
             if status == "fail" and cv is None:
                 checker.findings[-1]["message"] += f"；{detail.title}没有{code}类"
+        if not seen:
+            continue  # the summary lists its expenditure by type (基本/项目), not by class
         # every class of the detail table appears in the summary
         for code, cv in classes.items():
             if code in seen or not cv.value:

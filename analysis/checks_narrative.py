@@ -480,6 +480,9 @@ def _printed_wan(f: nv.Fact) -> str:
     return f.printed if f.unit == "万元" or f.extra.get("unit_slip") else format(f.value, "f")
 
 
+_QUALIFIED_BASE = re.compile(r"除外|不含|不包括|扣除|剔除")
+
+
 def _shares(ctx: Context, facts: list[nv.Fact], registry: Registry, checker: Checker) -> None:
     for f in facts:
         if f.kind != "share" or f.ref is None:
@@ -492,6 +495,8 @@ def _shares(ctx: Context, facts: list[nv.Fact], registry: Registry, checker: Che
             continue
         denominators: list[tuple[Decimal, str, str]] = []  # (value, printed, what)
         named = None
+        if f.denominator and _QUALIFIED_BASE.search(f.denominator):
+            continue  # '财政性资金（人员类…除外）总额': a base no table prints
         if f.denominator:
             key = nv.key_of(f.denominator)
             scope = nv.scope_of(f.denominator)

@@ -50,21 +50,30 @@ ECONOMIC_CLASS_NAMES = (
 
 
 def run(ctx: Context, checker: Checker) -> None:
+    """Each table's own arithmetic, tallied per table (``checker.by_table``)."""
     for view in ctx.views:
         if not ctx.has_amounts(view):
             continue
-        if view.family in ("summary", "fiscal_summary"):
-            check_two_sided(ctx, view, checker)
-        elif view.family in FUNCTION_FAMILIES:
-            check_coded(ctx, view, checker, r"2\d{2}(\d{2}){0,2}")
-        elif view.family == "basic_expenditure":
-            check_basic_economic(ctx, view, checker)
-        elif view.family == "economic_summary":
-            check_economic_summary(ctx, view, checker)
-        elif view.family == "three_public":
-            check_three_public(ctx, view, checker)
-        elif view.family == "assets":
-            check_assets(ctx, view, checker)
+        checker.scope = view.index
+        try:
+            _check_table(ctx, view, checker)
+        finally:
+            checker.scope = None
+
+
+def _check_table(ctx: Context, view: TableView, checker: Checker) -> None:
+    if view.family in ("summary", "fiscal_summary"):
+        check_two_sided(ctx, view, checker)
+    elif view.family in FUNCTION_FAMILIES:
+        check_coded(ctx, view, checker, r"2\d{2}(\d{2}){0,2}")
+    elif view.family == "basic_expenditure":
+        check_basic_economic(ctx, view, checker)
+    elif view.family == "economic_summary":
+        check_economic_summary(ctx, view, checker)
+    elif view.family == "three_public":
+        check_three_public(ctx, view, checker)
+    elif view.family == "assets":
+        check_assets(ctx, view, checker)
 
 
 def where(view: TableView, row: int | None) -> Where:

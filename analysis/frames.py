@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import rules as rules_registry
+
 from store.models import KIND_LABELS, SCOPE_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS
 
 # --------------------------------------------------------------------------- labels
@@ -512,128 +514,14 @@ def target_indicator_table(item: Mapping[str, Any] | None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- findings (数据质检)
 
-#: first part of a rule name -> what the check is about
-RULE_FAMILIES: dict[str, str] = {
-    "table": "表内勾稽",
-    "summary": "收支总表勾稽",
-    "identity": "勾稽关系",
-    "three_public": "“三公”经费勾稽",
-    "assets": "资产表勾稽",
-    "cross": "表间一致",
-    "narrative": "说明与表格",
-    "performance": "绩效表内容",
-    "score": "绩效自评复核",
-    "target": "绩效目标质量",
-    "quality": "绩效目标质量",
-    "parse": "解析",
-    "ocr": "文字识别（OCR）",
-    "checks": "检查程序",
-    "unit": "计量单位",
-}
-
-
-#: rule id -> short Chinese name, for every check (analysis/checks_*) and
-#: scoring rule (analysis/scoring); a new rule without an entry shows its family
-RULE_NAMES: dict[str, str] = {
-    # 表内勾稽
-    "table.code_sum": "上级科目 = 下级科目之和",
-    "table.row_sum": "合计栏 = 各栏之和",
-    "table.rows_sum": "合计行 = 各行之和",
-    "table.sum_rows": "合计行 = 各行之和",
-    # 收支总表
-    "summary.balance": "收入总计 = 支出总计",
-    "summary.group": "收支总表分组合计",
-    "summary.side_sum": "收支总表一方合计 = 各项之和",
-    # “三公”经费
-    "three_public.sum": "“三公”经费合计 = 三项之和",
-    "three_public.vehicle": "公务用车费 = 购置费 + 运行维护费",
-    "three_public.extra_rows": "“三公”经费表列入了其他费用",
-    "three_public.total": "“三公”经费合计",
-    "three_public.outbound": "因公出国（境）费",
-    "three_public.vehicle_total": "公务用车购置及运行维护费",
-    "three_public.vehicle_purchase": "公务用车购置费",
-    "three_public.vehicle_operation": "公务用车运行维护费",
-    "three_public.reception": "公务接待费",
-    # 资产
-    "assets.sum": "资产合计 = 各项之和",
-    # 表间一致
-    "cross.total": "各表本年支出合计一致",
-    "cross.basic": "各表基本支出一致",
-    "cross.personnel": "各表人员经费一致",
-    "cross.class": "各表功能分类“类”级金额一致",
-    "cross.economic_function": "经济分类与功能分类科目一致",
-    "cross.three_public_economic": "“三公”经费与经济分类科目一致",
-    # 情况说明与表格
-    "narrative.change": "说明中的增减额、增幅",
-    "narrative.date": "说明中的时间口径",
-    "narrative.empty_note": "空表说明与表中数字",
-    "narrative.execution": "说明中的预算执行率",
-    "narrative.grade_rate": "说明中的评优率",
-    "narrative.list_sum": "说明中分项之和",
-    "narrative.share": "说明中的占比",
-    "narrative.sum": "说明中的合计",
-    "narrative.table": "说明与表格数字一致",
-    "narrative.unit": "说明中的金额单位",
-    # 绩效表内容
-    "performance.cost_actual": "成本指标实际值与执行数",
-    "performance.cost_cap": "成本指标上限与项目资金",
-    "performance.cost_per_period": "分期平均成本与预算数",
-    "performance.department_budget": "整体绩效目标表与预算表",
-    "performance.goal_amount": "绩效目标所写金额与预算数",
-    "performance.implied_amount": "绩效目标推算金额与预算数",
-    "performance.monthly_cost": "月均成本前后一致",
-    "performance.plan_unit": "资金支出计划的计量单位",
-    "performance.self_evaluation_text": "说明与自评表的年度目标",
-    # 绩效自评复核
-    "score.deduction_met": "已达到目标仍被扣分",
-    "score.duplicate_indicator": "指标重复",
-    "score.execution_rate": "预算执行率计算",
-    "score.execution_unscorable": "预算执行率无法计算",
-    "score.full_marks": "全部满分",
-    "score.goal_completion": "总体目标完成情况",
-    "score.indicator": "指标得分与复核不同",
-    "score.missing_score": "指标缺少自评得分",
-    "score.narrative_amounts": "说明与表中的预算数、执行数",
-    "score.narrative_mismatch": "说明与表中的自评得分",
-    "score.qualitative_band": "定性指标得分档次",
-    "score.recomputed_total": "复核总分与自评总分",
-    "score.status_vs_actual": "完成情况与实际完成值",
-    "score.sum_mismatch": "自评总分 = 各项得分之和",
-    "score.unscorable": "无法复核的指标",
-    "score.weights_split": "指标分值结构",
-    "score.zero_spend": "资金未支出却标为完成",
-    # 单项指标的评分规则
-    "quant.higher": "正向指标",
-    "quant.lower": "反向指标",
-    "quant.equal": "等于指标",
-    "qualitative.band": "定性指标（分档）",
-    "deadline.met": "时效指标",
-    "cost.zero_spend": "成本指标（资金未支出）",
-    "execution.rate": "预算执行率",
-    "execution.unscorable": "预算执行率无法计算",
-    "unscorable.no_weight": "无法复核：没有分值",
-    "unscorable.deadline": "无法复核：时间节点不一致",
-    "unscorable.deadline_missed": "无法复核：未按期完成",
-    "unscorable.actual": "无法复核：实际完成值无法比较",
-    "unscorable.unit": "无法复核：计量单位不同",
-    "unscorable.equal": "无法复核：等于指标未达到",
-    "unscorable.qualitative": "无法复核：定性指标",
-    # 其他
-    "parse.not_an_amount": "无法识别的金额",
-    "ocr.unverified": "OCR 读数未通过勾稽校验",
-    "ocr.corrected": "OCR 读数按勾稽关系改用候选读数",
-    "ocr.damaged_file": "损坏文件按残存页面图像识别",
-    "checks.crashed": "检查程序出错",
-}
+#: rule id -> short Chinese name, for every rule of the registry (analysis/rules.py)
+RULE_NAMES: dict[str, str] = {r.id: r.name for r in rules_registry.load().values()}
 
 
 def rule_name(rule: Any) -> str:
     """The Chinese name of a rule id (``cross.total`` -> ``各表本年支出合计一致``);
     an unknown id gets its family's name (``表间一致``); blank -> ''."""
-    text = str(rule or "").strip()
-    if not text:
-        return ""
-    return RULE_NAMES.get(text) or rule_family(text)
+    return rules_registry.name_of(rule)
 
 
 def rule_label(rule: Any) -> str:
@@ -643,9 +531,8 @@ def rule_label(rule: Any) -> str:
 
 
 def rule_family(rule: Any) -> str:
-    """``table.sum_rows`` -> ``表内勾稽``; unknown families -> ``其他``."""
-    head = str(rule or "").split(".", 1)[0]
-    return RULE_FAMILIES.get(head, "其他")
+    """``table.sum_rows`` -> ``表内勾稽``: the Chinese name of the rule's family."""
+    return rules_registry.FAMILIES.get(rules_registry.family_of(rule), "其他")
 
 
 FINDINGS_VIEW_COLUMNS = ["finding_id", "document_id", "严重程度", "报告", "页码", "规则", "说明", "表格", "行号", "应为",
@@ -659,8 +546,10 @@ def findings_view(
     rules: Iterable[str] | None = None,
     document_ids: Iterable[int] | None = None,
     rule_labels: Mapping[str, str] | None = None,
+    families: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Findings filtered by severity (error/warning/info), rule and document,
+    """Findings filtered by severity (error/warning/info), rule family
+    (``analysis.rules.FAMILIES`` keys), rule and document,
     shaped for display: severity in Chinese, each with its page and its row
     counted from 1; ``rule_labels`` (id -> Chinese name, e.g. :data:`RULE_NAMES`)
     shows a rule as ``中文名（id）``."""
@@ -669,6 +558,9 @@ def findings_view(
     df = frame
     if severities is not None:
         df = df[df["severity"].isin(list(severities))]
+    if families is not None:
+        wanted = set(families)
+        df = df[df["rule"].map(lambda r: rules_registry.family_of(r) in wanted)]
     if rules is not None:
         df = df[df["rule"].isin(list(rules))]
     if document_ids is not None:
@@ -757,5 +649,5 @@ __all__ = [
     "MEASURE_LABELS", "KIND_NAMES", "SCOPE_NAMES", "SEVERITY_LABELS", "SEVERITY_ORDER", "FUNCTION_CLASS_NAMES",
     "GRADES", "dec", "to_float", "floats", "pct", "diff", "doc_label", "doc_title", "provenance", "code_level",
     "function_class_amounts", "grade_of", "self_evaluation_table", "indicator_table", "item_findings_table",
-    "grade_counts", "target_quality_table", "target_quality_summary", "drop_empty_columns", "rule_family", "RULE_FAMILIES", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule",
+    "grade_counts", "target_quality_table", "target_quality_summary", "drop_empty_columns", "rule_family", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule",
 ]

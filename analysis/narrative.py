@@ -57,13 +57,31 @@ class Passage:
         return page
 
 
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def page_furniture(paragraphs: list[dict]) -> set[str]:
+    """Keys of running page headers and footers: a short line printed on at
+    least three pages ('苏州市审计局2026年度部门预算公开', '第 3 页', '- 12 -')."""
+    pages_of: dict[str, set] = {}
+    for par in paragraphs:
+        text = (par.get("text") or "").strip()
+        if text and len(text) <= 40 and par.get("page") is not None:
+            pages_of.setdefault(_furniture_key(text), set()).add(par.get("page"))
+    return {k for k, pages in pages_of.items() if len(pages) >= 3}
+
+
 def passages(paragraphs: list[dict]) -> list[Passage]:
     """Paragraphs joined where a sentence obviously runs on (no closing
-    punctuation, next paragraph not a heading; '…0.00 万' + '元，…')."""
+    punctuation, next paragraph not a heading; '…0.00 万' + '元，…'); running
+    page headers and footers are left out, so a sentence continued on the
+    next page is joined across them."""
     out: list[Passage] = []
+    furniture = page_furniture(paragraphs)
     for i, par in enumerate(paragraphs):
         text = (par.get("text") or "").strip()
-        if not text:
+        if not text or _furniture_key(text) in furniture:
             continue
         page = par.get("page")
         if out:
@@ -73,7 +91,8 @@ def passages(paragraphs: list[dict]) -> list[Passage]:
                 tail
                 and tail[-1] not in _SENTENCE_END + "）)】」"
                 and not _HEADING.match(text)
-                and not (_HEADING.match(tail) and len(tail) < 40)  # a heading line
+                # a heading line (not a short numbered item that runs on: '（1）…支出 2,906.63 万元，主要用于')
+                and not (_HEADING.match(tail) and len(tail) < 40 and not re.search(r"[，,]", tail))
             )
             if tail.endswith("万") and text.startswith("元"):
                 runs_on = True
@@ -284,7 +303,8 @@ GENERIC = ("revenue_total", "expenditure_total", "total_either")
 _PARTS_OF_A_CLASS = ("personnel", "public", "basic", "project")
 # words that make an amount something other than the level of the item named
 # ("涉及一般公共预算支出 20168.3 万元" is what some projects cover)
-_NOT_A_LEVEL = re.compile(r"涉及|覆盖|拟购置|预留|授予|中标|成交|合同金额|单位价值|单价|以上")
+# ("…整治工程在农林水支出（类）支出列支 13800 万元" is the project's, paid under that class)
+_NOT_A_LEVEL = re.compile(r"涉及|覆盖|拟购置|预留|授予|中标|成交|合同金额|单位价值|单价|以上|在[^，,。；;]{0,24}列支")
 
 
 # An organisation named after a spending class ('上海市刑事科学技术研究院', '苏州市交通运输局')

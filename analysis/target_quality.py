@@ -173,7 +173,10 @@ def _key(ind: dict) -> tuple[str, str]:
 
 def similarity(a: list[dict], b: list[dict]) -> Decimal:
     """Multiset Jaccard of the (二级指标, 指标值) rows of two indicator sets."""
-    ca, cb = Counter(_key(i) for i in a), Counter(_key(i) for i in b)
+    return _similarity(Counter(_key(i) for i in a), Counter(_key(i) for i in b))
+
+
+def _similarity(ca: Counter, cb: Counter) -> Decimal:
     union = sum((ca | cb).values())
     if not union:
         return ZERO
@@ -191,10 +194,16 @@ def template_groups(projects: list[dict], threshold: Decimal) -> list[list[int]]
             i = parent[i]
         return i
 
+    # each project's rows counted once (a department may list hundreds of projects)
+    counts = [Counter(_key(ind) for ind in p.get("indicators") or []) for p in projects]
+    sizes = [len(p.get("indicators") or []) for p in projects]
     for i in range(n):
         for j in range(i + 1, n):
-            a, b = projects[i].get("indicators") or [], projects[j].get("indicators") or []
-            if len(a) >= 3 and len(b) >= 3 and similarity(a, b) >= threshold:
+            if sizes[i] < 3 or sizes[j] < 3:
+                continue
+            if Decimal(min(sizes[i], sizes[j])) / Decimal(max(sizes[i], sizes[j])) < threshold:
+                continue  # the Jaccard index cannot reach the threshold
+            if _similarity(counts[i], counts[j]) >= threshold:
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):

@@ -108,3 +108,10 @@ def function_code(name: str, parent: str | None, parent_name: str | None = None)
         if key in (f"其他{own}支出", _key(parent_name)) or own.startswith("其他") and key == f"{own}支出":
             return parent + "99"
     return None
+
+
+def function_names(code: str) -> set[str]:
+    """The names a 类/款/项 code is known by (the 类 table, then the catalogue; empty if unknown)."""
+    if code in FUNCTION_CLASSES:
+        return {FUNCTION_CLASSES[code]}
+    return {name for name, c in _catalogue().get(code[:-2], {}).items() if c == code}

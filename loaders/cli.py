@@ -1,7 +1,11 @@
-"""Command line: ``python -m loaders parse|ingest|check``.
+"""Command line: ``python -m loaders parse|ingest|check|survey|settings``.
 
 * ``parse FILE`` prints the parsed document (docs/document-schema.md) as JSON.
-* ``ingest FILE... [--db URL] [--replace]`` parses each file and stores it.
+* ``ingest FILE|DIR... [--db URL] [--replace] [--jobs N] [--manifest FILE]``
+  parses the files (a folder: the files under it) in N parallel children and
+  stores each one in its own transaction; a folder also gets a progress line on
+  stderr and the survey's summary at the end.
+* ``survey DIR [--manifest FILE] [--jobs N] [--json]`` grades a folder without storing.
 * ``check FILE`` lists the findings of the parsed document.
 * ``settings`` lists the settings with their current values.
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 
@@ -75,10 +80,62 @@ def _isatty(stream) -> bool:
         return False
 
 
-def _parse(path: str) -> dict:
+def _parse(path: str, identity: dict | None = None) -> dict:
     from loaders.sandbox import parse_file_sandboxed
 
-    return parse_file_sandboxed(path, progress=progress_printer(os.path.basename(path) or path))
+    return parse_file_sandboxed(path, identity=identity, progress=progress_printer(os.path.basename(path) or path))
+
+
+_KINDS = {
+    "budget": "budget", "预算": "budget", "部门预算": "budget", "单位预算": "budget",
+    "final_accounts": "final_accounts", "决算": "final_accounts", "部门决算": "final_accounts", "单位决算": "final_accounts",
+    "performance_targets": "performance_targets", "绩效目标": "performance_targets",
+}
+_SCOPES = {"department": "department", "部门": "department", "unit": "unit", "单位": "unit", "本级": "unit"}
+
+
+def _kind(text: str) -> str:
+    if text.strip() not in _KINDS:
+        raise argparse.ArgumentTypeError(f"类型须为 预算 / 决算 / 绩效目标（budget / final_accounts / performance_targets）：{text}")
+    return _KINDS[text.strip()]
+
+
+def _scope(text: str) -> str:
+    if text.strip() not in _SCOPES:
+        raise argparse.ArgumentTypeError(f"范围须为 部门 / 单位（department / unit）：{text}")
+    return _SCOPES[text.strip()]
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"(19|20)\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"年度须为四位年份：{text}")
+    return int(text)
+
+
+def _identity_args(parser: argparse.ArgumentParser) -> None:
+    """--agency/--year/--kind/--scope: what the file is, where the document does not say (or says wrongly)."""
+    parser.add_argument("--agency", metavar="名称", help="单位名称（文件中未识别或识别有误时指定）")
+    parser.add_argument("--year", type=_year, metavar="YYYY", help="年度")
+    parser.add_argument("--kind", type=_kind, metavar="类型", help="预算 / 决算 / 绩效目标")
+    parser.add_argument("--scope", type=_scope, metavar="范围", help="部门 / 单位")
+
+
+def _identity(args: argparse.Namespace) -> dict | None:
+    given = {k: getattr(args, k, None) for k in ("agency", "year", "kind", "scope")}
+    given = {k: v for k, v in given.items() if v not in (None, "")}
+    return given or None
+
+
+_FLAG_OF = {"agency": "--agency", "year": "--year", "kind": "--kind", "scope": "--scope"}
+_FIELD_ZH = {"agency": "单位名称", "year": "年度", "kind": "类型", "scope": "范围"}
+
+
+def _unknown_hint(doc: dict) -> str | None:
+    """'未识别单位名称、年度：请用 --agency、--year 指定' for a document whose identity is incomplete."""
+    unknown = [k for k in doc.get("unknown") or [] if k in _FLAG_OF]
+    if not unknown:
+        return None
+    return f"未识别{'、'.join(_FIELD_ZH[k] for k in unknown)}：请用 {'、'.join(_FLAG_OF[k] for k in unknown)} 指定"
 
 
 # --------------------------------------------------------------------------- commands
@@ -88,10 +145,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from loaders import jsonout
 
     try:
-        doc = _parse(args.file)
+        doc = _parse(args.file, _identity(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
+    hint = _unknown_hint(doc)
+    if hint:
+        _err(f"{os.path.basename(args.file)}：{hint}")
     sys.stdout.write(jsonout.dumps(doc))
     sys.stdout.write("\n")
     sys.stdout.flush()
@@ -108,67 +168,110 @@ def _label(doc: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from loaders.sandbox import parse_file_sandboxed, read_limited
+def _store(item, args: argparse.Namespace) -> bool:
+    """Store one parsed file (one transaction) and print its line; False when refused."""
+    name, doc = item.name, item.doc
+    if item.error is not None:
+        print(f"refused  {name}  {_one_line(_reason(item.error))}", flush=True)
+        return False
+    hint = _unknown_hint(doc)
+    if hint:
+        print(f"refused  {name}  {hint}，未保存", flush=True)
+        return False
+    try:
+        from store.ingest import ingest_document
 
+        result = ingest_document(doc, item.data, url=args.db, replace=args.replace)
+    except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
+        if _debug_enabled():
+            traceback.print_exc()
+        detail = _one_line(str(exc).split("(Background on this error")[0]) or type(exc).__name__
+        print(f"refused  {name}  保存失败：{detail[:300]}", flush=True)
+        return False
+    status = getattr(result, "status", "refused")
+    doc_id = getattr(result, "document_id", None)
+    suffix = f" (document {doc_id})" if doc_id is not None else ""
+    if status == "stored":
+        replaced = getattr(result, "replaced", None)
+        extra = f"，替换了“{replaced}”" if replaced else ""
+        print(f"stored  {name}  {_label(doc)}{suffix}{extra}", flush=True)
+    elif status == "duplicate":
+        print(f"duplicate  {name}  {_label(doc)}：{_one_line(result.message)}{suffix}", flush=True)
+    else:
+        print(f"refused  {name}  {_one_line(result.message)}", flush=True)
+        return False
+    return True
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Parse ``jobs`` files at a time in sandboxed children; store them one by one here.
+
+    The per-file lines come in the order of the input (a folder's files sorted
+    by path).  Given a folder (or ``--manifest``), the progress goes to stderr
+    as each parse completes and the survey's summary follows the lines.
+    """
+    from contextlib import closing
+
+    from loaders import batch, survey
+
+    folder_form = bool(args.manifest) or any(os.path.isdir(f) for f in args.files)
+    paths, empty = batch.expand(args.files)
     refused = 0
-    ingest_document = None
-    for path in args.files:
-        name = os.path.basename(path) or path
+    for folder in empty:
+        _err(f"{folder}：没有可解析的文件（PDF / XLSX / XLS / DOCX / TXT / MD）")
+        refused += 1
+    manifest = None
+    if args.manifest:
         try:
-            data = read_limited(path, name)
-            doc = parse_file_sandboxed(data, name, progress=progress_printer(name))
-        except LoaderError as exc:
-            refused += 1
-            print(f"refused  {name}  {_one_line(_reason(exc))}", flush=True)
-            continue
-        try:
-            if ingest_document is None:
-                from store.ingest import ingest_document
-            result = ingest_document(doc, data, url=args.db, replace=args.replace)
-        except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
-            refused += 1
-            if _debug_enabled():
-                traceback.print_exc()
-            detail = _one_line(str(exc).split("(Background on this error")[0]) or type(exc).__name__
-            print(f"refused  {name}  保存失败：{detail[:300]}", flush=True)
-            continue
-        status = getattr(result, "status", "refused")
-        doc_id = getattr(result, "document_id", None)
-        suffix = f" (document {doc_id})" if doc_id is not None else ""
-        if status == "stored":
-            replaced = getattr(result, "replaced", None)
-            extra = f"，替换了“{replaced}”" if replaced else ""
-            print(f"stored  {name}  {_label(doc)}{suffix}{extra}", flush=True)
-        elif status == "duplicate":
-            print(f"duplicate  {name}  {_label(doc)}：{_one_line(result.message)}{suffix}", flush=True)
-        else:
-            refused += 1
-            print(f"refused  {name}  {_one_line(result.message)}", flush=True)
+            manifest = survey.read_manifest(args.manifest)
+        except (OSError, UnicodeDecodeError) as exc:
+            _err(f"{args.manifest}：无法读取清单（{getattr(exc, 'strerror', None) or type(exc).__name__}）")
+            return EXIT_REFUSED
+    grades = []
+    progress = survey.print_progress if folder_form else None
+    with closing(
+        batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress, identity=_identity(args))
+    ) as parsed:
+        for item in parsed:
+            grades.append(item.grade)
+            if not _store(item, args):
+                refused += 1
+    if folder_form and grades:
+        print(survey.summary_text(survey.summary(grades)), flush=True)
     return EXIT_REFUSED if refused else EXIT_OK
 
 
 def render_findings(doc: dict) -> str:
-    """The document's findings as a readable Chinese list plus a summary line."""
+    """The document's findings grouped by rule family (完整性, 表内勾稽, 说明与表格 …),
+    errors first within each, numbered throughout, plus a summary line."""
+    from analysis.rules import FAMILIES, family_of
+
     findings = all_findings(doc)
     src = doc.get("source") or {}
-    head = f"{_label(doc)}（{src.get('file') or ''}）"
-    lines = [head]
+    lines = [f"{_label(doc)}（{src.get('file') or ''}）"]
     order = {"error": 0, "warning": 1, "info": 2}
     counts = {"error": 0, "warning": 0, "info": 0}
-    for i, f in enumerate(sorted(findings, key=lambda f: order.get(f.get("severity"), 3)), 1):
-        sev = f.get("severity") or "info"
-        counts[sev] = counts.get(sev, 0) + 1
-        where = []
-        if f.get("page") is not None:
-            where.append(f"第{f['page']}页")
-        if f.get("table"):
-            where.append(str(f["table"]))
-        if f.get("row") is not None:
-            where.append(f"第{f['row']}行")
-        loc = f"  {'，'.join(where)}" if where else ""
-        lines.append(f"{i}. [{SEVERITY_ZH.get(sev, sev)}] {f.get('rule') or ''}{loc}")
-        lines.append(f"   {_one_line(f.get('message') or '')}")
+    families = list(FAMILIES)
+    by_family: dict[str, list[dict]] = {}
+    for f in findings:
+        by_family.setdefault(f.get("family") or family_of(f.get("rule")), []).append(f)
+    i = 0
+    for family in sorted(by_family, key=lambda k: families.index(k) if k in families else len(families)):
+        lines.append(f"【{FAMILIES.get(family, family)}】")
+        for f in sorted(by_family[family], key=lambda f: order.get(f.get("severity"), 3)):
+            i += 1
+            sev = f.get("severity") or "info"
+            counts[sev] = counts.get(sev, 0) + 1
+            where = []
+            if f.get("page") is not None:
+                where.append(f"第{f['page']}页")
+            if f.get("table"):
+                where.append(str(f["table"]))
+            if f.get("row") is not None:
+                where.append(f"第{f['row']}行")
+            loc = f"  {'，'.join(where)}" if where else ""
+            lines.append(f"{i}. [{SEVERITY_ZH.get(sev, sev)}] {f.get('rule') or ''}{loc}")
+            lines.append(f"   {_one_line(f.get('message') or '')}")
     if findings:
         others = sum(n for k, n in counts.items() if k not in SEVERITY_ZH)
         summary = f"共 {len(findings)} 条：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条"
@@ -182,7 +285,7 @@ def render_findings(doc: dict) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        doc = _parse(args.file)
+        doc = _parse(args.file, _identity(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
@@ -202,7 +305,10 @@ def cmd_survey(args: argparse.Namespace) -> int:
     manifest = survey.read_manifest(args.manifest) if args.manifest else None
     grades = survey.survey(paths, jobs=args.jobs, manifest=manifest, progress=survey.print_progress)
     result = survey.summary(grades)
-    if args.json:
+    if args.markdown:
+        groups = survey.read_manifest_column(args.manifest, "city") if args.manifest else None
+        sys.stdout.write(survey.summary_markdown(grades, groups))
+    elif args.json:
         sys.stdout.write(jsonout.dumps({"files": [g.as_dict() for g in grades], "summary": result}))
         sys.stdout.write("\n")
     else:
@@ -226,6 +332,16 @@ def cmd_settings(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"并行数须为正整数：{text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m loaders",
@@ -234,20 +350,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,settings}")
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
     sp.add_argument("file", help="PDF / XLSX / XLS / DOCX / TXT 文件")
+    _identity_args(sp)
     sp.set_defaults(func=cmd_parse)
-    si = sub.add_parser("ingest", help="解析并保存到数据库")
-    si.add_argument("files", nargs="+", metavar="FILE")
+    si = sub.add_parser("ingest", help="解析并保存到数据库（文件或文件夹）")
+    si.add_argument("files", nargs="+", metavar="FILE|DIR", help="文件，或文件夹（其中的 PDF / XLSX / XLS / DOCX / TXT / MD）")
     si.add_argument("--db", metavar="URL", default=None, help="数据库地址（默认 DATABASE_URL 设置）")
     si.add_argument("--replace", action="store_true", help="替换同一单位、年度、类型的已存文件")
+    si.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数；1 = 逐个解析）")
+    si.add_argument("--manifest", metavar="FILE", help="文件类型清单，汇总时按类型计数（同 survey）")
+    _identity_args(si)
     si.set_defaults(func=cmd_ingest)
     sc = sub.add_parser("check", help="列出解析结果中的检查发现")
     sc.add_argument("file")
+    _identity_args(sc)
     sc.set_defaults(func=cmd_check)
     sv = sub.add_parser("survey", help="逐个解析文件夹中的文件并评估读取质量（不入库）")
     sv.add_argument("dir", metavar="DIR")
     sv.add_argument("--manifest", metavar="FILE", help="文件类型清单（file<TAB>kind：report/targets/scanned/other）")
-    sv.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="并行解析的子进程数")
+    sv.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数）")
     sv.add_argument("--json", action="store_true", help="输出 JSON")
+    sv.add_argument("--markdown", action="store_true", help="输出 Markdown 报告（清单有 city 列时按城市汇总）")
     sv.set_defaults(func=cmd_survey)
     ss = sub.add_parser("settings", help="列出设置及其当前值")
     ss.set_defaults(func=cmd_settings)
@@ -267,6 +389,10 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     args = build_parser().parse_args(argv)
+    if getattr(args, "jobs", 0) is None:
+        from loaders.batch import default_jobs
+
+        args.jobs = default_jobs()
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -107,7 +107,9 @@ def _right_aligned(prev: Table, nxt: Table) -> Table | None:
         ):
             return None
     spans = {(r, c + pad): span for (r, c), span in nxt.spans.items()}
-    return Table(rows=rows, row_pages=list(nxt.row_pages), caption=nxt.caption, spans=spans, sheet=nxt.sheet)
+    return Table(
+        rows=rows, row_pages=list(nxt.row_pages), caption=nxt.caption, spans=spans, sheet=nxt.sheet, strategy=nxt.strategy
+    )
 
 
 # Labels that open one copy of a per-project form; a second copy starting with

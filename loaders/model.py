@@ -50,6 +50,9 @@ class Table:
     # True when the source rows had different lengths (a Word table pasted as
     # text loses the cells a merge covers): header positions are unreliable.
     ragged: bool = False
+    # How the reader found the cells: 'ruled' (a PDF's rules), 'aligned' (a
+    # PDF's word positions, no rules), 'sheet', 'word', 'delimited' (text).
+    strategy: str | None = None
     # Set on tables read by OCR (loaders/readers/ocr.py): engine, dpi, and the
     # arithmetic verification: {"checked", "holds", "corrections", "unverified"}.
     ocr: dict | None = None

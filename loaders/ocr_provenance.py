@@ -2,9 +2,10 @@
 added only):
 
 * ``source.ocr_pages``: the pages read by OCR (absent when none);
-* on each table read by OCR: ``"ocr": true``, ``"ocr_detail"`` (engine, dpi,
-  corrections made by the arithmetic verification, cells left unverified) and
-  ``"verification"`` ({checked, holds, sums, failed});
+* on each table read by OCR: ``"ocr": true`` and ``"ocr_detail"`` (engine,
+  dpi, OCR's own arithmetic verification {checked, holds, sums, failed},
+  corrections it made, cells it left unverified); the table's
+  ``"verification"`` (the checks' tally, pipeline) is left as it is;
 * ``"ocr": true`` on every value whose source is such a table: the entries of
   ``sources`` and the function / economic lines;
 * findings: ``ocr.unverified`` (warning, one per cell whose sums fail after
@@ -25,6 +26,7 @@ def annotate(out: dict, doc: Document, views: list) -> None:
         out.setdefault("findings", []).append(
             {
                 "rule": "ocr.damaged_file",
+                "family": "extraction",
                 "severity": "warning",
                 "kind": "ocr",
                 "message": f"文件已损坏（{doc.source.damaged}），按残存的页面图像文字识别读出 {len(doc.source.ocr_pages)} 页，内容可能不完整",
@@ -44,7 +46,7 @@ def annotate(out: dict, doc: Document, views: list) -> None:
         info = v.table.ocr or {}
         t["ocr"] = True
         t["ocr_detail"] = {k: info.get(k) for k in ("engine", "dpi", "ruled", "corrections", "unverified")}
-        t["verification"] = dict(info.get("verification") or {"checked": False, "holds": None})
+        t["ocr_detail"]["verification"] = dict(info.get("verification") or {"checked": False, "holds": None})
     keys = {(v.title, p) for v in ocr_views for p in v.table.pages}
     titles = {v.title for v in ocr_views}
 
@@ -72,6 +74,7 @@ def annotate(out: dict, doc: Document, views: list) -> None:
             findings.append(
                 {
                     "rule": "ocr.unverified",
+                    "family": "extraction",
                     "severity": "warning",
                     "kind": "ocr",
                     "message": f"{v.title or '表格'}：{cell['message']}",
@@ -87,6 +90,7 @@ def annotate(out: dict, doc: Document, views: list) -> None:
             findings.append(
                 {
                     "rule": "ocr.corrected",
+                    "family": "extraction",
                     "severity": "info",
                     "kind": "ocr",
                     "message": (

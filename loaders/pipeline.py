@@ -15,7 +15,7 @@ from loaders.recognise import performance
 from loaders.recognise.identity import identify
 from loaders.recognise.narrative import operating_expenses
 from loaders.recognise.views import TableView, build_views
-from loaders.registry import read_document
+from loaders.registry import read_document, reread_document
 
 SCHEMA = "budgetlens.document/1"
 PARSER_VERSION = "0.1.0"
@@ -40,17 +40,137 @@ FUNCTION_FAMILIES = ("expenditure", "general_public_budget", "income")
 ECONOMIC_FAMILIES = ("basic_expenditure",)
 
 
-def parse_bytes(data: bytes, name: str) -> dict:
-    return recognise(read_document(data, name))
+def parse_bytes(data: bytes, name: str, identity: dict | None = None) -> dict:
+    """Bytes -> parsed document.  ``identity`` ({"agency", "year", "kind",
+    "scope"}, any subset) is what the user said the file is: it wins over what
+    the document says."""
+    doc = read_document(data, name)
+    out = recognise(doc, identity)
+    if _failing(out):
+        out = _try_other_strategy(data, name, doc, out, identity)
+    _flag_unverified(out)
+    return out
 
 
-def recognise(doc: Document) -> dict:
+# ---------------------------------------------------------------- self-verifying extraction
+
+
+def _failing(out: dict) -> list[dict]:
+    return [t for t in out.get("tables") or [] if (t.get("verification") or {}).get("holds") is False]
+
+
+def _verify(out: dict) -> None:
+    """Each table's own arithmetic (rows to 合计, 类 to 款, basic + project =
+    total, the sides of a summary), as the checks tallied it per table."""
+    by_table = (out.get("checks") or {}).get("by_table") or {}
+    unreadable: dict[int, int] = {}
+    for f in out.get("findings") or []:
+        if f.get("rule") == "parse.not_an_amount" and f.get("table_index") is not None:
+            unreadable[f["table_index"]] = unreadable.get(f["table_index"], 0) + 1
+    for t in out.get("tables") or []:
+        tally = dict(by_table.get(t["index"]) or {"ran": 0, "failed": 0})
+        # a cell where an amount belongs that holds something else ('1,517.95 417.41')
+        tally["ran"] += unreadable.get(t["index"], 0)
+        tally["failed"] += unreadable.get(t["index"], 0)
+        t["verification"] = {
+            "checked": tally["ran"] > 0,
+            "holds": (tally["failed"] == 0) if tally["ran"] else None,
+            "checks": tally["ran"],
+            "failed": tally["failed"],
+            "strategies_tried": [t.get("strategy")] if t.get("strategy") else [],
+        }
+
+
+def _try_other_strategy(data: bytes, name: str, doc: Document, out: dict, identity: dict | None = None) -> dict:
+    """Tables whose arithmetic fails read again with the reader's other
+    strategy; a new reading is kept only where its own arithmetic then holds."""
+    failing = _failing(out)
+    pages = {p for t in failing for p in t.get("pages") or []}
+    other = reread_document(data, name, pages)
+    if other is None:
+        return out
+    blocks = list(doc.blocks)
+    position = {i: k for i, k in enumerate(k for k, b in enumerate(blocks) if isinstance(b, Table))}
+    other_views = build_views(list(other.tables()))
+    swapped: dict[int, tuple[Table, str]] = {}
+    for t in failing:
+        same = [
+            v for v in other_views
+            if v.family == t["kind"] and v.table.pages == t["pages"] and _norm(v.title) == _norm(t["title"])
+        ]
+        if len(same) == 1 and t["index"] in position:
+            swapped[t["index"]] = (blocks[position[t["index"]]], t.get("strategy") or "")
+            blocks[position[t["index"]]] = same[0].table
+    if not swapped:
+        return out
+    trial = recognise(Document(source=doc.source, blocks=blocks), identity)
+    by_index = {t["index"]: t for t in trial["tables"]}
+    kept = []
+    for index, (original, _strategy) in swapped.items():
+        t = by_index.get(index)
+        if t is not None and t["verification"]["holds"]:
+            kept.append(index)
+        else:
+            blocks[position[index]] = original
+    if not kept:
+        for t in failing:
+            t["verification"]["strategies_tried"].append("aligned")
+        return out
+    final = trial if len(kept) == len(swapped) else recognise(Document(source=doc.source, blocks=blocks), identity)
+    for t in final["tables"]:
+        if t["index"] in swapped:
+            tried = [swapped[t["index"]][1], "aligned"]
+            t["verification"]["strategies_tried"] = [s for s in tried if s]
+    return final
+
+
+def _flag_unverified(out: dict) -> None:
+    """A table whose arithmetic holds under no strategy: one warning naming it
+    and its first failing row, beside the checks' own findings."""
+    for t in _failing(out):
+        first = next((f for f in out["findings"] if f.get("table_index") == t["index"] and f["severity"] != "info"), None)
+        page = first.get("page") if first else (t.get("pages") or [None])[0]
+        row = first.get("row") if first else None
+        where = f"第{page}页" + (f"第{row + 1}行" if row is not None else "")
+        tried = "、".join(_STRATEGY_ZH.get(s, s) for s in t["verification"]["strategies_tried"]) or "一种读法"
+        out["findings"].append(
+            {
+                "rule": "extract.unverified",
+                "family": "extraction",
+                "severity": "warning",
+                "kind": "extraction",
+                "message": f"{t['title'] or '表格'}的勾稽关系不成立（{where}），已尝试{tried}：请对照原表核对该表数字",
+                "expected": None,
+                "found": None,
+                "page": page,
+                "table": t["title"] or None,
+                "row": row,
+                "table_index": t["index"],
+            }
+        )
+
+
+_STRATEGY_ZH = {"ruled": "按表格线读取", "aligned": "按文字对齐读取", "sheet": "按单元格读取", "word": "按单元格读取", "delimited": "按分隔符读取"}
+
+
+def _norm(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+IDENTITY_FIELDS = ("agency", "year", "kind", "scope")
+_LOOKED_FOR = "未找到预决算报表或绩效目标表（已查找收支总表、收入/支出总表、财政拨款收支总表、“三公”经费表、绩效目标表、绩效自评表，以及“部门预算/部门决算”说明）"
+
+
+def recognise(doc: Document, identity: dict | None = None) -> dict:
     tables: list[Table] = list(doc.tables())
     views = build_views(tables)
     families = {v.family for v in views}
     ident = identify(doc, views, families, project_codes=_project_codes(views))
-    if not ident.kind or not ident.agency:
-        raise NotAReportError(ocr_provenance.refusal_detail(doc, "未找到预决算报表或绩效目标表"), file=doc.source.file)
+    given = {k: v for k, v in (identity or {}).items() if k in IDENTITY_FIELDS and v not in (None, "")}
+    for key, value in given.items():
+        setattr(ident, key, int(value) if key == "year" else value)
+    if not ident.kind:
+        raise NotAReportError(ocr_provenance.refusal_detail(doc, _LOOKED_FOR), file=doc.source.file)
     for v in views:
         if not v.scale_declared:
             v.scale = _document_scale(views)
@@ -152,6 +272,9 @@ def recognise(doc: Document) -> dict:
         "kind": ident.kind,
         "scope": ident.scope,
         "unit_scale": _document_scale(views),
+        # identity fields the parser could not find (the user is asked for them)
+        "unknown": [k for k in IDENTITY_FIELDS if getattr(ident, k) in (None, "")],
+        "identity_given": sorted(given),
     }
     sources: dict[str, dict] = {}
     if ident.kind != "performance_targets":
@@ -172,15 +295,18 @@ def recognise(doc: Document) -> dict:
         findings.append(
             {
                 "rule": "parse.not_an_amount",
+                "family": "extraction",
                 "severity": "warning",
                 "message": str(problem),
                 "page": problem.view.row_page(problem.row),
                 "table": problem.view.title,
                 "row": problem.row,
+                "table_index": problem.view.index,
             }
         )
     out["findings"] = findings
     out["findings"] = out["findings"] + run_checks(out)
+    _verify(out)
     ocr_provenance.annotate(out, doc, views)
     return out
 
@@ -199,6 +325,7 @@ def table_dict(v: TableView) -> dict:
         "caption": v.table.caption,
         "ragged": v.table.ragged,
         "index": v.index,
+        "strategy": v.table.strategy,
     }
 
 

@@ -130,6 +130,17 @@ def reader_for(fmt: str) -> Callable[[bytes, Source], Document]:
     return importlib.import_module(READERS[fmt]).read
 
 
+def reread_document(data: bytes, name: str, pages: set[int]) -> Document | None:
+    """The given pages read with the format's other table strategy, or None
+    when its reader has only one (Excel, Word and text cells are what they are)."""
+    fmt = sniff(data, name)
+    module = importlib.import_module(READERS[fmt])
+    if not hasattr(module, "reread"):
+        return None
+    source = Source(file=PurePath(name).name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, pages=0)
+    return module.reread(data, source, pages)
+
+
 def read_document(data: bytes, name: str) -> Document:
     """Bytes -> Document, through the reader the content calls for."""
     limit = int(settings.get("MAX_FILE_MB")) * 1024 * 1024

@@ -25,6 +25,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -47,6 +48,11 @@ TARGET = "loaders.pipeline:parse_bytes"
 
 # Bytes of the child's stderr kept for the debug log.
 _STDERR_TAIL = 64 * 1024
+
+# The children running now (parses in other threads), so that an interrupted
+# batch can end them: see kill_children().
+_LIVE: set[subprocess.Popen] = set()
+_LIVE_LOCK = threading.Lock()
 
 
 def debug_enabled() -> bool:
@@ -102,9 +108,13 @@ def parse_file_sandboxed(
     timeout_s: float | None = None,
     memory_mb: int | None = None,
     target: str | None = None,
+    identity: dict | None = None,
     progress=None,
 ) -> dict:
     """Parse a file (path) or its bytes in a limited child process; return the document dict.
+
+    ``identity`` ({"agency", "year", "kind", "scope"}, any subset) is what the
+    user said the file is; it wins over what the parser finds.
 
     Raises the ``LoaderError`` subclass the parser raised, ``ResourceLimitError``
     when the child hits a limit, ``CorruptFileError`` when it fails otherwise.
@@ -131,6 +141,7 @@ def parse_file_sandboxed(
             "name": name,
             "target": target or TARGET,
             "sys_path": [p for p in sys.path if p],
+            "kwargs": {"identity": identity} if identity else {},
         },
         protocol=pickle.HIGHEST_PROTOCOL,
     )
@@ -173,12 +184,17 @@ def parse_file_sandboxed(
             except Exception:  # a progress display must never break a parse
                 pass
 
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
     try:
         out, err, timed_out = _communicate(proc, request, limits, on_event)
     except BaseException:
         proc.kill()
         proc.wait()
         raise
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc)
     if timed_out:
         _debug(_tail(err))
         raise ResourceLimitError(f"解析超过 {_fmt_num(limits['timeout'])} 秒，已中止", file=name) from None
@@ -265,6 +281,22 @@ def _communicate(proc: subprocess.Popen, request: bytes, limits: dict, on_event)
     for t in threads:
         t.join(timeout=5)
     return b"".join(out_parts), b"".join(err_parts), False
+
+
+def kill_children() -> int:
+    """Kill every parse child this process is running now; returns how many.
+
+    For an interrupted batch (``ingest DIR --jobs N``): the threads waiting on
+    them then return at once (their parse fails) and no child outlives the run.
+    """
+    with _LIVE_LOCK:
+        procs = [p for p in _LIVE if p.poll() is None]
+    for proc in procs:
+        try:
+            proc.kill()
+        except OSError:  # already gone
+            pass
+    return len(procs)
 
 
 def _fmt_num(x: float) -> str:
@@ -458,9 +490,9 @@ def child_main(argv: list[str]) -> None:
             if p not in sys.path:
                 sys.path.append(p)
         func = _resolve(request["target"])
-        data, name = request["data"], request["name"]
+        data, name, kwargs = request["data"], request["name"], request.get("kwargs") or {}
         del request
-        reply = ("ok", func(data, name))
+        reply = ("ok", func(data, name, **kwargs))
     except LoaderError as exc:
         reply = ("loader_error", _error_payload(exc))
     except MemoryError:
@@ -518,4 +550,4 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-__all__ = ["parse_file_sandboxed", "read_limited", "MissingFileError", "TARGET", "child_main"]
+__all__ = ["parse_file_sandboxed", "read_limited", "kill_children", "MissingFileError", "TARGET", "child_main"]

@@ -16,8 +16,6 @@ import csv
 import os
 import statistics
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -138,44 +136,26 @@ def read_manifest(path: str | os.PathLike) -> dict[str, str]:
     return {row["file"]: row["kind"].strip() for row in rows if row.get("file") and row.get("kind")}
 
 
+def read_manifest_column(path: str | os.PathLike, column: str) -> dict[str, str]:
+    """{file name: value of ``column``} from the same manifest (e.g. the city of each file)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return {row["file"]: (row.get(column) or "").strip() for row in rows if row.get("file")}
+
+
 def survey(
     paths: Iterable[Path],
     jobs: int = 2,
     manifest: dict[str, str] | None = None,
     progress: Callable[[int, int, Grade], None] | None = None,
-    parse: Callable[[Path], dict] | None = None,
 ) -> list[Grade]:
     """Grade every file, ``jobs`` sandboxed parses at a time, in the order given."""
-    from loaders.sandbox import parse_file_sandboxed
+    from contextlib import closing
 
-    paths = list(paths)
-    parse = parse or (lambda p: parse_file_sandboxed(p, p.name))
+    from loaders.batch import parse_in_order
 
-    def one(path: Path) -> Grade:
-        start = time.monotonic()
-        try:
-            doc = parse(path)
-        except LoaderError as exc:
-            grade = grade_refusal(exc, path.name, time.monotonic() - start)
-        else:
-            grade = grade_document(doc, path.name, time.monotonic() - start)
-        if manifest is not None:
-            grade.expected = manifest.get(path.name)
-        return grade
-
-    grades: list[Grade | None] = [None] * len(paths)
-    done = 0
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(one, p): i for i, p in enumerate(paths)}
-        from concurrent.futures import as_completed
-
-        for fut in as_completed(futures):
-            grade = fut.result()
-            grades[futures[fut]] = grade
-            done += 1
-            if progress:
-                progress(done, len(paths), grade)
-    return [g for g in grades if g is not None]
+    with closing(parse_in_order(paths, jobs=jobs, manifest=manifest, progress=progress)) as results:
+        return [r.grade for r in results]
 
 
 # --------------------------------------------------------------------------- text
@@ -274,3 +254,45 @@ def print_progress(done: int, total: int, grade: Grade, stream=None) -> None:
     stream = stream or sys.stderr
     state = "拒收" if grade.refused else ("读全" if grade.read else "已识别" if grade.recognised else "未识别")
     print(f"[{done}/{total}] {state} {grade.file}", file=stream, flush=True)
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "／").replace("\n", " ")
+
+
+def summary_markdown(grades: list[Grade], groups: dict[str, str] | None = None) -> str:
+    """The survey as a markdown report: the summary, a row per group (the
+    manifest's city column, when given), then a row per file."""
+    s = summary(grades)
+    out = ["## 汇总", "", "```", summary_text(s), "```", ""]
+    if groups:
+        out += [
+            "## 按城市",
+            "",
+            "| 城市 | 文件 | 报告读全 | 绩效目标读出 | 扫描件读全 | 非公开文件拒收 | 未达预期 |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        by_group: dict[str, list[Grade]] = {}
+        for g in grades:
+            by_group.setdefault(groups.get(g.file, "") or "（未列）", []).append(g)
+        for name, gs in by_group.items():
+            def count(kind: str) -> str:
+                of = [g for g in gs if g.expected == kind]
+                return f"{sum(g.meets() for g in of)}/{len(of)}" if of else "—"
+
+            missed = [g.file for g in gs if g.expected and not g.meets()]
+            out.append(
+                f"| {_cell(name)} | {len(gs)} | {count('report')} | {count('targets')} | {count('scanned')} | {count('other')} "
+                f"| {_cell('；'.join(missed)) if missed else ''} |"
+            )
+        out.append("")
+    out += ["## 逐个文件", "", "| 文件 | 预期 | 结果 | 秒 |", "|---|---|---|---:|"]
+    for g in grades:
+        line = grade_line(g).split("\t")
+        body = line[1] if len(line) > 1 else ""
+        mark = ("✓ " if g.meets() else "✗ ") + MANIFEST_KIND_ZH.get(g.expected or "", g.expected or "") if g.expected else ""
+        out.append(f"| {_cell(g.file)} | {_cell(mark)} | {_cell(body)} | {g.seconds:.1f} |")
+    return "\n".join(out) + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from datetime import timezone
+from datetime import date, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -133,7 +133,45 @@ def _record(name: str, result) -> dict:
         "message": result.message,
         "document_id": result.document_id,
         "conflict": conflict,
+        "found": result.found,
     }
+
+
+def _identity_form(k: int, r: dict) -> None:
+    """Ask for the agency, year, kind and scope a file does not state, then store it."""
+    found = r.get("found") or {}
+    kinds = list(KIND_SHORT)
+    scopes = list(SCOPE_SHORT)
+    with st.form(key=f"lib_identity_{k}", border=True):
+        st.caption("请补充或确认以下信息后保存（文件中已识别的内容已填入）")
+        c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+        agency = c1.text_input("单位名称", value=found.get("agency") or "", key=f"lib_id_agency_{k}")
+        year = c2.number_input(
+            "年度", min_value=2000, max_value=2100, step=1, value=int(found.get("year") or date.today().year), key=f"lib_id_year_{k}"
+        )
+        kind = c3.selectbox(
+            "类型", kinds, index=kinds.index(found["kind"]) if found.get("kind") in kinds else 0,
+            format_func=KIND_SHORT.get, key=f"lib_id_kind_{k}",
+        )
+        scope = c4.selectbox(
+            "范围", scopes, index=scopes.index(found["scope"]) if found.get("scope") in scopes else 0,
+            format_func=SCOPE_SHORT.get, key=f"lib_id_scope_{k}",
+        )
+        if st.form_submit_button("保存", icon=":material/save:"):
+            if not agency.strip():
+                st.error("请填写单位名称")
+                return
+            identity = {"agency": agency.strip(), "year": int(year), "kind": kind, "scope": scope}
+            with st.spinner(f"正在保存 {r['name']}…"):
+                result = samples.parse_and_ingest(
+                    ss.lib_pending[r["name"]], r["name"], engine=eng, replace=ss.get("lib_replace", False), identity=identity
+                )
+            ss.lib_results[k] = _record(r["name"], result)
+            if result.status == "stored":
+                ss.lib_pending.pop(r["name"], None)
+                _after_change()
+                _select(result.document_id)
+            st.rerun()
 
 
 # ----------------------------------------------------------------- upload
@@ -169,7 +207,7 @@ with st.container(border=True):
                 data, f.name, engine=eng, replace=replace, progress=_ocr_progress(bar, f.name, i, total)
             )
             record = _record(f.name, result)
-            if record["conflict"]:
+            if record["conflict"] or result.status == "needs_identity":
                 ss.lib_pending[f.name] = data
             if result.status == "stored":
                 last_stored = result.document_id
@@ -191,6 +229,10 @@ with st.container(border=True):
             st.info(f"**{name}**　重复文件：{message}", icon=":material/content_copy:")
         elif r["status"] == "deleted":
             st.info(f"**{name}**　{message}", icon=":material/delete:")
+        elif r["status"] == "needs_identity":
+            st.warning(f"**{name}**　待补充：{message}", icon=":material/edit_note:")
+            if name in ss.lib_pending:
+                _identity_form(k, r)
         else:
             st.error(f"**{name}**　已拒绝：{message}", icon=":material/block:")
             if r["conflict"] and name in ss.lib_pending:
@@ -398,7 +440,7 @@ def _read_how(title, page) -> str:
 def _ocr_note(t: dict) -> None:
     """What OCR and the arithmetic verification did to this table."""
     detail = t.get("ocr_detail") or {}
-    check = t.get("verification") or {}
+    check = detail.get("verification") or {}
     if check.get("checked") and check.get("holds"):
         state = f"勾稽关系校验 {check.get('sums', 0)} 处全部成立"
     elif check.get("checked"):

@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import frames as fr
-from components import export, filters, layout
+from analysis import rules as rule_registry
+from components import export, filters, layout, original
 from components.filters import document_label
 from store import queries as q
 
@@ -21,17 +22,22 @@ if docs.empty:
 found = q.findings(engine=eng)
 
 # ------------------------------------------------------------------ filters
-c1, c2, c3 = st.columns([3, 3, 4])
+c1, c2, c3, c4 = st.columns([2, 2, 3, 3])
 severities = filters.multiselect("严重程度", list(fr.SEVERITY_ORDER), key="severity",
                                  default=list(fr.SEVERITY_ORDER), format_func=lambda s: fr.SEVERITY_LABELS.get(s, s),
                                  container=c1)
+families_all = [f for f in rule_registry.FAMILIES if not found.empty and (found["rule"].map(rule_registry.family_of) == f).any()]
+families = filters.multiselect("检查类别", families_all, key="family", default=[], container=c2,
+                               format_func=rule_registry.FAMILIES.get, placeholder="全部类别")
 rules_all = sorted(set(found["rule"])) if not found.empty else []
-rules = filters.multiselect("规则", rules_all, key="rule", default=[], container=c2,
+if families:
+    rules_all = [r for r in rules_all if rule_registry.family_of(r) in families]
+rules = filters.multiselect("规则", rules_all, key="rule", default=[], container=c3,
                             format_func=fr.rule_label, placeholder="全部规则")
-doc_ids = filters.documents_select(docs, key="docs", label="报告", container=c3)
+doc_ids = filters.documents_select(docs, key="docs", label="报告", container=c4)
 
 view = fr.findings_view(found, severities=severities, rules=rules or None, document_ids=doc_ids or None,
-                        rule_labels=fr.RULE_NAMES)
+                        rule_labels=fr.RULE_NAMES, families=families or None)
 in_scope = docs if not doc_ids else docs[docs["document_id"].isin(doc_ids)]
 scope_findings = found if not doc_ids else found[found["document_id"].isin(doc_ids)]
 counts = fr.findings_counts(scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty
@@ -97,3 +103,22 @@ else:
                           "说明": {"width": 560}, "页码": {"width": 50}, "行号": {"width": 50}},
                  row_height=76)
     st.caption("页码为原文件中的页码（PDF 页、工作表序号），行号从表格第 1 行数起；文本文件没有页码。")
+
+    # ------------------------------------------------------------------ one finding against its page
+    st.subheader("对照原文")
+    records = view.head(500).to_dict("records")
+    for rec in records:
+        rec["_page"] = None if rec["页码"] is None or rec["页码"] != rec["页码"] else int(rec["页码"])
+    pick = st.selectbox(
+        "选择一条问题，查看它所在的原文页面",
+        range(len(records)),
+        format_func=lambda i: f"[{records[i]['严重程度']}] {records[i]['报告']} 第{records[i]['_page'] or '—'}页 · "
+        f"{str(records[i]['说明'])[:60]}",
+        key="quality_pick",
+    )
+    if pick is not None:
+        rec = records[pick]
+        st.markdown(f"**{rec['规则']}**")
+        st.text(str(rec["说明"]))
+        where = f"{rec['文件']} 第{rec['_page']}页" if rec["_page"] else str(rec["文件"])
+        original.show_page(rec["document_id"], rec["_page"], where)

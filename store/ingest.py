@@ -73,16 +73,20 @@ _TABLE_COLUMNS = ("title", "kind", "pages", "rows")
 class IngestResult:
     """Outcome of :func:`ingest_document`.
 
-    ``status`` is ``'stored'``, ``'duplicate'`` or ``'refused'``; ``message`` is a
-    Chinese sentence for the page / CLI; ``document_id`` is the new document
-    (stored), the identical one (duplicate) or the conflicting one (refused);
-    ``replaced`` names the file that a ``replace=True`` ingest deleted.
+    ``status`` is ``'stored'``, ``'duplicate'``, ``'refused'`` or
+    ``'needs_identity'`` (parsed, but the agency, year, kind or scope is not
+    in the document: ``found`` holds what was found and the names of the
+    unknown fields under ``"unknown"``); ``message`` is a Chinese sentence for
+    the page / CLI; ``document_id`` is the new document (stored), the identical
+    one (duplicate) or the conflicting one (refused); ``replaced`` names the
+    file that a ``replace=True`` ingest deleted.
     """
 
     status: str
     message: str
     document_id: int | None = None
     replaced: str | None = None
+    found: dict | None = None
 
 
 # --------------------------------------------------------------------------- helpers

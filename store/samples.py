@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from loaders.errors import LoaderError
 from store.ingest import IngestResult, ingest_document, set_meta
-from store.queries import get_meta, get_original, stored_sha256s
+from store.queries import get_document, get_meta, get_original, stored_sha256s
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "data" / "samples"
@@ -34,7 +34,7 @@ Progress = Callable[[int, int, str], None]
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_document(data: bytes, name: str, progress=None) -> dict:
+def parse_document(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict:
     """Parse ``data`` (a file called ``name``) into the document dict, in the
     sandboxed child process when available.  Raises ``LoaderError``.
     ``progress(event, done, total)`` follows OCR page by page (loaders.sandbox)."""
@@ -43,18 +43,29 @@ def parse_document(data: bytes, name: str, progress=None) -> dict:
     except ImportError:  # pragma: no cover - only while the sandbox is being written
         from loaders.pipeline import parse_bytes
 
-        return parse_bytes(data, name)
-    return parse_file_sandboxed(data, name, progress=progress)
+        return parse_bytes(data, name, identity)
+    return parse_file_sandboxed(data, name, identity=identity, progress=progress)
 
 
-def _parse_outcome(data: bytes, name: str, progress=None) -> dict | IngestResult:
-    """The parsed dict, or a refused IngestResult saying why it could not be read."""
+_FIELD_ZH = {"agency": "单位名称", "year": "年度", "kind": "类型", "scope": "范围"}
+
+
+def _parse_outcome(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict | IngestResult:
+    """The parsed dict, or an IngestResult saying why it cannot be stored as it is."""
     try:
-        return parse_document(data, name, progress) if progress is not None else parse_document(data, name)
+        doc = parse_document(data, name, identity, progress) if progress is not None else parse_document(data, name, identity)
     except LoaderError as exc:
         return IngestResult("refused", exc.message())
     except Exception as exc:  # noqa: BLE001 - a page shows it, it never crashes the app
         return IngestResult("refused", f"{name}：解析时出错（{type(exc).__name__}）")
+    unknown = [k for k in doc.get("unknown") or [] if k in _FIELD_ZH]
+    if unknown:
+        found = {k: doc.get(k) for k in _FIELD_ZH}
+        found["unknown"] = unknown
+        return IngestResult(
+            "needs_identity", f"{name}：文件中未找到{'、'.join(_FIELD_ZH[k] for k in unknown)}，请补充后保存", found=found
+        )
+    return doc
 
 
 def _store(
@@ -69,15 +80,18 @@ def _store(
 
 
 def parse_and_ingest(
-    data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False, progress=None
+    data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False, identity: dict | None = None, progress=None
 ) -> IngestResult:
     """Parse one uploaded file and store it in one transaction.
 
-    ``status`` is ``stored`` / ``duplicate`` / ``refused``; a refusal because
-    another file occupies the same agency/year/kind/scope carries that file's
-    ``document_id``, a refusal because the file could not be read has none.
+    ``status`` is ``stored`` / ``duplicate`` / ``refused`` / ``needs_identity``;
+    a refusal because another file occupies the same agency/year/kind/scope
+    carries that file's ``document_id``, a refusal because the file could not
+    be read has none.  ``identity`` is what the user said the file is (it wins
+    over the document); without it a document that does not name its agency,
+    year, kind or scope is not stored but comes back as ``needs_identity``.
     """
-    parsed = _parse_outcome(data, name, progress)
+    parsed = _parse_outcome(data, name, identity, progress)
     if isinstance(parsed, IngestResult):
         return parsed
     return _store(parsed, data, name, engine, replace)
@@ -91,6 +105,10 @@ def reparse_document(document_id: int, *, engine: Engine | None = None) -> Inges
         return IngestResult("refused", "找不到该报告的原始文件")
     name, data = original
     parsed = _parse_outcome(data, name)
+    if isinstance(parsed, IngestResult) and parsed.status == "needs_identity":
+        # stored under what the user said it is: keep that
+        stored = get_document(document_id, engine=engine) or {}
+        parsed = _parse_outcome(data, name, {k: stored.get(k) for k in _FIELD_ZH if stored.get(k)})
     if isinstance(parsed, IngestResult):
         return parsed
     result = _store(parsed, data, name, engine, replace=True, reparse=True)

@@ -323,6 +323,44 @@ def test_ensure_samples_loaded_once(tmp_path, monkeypatch):
     assert len(queries.list_documents(url=url)) == 1
 
 
+NAMELESS = (
+    "2026年部门预算\n\n部门收支总表\n单位：万元\n\n收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n"
+    "一、一般公共预算拨款收入\t100.00\t一、卫生健康支出\t100.00\n本年收入合计\t100.00\t本年支出合计\t100.00\n"
+).encode("utf-8")
+
+
+def test_library_asks_for_the_agency_a_file_does_not_name(store):
+    engine, _ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    at.get("file_uploader")[0].set_value(("报表.txt", NAMELESS, "text/plain"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any("报表.txt" in w.value and "未找到单位名称" in w.value for w in at.warning)
+    assert len(queries.list_documents(engine=engine)) == 2  # nothing stored yet
+    form_inputs = [t for t in at.text_input if t.label == "单位名称"]
+    assert form_inputs and form_inputs[0].value == ""
+    assert [n.value for n in at.number_input if n.label == "年度"] == [2026]  # found in the file, filled in
+    form_inputs[0].set_value("某县卫生健康局")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception, at.exception
+    assert any("报表.txt" in s.value and "某县卫生健康局" in s.value for s in at.success)
+    docs = queries.list_documents(engine=engine)
+    stored = docs[docs["agency"] == "某县卫生健康局"]
+    assert list(stored["year"]) == [2026] and list(stored["kind"]) == ["budget"]
+
+
+def test_parse_and_ingest_needs_identity_then_stores_with_it(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'id.db'}")
+    result = parse_and_ingest(NAMELESS, "报表.txt", engine=engine)
+    assert result.status == "needs_identity" and result.found["unknown"] == ["agency"] and result.found["year"] == 2026
+    result = parse_and_ingest(NAMELESS, "报表.txt", engine=engine, identity={"agency": "某县卫生健康局"})
+    assert result.status == "stored", result.message
+    # a re-parse keeps what the user said
+    again = reparse_document(result.document_id, engine=engine)
+    assert again.status == "stored", again.message
+    assert list(queries.list_documents(engine=engine)["agency"]) == ["某县卫生健康局"]
+
+
 # --------------------------------------------------------------------------- OCR marks
 
 
@@ -337,8 +375,8 @@ def test_values_read_by_ocr_are_marked(empty_store):
     for t in doc["tables"]:
         t["ocr"] = True
         t["ocr_detail"] = {"engine": "rapidocr_onnxruntime 1.4.4 (PP-OCRv4)", "dpi": 200, "ruled": True,
+                           "verification": {"checked": True, "holds": True, "sums": 12, "failed": 0},
                            "corrections": [], "unverified": []}
-        t["verification"] = {"checked": True, "holds": True, "sums": 12, "failed": 0}
     first["ocr_detail"]["corrections"] = [{"row": 3, "col": 1, "read": "6570.30", "value": "6570.38", "how": "reread"}]
     for line in doc["function_lines"]:
         line["ocr"] = True

@@ -286,3 +286,13 @@ def test_quality_filters_by_severity_from_the_link(seeded_url, monkeypatch):
     for df in view:
         assert set(df["严重程度"]) <= {"错误"}
 
+
+
+def test_quality_filters_by_family_and_shows_the_page_of_a_finding(seeded_url, monkeypatch):
+    at = run_page("pages/quality.py", seeded_url, monkeypatch, family=["表内勾稽"])
+    assert at.multiselect(key="family").value == ["arithmetic"]
+    listed = next(df for df in frames(at) if "检查类别" in df.columns and "说明" in df.columns)
+    assert len(listed) and set(listed["检查类别"]) == {"表内勾稽"}
+    # the picked finding is shown with its page of the original, or a word why not
+    assert at.selectbox(key="quality_pick").value == 0
+    assert at.get("imgs") or any("原文件不是 PDF" in i.value or "没有页码" in i.value for i in at.info)

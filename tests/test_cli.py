@@ -179,11 +179,14 @@ def test_check_renders_findings():
     text = render_findings(doc)
     lines = text.splitlines()
     assert lines[0] == "香河县医疗保障局 2024 部门预算（x.pdf）"
-    assert lines[1] == "1. [错误] identity.three_public  第9页，财政拨款“三公”经费支出表，第3行"
-    assert lines[2] == "   三公合计不等"
-    assert lines[3] == "2. [警告] identity.totals  第2页"
-    assert lines[5] == "3. [提示] narrative.amount"
-    assert lines[6] == "   说明中的金额 与表格一致"
+    # grouped by family (名称与年度一致 before 说明与表格), errors first within a family
+    assert lines[1] == "【名称与年度一致】"
+    assert lines[2] == "1. [错误] identity.three_public  第9页，财政拨款“三公”经费支出表，第3行"
+    assert lines[3] == "   三公合计不等"
+    assert lines[4] == "2. [警告] identity.totals  第2页"
+    assert lines[6] == "【说明与表格】"
+    assert lines[7] == "3. [提示] narrative.amount"
+    assert lines[8] == "   说明中的金额 与表格一致"
     assert lines[-1] == "共 3 条：错误 1 条，警告 1 条，提示 1 条"
     assert render_findings({"findings": []}).splitlines()[-1] == "共 0 条：未发现问题"
 
@@ -214,3 +217,25 @@ def test_check_lists_self_evaluation_findings_too():
     assert at, result.stdout
     messages = [lines[i + 1] for i in at]
     assert any("自评：" in m and "98分" in m and "97分" in m for m in messages)
+
+
+def test_ingest_asks_for_the_identity_the_document_does_not_give(tmp_path, db_url):
+    from store.queries import counts_overview
+
+    nameless = tmp_path / "报表.txt"
+    nameless.write_text(
+        "2026年部门预算\n\n部门收支总表\n单位：万元\n\n收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n"
+        "一、一般公共预算拨款收入\t100.00\t一、卫生健康支出\t100.00\n本年收入合计\t100.00\t本年支出合计\t100.00\n",
+        encoding="utf-8",
+    )
+    proc = run_loaders("ingest", nameless, "--db", db_url)
+    assert proc.returncode == 2
+    assert proc.stdout.strip() == "refused  报表.txt  未识别单位名称：请用 --agency 指定，未保存"
+    assert counts_overview(url=db_url)["documents"] == 0
+
+    proc = run_loaders("ingest", nameless, "--db", db_url, "--agency", "某县卫生健康局", "--kind", "预算")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("stored  报表.txt  某县卫生健康局 2026 部门预算")
+
+    proc = run_loaders("parse", nameless, "--year", "26")
+    assert proc.returncode == 2 and "年度须为四位年份" in proc.stderr

@@ -361,3 +361,18 @@ def test_bar_labels_and_legend_rows():
     assert list(grouped.data[1].text) == ["46.21", ""] and grouped.layout.barmode == "group"
     assert charts.legend_rows(["208 社会保障和就业支出"] * 3) == 1
     assert charts.legend_rows(["208 社会保障和就业支出"] * 9) == 3
+
+
+def test_original_page_rendered_for_a_finding():
+    from PIL import Image
+    import io as _io
+
+    from components.original import render_page
+    from conftest import FIXTURES
+
+    data = (FIXTURES / "shilong-2023-budget.pdf").read_bytes()
+    png = render_page(data, 3)
+    image = Image.open(_io.BytesIO(png))
+    assert image.format == "PNG" and image.size[0] > 500
+    assert render_page(data, 999) is None
+    assert render_page(b"not a pdf", 1) is None

@@ -114,7 +114,8 @@ def test_national_scan_provenance_and_verification():
     tables = {t["title"]: t for t in doc["tables"]}
     expenditure = tables["支出决算表"]
     assert expenditure["ocr"] is True
-    assert expenditure["verification"]["checked"] and expenditure["verification"]["holds"]
+    assert expenditure["ocr_detail"]["verification"]["checked"] and expenditure["ocr_detail"]["verification"]["holds"]
+    assert expenditure["verification"]["holds"]  # the checks agree
     assert expenditure["ocr_detail"]["engine"].startswith("rapidocr_onnxruntime")
     assert expenditure["caption"][-1].replace(" ", "") == "部门：国家信访局金额单位：万元"
     assert all(line["ocr"] is True for line in doc["function_lines"])
@@ -145,7 +146,7 @@ def test_yantai_scan_golden():
     assert lines["2230108"]["total"] == D("1000.00")
     tables = {t["title"]: t for t in doc["tables"]}
     assert tables["支出总体情况表"]["pages"] == [3, 4]
-    assert tables["支出总体情况表"]["verification"]["holds"]
+    assert tables["支出总体情况表"]["ocr_detail"]["verification"]["holds"]
     assert not [f for f in doc["findings"] if f["severity"] == "error"]
 
 
@@ -174,7 +175,7 @@ def test_a_misread_digit_is_caught_and_read_again(monkeypatch):
     assert _lines(doc)["2014099"]["total"] == D("1788.46")
     table = next(t for t in doc["tables"] if t["title"] == "支出决算表")
     assert table["ocr_detail"]["corrections"][0]["how"] == "reread"
-    assert table["verification"]["holds"]
+    assert table["ocr_detail"]["verification"]["holds"] and table["verification"]["holds"]
 
 
 def test_a_misread_digit_no_reading_explains_is_named(monkeypatch):
@@ -186,7 +187,7 @@ def test_a_misread_digit_no_reading_explains_is_named(monkeypatch):
     assert any("其他信访事务支出" in f["message"] and "1,780.46" in f["message"] for f in warnings)
     assert all(f["severity"] == "warning" and f["page"] == 1 for f in warnings)
     table = next(t for t in doc["tables"] if t["title"] == "支出决算表")
-    assert table["verification"]["holds"] is False
+    assert table["ocr_detail"]["verification"]["holds"] is False
 
 
 # ------------------------------------------------------------------ verification, no OCR

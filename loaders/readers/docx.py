@@ -168,7 +168,7 @@ class _Walker:
                 if vmerge in ("restart", "continue"):
                     still_open[col] = (r, col, span)
             open_merges = still_open
-        self.blocks.append(Table(rows=rows, row_pages=pages, caption=self._caption(), spans=spans))
+        self.blocks.append(Table(rows=rows, row_pages=pages, caption=self._caption(), spans=spans, strategy="word"))
 
     def _caption(self) -> list[str]:
         lines: list[str] = []

@@ -25,14 +25,19 @@ join them.
 
 Not handled: text drawn invisible (render mode 3) is read, as it is the text
 layer of a scanned page that has one; text clipping modes (4–7) are not
-followed.  No real report we have prints its financial tables without rules,
-so there is no text-alignment table detection.
+followed.  Tables printed without rules are found from how their words line
+up (``pdf_aligned``), among the characters no ruled table took.
+
+Pages without a text layer (or with only a stamp in the margin over a page
+image) are read by OCR (``ocr.py``); a broken scan is read from what pdfium
+can render or from the JPEG page images left in it (``pdf_scan``).
 """
 from __future__ import annotations
 
 import io
 import logging
 import math
+import re
 from operator import itemgetter
 from dataclasses import dataclass, field
 
@@ -52,6 +57,7 @@ from loaders.errors import (
     TooManyPagesError,
 )
 from loaders.model import Block, Document, Paragraph, Source, Table
+from loaders.readers.pdf_aligned import find_tables, read_region
 from loaders.readers.pdf_clip import load_layout
 from loaders.readers.pdf_tables import aligned, clean_grid, extract_grids, union_bounds
 from loaders.readers.pdf_text import (
@@ -70,6 +76,8 @@ for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 CAPTION_LINES = 5
+# a page whose free text has no digit holds no unruled table
+_DIGIT = re.compile(r"\d")
 # a paragraph this long is running text, not part of a table's caption
 CAPTION_PARAGRAPH_LINES = 2
 
@@ -91,10 +99,23 @@ class _Page:
 
 
 def read(data: bytes, source: Source) -> Document:
+    return _read(data, source)
+
+
+def reread(data: bytes, source: Source, pages: set[int]) -> Document:
+    """The given pages read again with the other strategy: every table's cells
+    from how its words line up, its rules ignored (``pdf_aligned``).  The
+    pipeline compares the two readings of a table whose arithmetic fails."""
+    return _read(data, source, strategy="aligned", only=pages)
+
+
+def _read(data: bytes, source: Source, strategy: str = "ruled", only: set[int] | None = None) -> Document:
     name = source.file or None
     try:
         pdf = _open(data, name)
     except CorruptFileError as exc:
+        if only is not None:
+            raise
         return _salvaged(data, source, exc)
     try:
         limit = int(settings.get("MAX_PAGES"))
@@ -107,7 +128,7 @@ def read(data: bytes, source: Source) -> Document:
             count = len(pages)
         except Exception as exc:  # pdfminer raises many kinds
             classified = _classify(exc, name)
-            if isinstance(classified, CorruptFileError):
+            if isinstance(classified, CorruptFileError) and only is None:
                 return _salvaged(data, source, classified)
             raise classified from exc
         source.pages = count
@@ -115,8 +136,10 @@ def read(data: bytes, source: Source) -> Document:
             raise TooManyPagesError(f"共 {count} 页，上限 {limit} 页", file=name)
         parsed: list[_Page] = []
         for page in pages:
+            if only is not None and page.page_number not in only:
+                continue
             try:
-                parsed.append(_read_page(page))
+                parsed.append(_read_page(page, strategy))
             except LoaderError:
                 raise
             except Exception as exc:
@@ -128,14 +151,17 @@ def read(data: bytes, source: Source) -> Document:
             pdf.close()
         except Exception:  # pragma: no cover - closing a broken file
             pass
-    # Pages drawn as an image with no text layer are read by OCR.
-    scanned = [p.number for p in parsed if not p.has_text and p.has_images]
+    # Pages drawn as an image with no text layer are read by OCR (once: a
+    # re-read of some pages with the other table strategy leaves them out).
+    scanned = [p.number for p in parsed if not p.has_text and p.has_images] if only is None else []
     ocr_blocks: list[Block] = []
     if scanned:
         from loaders.readers import ocr, pdf_scan
 
         ocr_blocks, source.ocr_pages = ocr.ocr_pages(pdf_scan.page_images(data, scanned), name)
     if not any(p.has_text for p in parsed) and not source.ocr_pages:
+        if only is not None:
+            return Document(source=source, blocks=[])  # re-read scanned pages: nothing new to read
         if scanned:
             raise ScannedFileError("扫描件中没有可识别的文字（已尝试文字识别）", file=name)
         raise ScannedFileError("没有一页有文字层，请上传原始电子版（非扫描件）", file=name)
@@ -222,7 +248,7 @@ def _classify(exc: BaseException, name: str | None, page: int | None = None) -> 
 # ---------------------------------------------------------------- one page
 
 
-def _read_page(page) -> _Page:
+def _read_page(page, strategy: str = "ruled") -> _Page:
     load_layout(page)
     chars = page.chars
     turn = _text_turn(chars)
@@ -249,16 +275,27 @@ def _read_page(page) -> _Page:
         page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in duplicates)
         chars = page.chars
     finder = TableFinder(page)
-    grids, taken = extract_grids(finder.tables, chars, finder.edges)
     boxes = []
+    if strategy == "aligned":
+        chars = _aligned_regions(finder.tables, chars, out, boxes)
+        grids, taken = [], [False] * len(chars)
+    else:
+        grids, taken = extract_grids(finder.tables, chars, finder.edges)
     for grid in grids:
         cleaned = clean_grid(grid)
         if cleaned is None:
             continue  # a ruled area with no text in it
         boxes.append(cleaned.bbox)
-        table = Table(rows=cleaned.rows, row_pages=[out.number] * len(cleaned.rows), spans=cleaned.spans)
+        table = Table(rows=cleaned.rows, row_pages=[out.number] * len(cleaned.rows), spans=cleaned.spans, strategy="ruled")
         out.items.append((cleaned.bbox[1], "table", (table, list(cleaned.bounds))))
     free = [c for c, t in zip(chars, taken) if not t]
+    if any(_DIGIT.match(c["text"]) for c in free):
+        for found in find_tables(free):
+            table = Table(rows=found.rows, row_pages=[out.number] * len(found.rows), spans=found.spans, strategy="aligned")
+            out.items.append((found.bbox[1], "table", (table, list(found.bounds))))
+            boxes.append(found.bbox)
+            used = {id(c) for c in found.chars}
+            free = [c for c in free if id(c) not in used]
     lines = drop_page_furniture(build_lines(free), out.height, boxes)
     out.items.extend((ln.top, "line", ln) for ln in lines)
     out.items.sort(key=lambda item: item[0])
@@ -282,6 +319,24 @@ def _image_cover(page) -> float:
         h = max(0.0, min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0))
         best = max(best, w * h / area)
     return best
+
+
+def _aligned_regions(found: list, chars: list[dict], out: _Page, boxes: list) -> list[dict]:
+    """Each ruled table's box read from its words' positions; returns the
+    characters left outside them."""
+    left = chars
+    for ruled in found:
+        x0, top, x1, bottom = ruled.bbox
+        inside = [c for c in left if x0 - 1 <= c["x0"] and c["x1"] <= x1 + 1 and top - 1 <= c["top"] and c["bottom"] <= bottom + 1]
+        read = read_region(inside)
+        if read is None:
+            continue
+        table = Table(rows=read.rows, row_pages=[out.number] * len(read.rows), spans=read.spans, strategy="aligned")
+        out.items.append((read.bbox[1], "table", (table, list(read.bounds))))
+        boxes.append(read.bbox)
+        taken = {id(c) for c in inside}
+        left = [c for c in left if id(c) not in taken]
+    return left
 
 
 # a glyph box whose top is less than this share of the font size above its

@@ -79,7 +79,13 @@ def read(data: bytes, source: Source) -> Document:
             grid = [r for r, _ in part]
             ragged = cell_per_line and len({len(r) for r in grid}) > 1
             blocks.append(
-                Table(rows=grid, row_pages=[p for _, p in part], caption=pending[-5:] if not start else [], ragged=ragged)
+                Table(
+                    rows=grid,
+                    row_pages=[p for _, p in part],
+                    caption=pending[-5:] if not start else [],
+                    ragged=ragged,
+                    strategy="delimited",
+                )
             )
             start = end
         pending.clear()

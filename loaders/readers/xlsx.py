@@ -278,6 +278,7 @@ def build_table(
         caption=[sheet],
         spans=spans,
         sheet=sheet,
+        strategy="sheet",
     )
 
 

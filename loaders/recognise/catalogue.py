@@ -13,7 +13,7 @@ from loaders.recognise.layout import Layout
 # (family, pattern on the normalised title, words that must not appear); first match wins.
 FAMILIES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("self_evaluation", re.compile(r"绩效自评表"), ()),
-    ("performance_target", re.compile(r"绩效目标(汇总)?(填报)?表|绩效指标表"), ()),
+    ("performance_target", re.compile(r"绩效目标(汇总)?(填报|申报)?表|绩效指标表"), ()),
     ("three_public", re.compile(r"三公.{0,2}经费"), ()),
     ("government_fund", re.compile(r"政府性?基金"), ()),
     ("state_capital", re.compile(r"国有资本经营"), ()),
@@ -61,7 +61,44 @@ def classify(table: Table, layout: Layout) -> tuple[str, str]:
         return "self_evaluation", ""
     if "一级指标" in head or "绩效指标" in head:
         return "performance_target", ""
-    return "unknown", ""
+    return family_by_content(table, layout) or "unknown", ""
+
+
+_CODE = re.compile(r"^(2\d{2}|2\d{4}|2\d{6})$")
+_ECONOMIC_CODE = re.compile(r"^(3\d{2}|3\d{4}|5\d{2}|5\d{4})$")
+_SUMMARY_TOTAL = re.compile(r"^(本年)?(收入|支出)(合计|总计)$")
+_INCOME_HEAD = re.compile(r"财政拨款|一般公共预算拨款|事业收入|上年结转|其他收入|经营收入")
+
+
+def family_by_content(table: Table, layout: Layout) -> str | None:
+    """The family of a table no title names, from its header words and row labels.
+
+    Used where a report prints its tables without a title, or with one the
+    catalogue does not know; the strongest signs only, so a table of another
+    kind stays unknown rather than read as a financial one.
+    """
+    header = [norm(c) for row in layout.header_rows for c in row if norm(c)]
+    words = "".join(header)
+    cells = [norm(c) for r in layout.body for c in table.rows[r][:4]]
+    labels = {re.sub(r"^[一二三四五六七八九十\d]+[、.．]", "", c) for c in cells}
+    if "因公出国" in words + "".join(cells) and "公务接待" in words + "".join(cells):
+        return "three_public"
+    totals = sum(1 for label in labels if _SUMMARY_TOTAL.match(label))
+    if totals >= 2 or ("收入" in header and "支出" in header and totals >= 1):
+        fiscal = "政府性基金" in words and "一般公共预算" in words and "事业收入" not in "".join(cells)
+        return "fiscal_summary" if fiscal else "summary"
+    codes = [c for c in cells if _CODE.match(c)]
+    economic = [c for c in cells if _ECONOMIC_CODE.match(c)]
+    if len(economic) >= 3 and len(economic) > len(codes) and re.search(r"人员经费|公用经费|经济分类|合计", words):
+        return "basic_expenditure"
+    if len(codes) >= 2 or re.search(r"科目编码|功能分类", words):
+        if "基本支出" in words and "项目支出" in words:
+            return "expenditure"
+        if _INCOME_HEAD.search(words):
+            return "income"
+        if re.search(r"合计|金额|预算数|决算数", words) and codes:
+            return "expenditure"
+    return None
 
 
 def family_of(title: str) -> str | None:

@@ -203,14 +203,40 @@ def summary_totals(view: TableView, problems: list, year: int | None = None) -> 
     label column reads the same as a two-sided one.
     """
     found: dict[str, Fact] = {}
-    for key, side, f, _col in label_pairs(view, problems, year):
+    pairs = label_pairs(view, problems, year)
+    for key, side, f, _col in pairs:
         for name, want_side, pattern in _SUMMARY_LABELS:
             if name in found or not pattern.search(key):
                 continue
             if name == "grand_total" and side != want_side:
                 continue
             found[name] = f
+    if "grand_total" not in found:
+        grand = _grand_total_without_its_word(pairs)
+        if grand is not None:
+            found["grand_total"] = grand
     return found
+
+
+_ANY_TOTAL = re.compile(r"^(本年)?(收入)?(合计|总计)$")
+_CARRYOVER_LINE = re.compile(r"结转|结余")
+
+
+def _grand_total_without_its_word(pairs: list[tuple[str, str, Fact, int]]) -> Fact | None:
+    """收入总计 where the table does not print that word.
+
+    '收入合计' printed below the 上年结转 lines, after a 本年收入合计, sums both
+    (泉州); a table whose income side has one 合计 and no carry-over line at
+    all (重庆 表一) has a grand total equal to that 合计.
+    """
+    income = [(key, f) for key, side, f, _col in pairs if side == "income"]
+    totals = [(i, f) for i, (key, f) in enumerate(income) if _ANY_TOTAL.match(key) and f.value is not None]
+    carry = [i for i, (key, _f) in enumerate(income) if _CARRYOVER_LINE.search(key)]
+    if carry and len(totals) >= 2 and totals[-1][0] > carry[0] > totals[0][0]:
+        return totals[-1][1]
+    if not carry and len(totals) == 1:
+        return totals[0][1]
+    return None
 
 
 _GPB = re.compile(r"^一般公共预算(财政)?(拨款)?(收入|资金|拨款)?$")

@@ -74,7 +74,7 @@ def file_name_agency(name: str) -> str | None:
 
 _BUDGET_CODE = re.compile(r"(?:预算代码|部门代码|部门编码|单位代码|单位编码)\s*[:：]\s*(\d{3,9})")
 _YEAR_LABEL = re.compile(r"(?:预算年度|决算年度|年度)\s*[:：]\s*(20\d{2})")
-_YEAR_TITLE = re.compile(r"(20\d{2})\s*年\s*度?[^，。,\d]{0,14}?(?:预算|决算)")
+_YEAR_TITLE = re.compile(r"(20\d{2})\s*年\s*度?[^，。,\d]{0,14}?(?:预算|决算|绩效目标)")
 _YEAR_ROW = re.compile(r"^(20\d{2})\s*(年度?)?$")
 _PROJECT_CODE_YEAR = re.compile(r"^\d{6}(\d{2})[0-9A-Z]{8,}$")
 
@@ -171,11 +171,17 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
         code = codes.most_common(1)[0][0]
     if code is None and agency:
         code = _code_from_rows(tables, agency)
-    year = _year(near, paras, project_codes)
+    year = _year(near, paras, project_codes) or _file_name_year(doc.source.file)
     kind = _kind(families, near, paras)
     scope = _scope(near, paras, markers, kind)
     marker = markers.most_common(1)[0][0] if markers else None
     return Identity(agency=agency, agency_code=code, year=year, kind=kind, scope=scope, marker=marker)
+
+
+def _file_name_year(name: str) -> int | None:
+    """The year a file name gives ('…2026年部门整体预算绩效目标申报表.pdf'), the last resort."""
+    m = _YEAR_TITLE.search(norm(name or ""))
+    return int(m.group(1)) if m else None
 
 
 _COVER_LINES = 6
@@ -288,7 +294,21 @@ def _kind(families: set[str], near: list[str], paras: list[str]) -> str | None:
         return "final_accounts"
     if "performance_target" in families:
         return "performance_targets"
-    return None
+    return _narrative_kind(near + paras[:80], paras, final, budget)
+
+
+_DISCLOSURE_HEADING = re.compile(r"(部门|单位)(综合)?(预算|决算)")
+_AMOUNT_SENTENCE = re.compile(r"(收入|支出).{0,30}?\d[\d,]*(\.\d+)?\s*万元")
+
+
+def _narrative_kind(headings: list[str], paras: list[str], final: int, budget: int) -> str | None:
+    """A report whose tables are in another file (情况说明 alone): a heading
+    names it a 部门预算/决算 and its sentences state income and expenditure."""
+    titled = any(_is_heading(norm(h)) and _DISCLOSURE_HEADING.search(norm(h)) for h in headings)
+    stated = sum(1 for p in paras if _AMOUNT_SENTENCE.search(norm(p)))
+    if not titled or stated < 2:
+        return None
+    return "final_accounts" if final > budget / 3 and final >= 2 else "budget"
 
 
 def _scope(near: list[str], paras: list[str], markers: Counter[str], kind: str | None) -> str | None:

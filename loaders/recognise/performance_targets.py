@@ -41,6 +41,7 @@ from loaders.recognise.performance_common import (
     strip_title,
     tokens,
 )
+from loaders.recognise.performance_list import ListReader, list_header
 from loaders.recognise.views import TableView
 
 # the project's amount for the year, most wanted first
@@ -86,8 +87,9 @@ class TargetParser:
         self._projects: list[dict] = []
         self._departments: list[dict] = []
         self._current: dict | None = None  # the project form or department being read
-        self._context: str | None = None  # "form" | "department" | "summary"
+        self._context: str | None = None  # "form" | "department" | "summary" | "list"
         self._last_index: int | None = None
+        self._lists: list[ListReader] = []
 
     # -- public
 
@@ -99,6 +101,8 @@ class TargetParser:
         text = norm("".join(c for row in v.table.rows[:12] for c in row))
         if self._context == "summary":
             return layout_kind(v) == "summary"
+        if self._context == "list":
+            return layout_kind(v) == "list" or self._lists[-1].accepts(v)
         if "项目名称" in text or "项目编码" in text:
             return False
         if indicator_header(v.table) is not None:
@@ -117,13 +121,22 @@ class TargetParser:
         return bool(labels & (set(GOAL_LABELS) | {"项目名称", "项目编码"}))
 
     def feed(self, v: TableView) -> None:
-        if self._context == "summary" and self.continues(v):
+        if self._context == "list" and self._last_index is not None and v.index == self._last_index + 1 and (
+            layout_kind(v) == "list" and (not v.title or norm(v.title) == norm(self._lists[-1].title or ""))
+            or not v.title and self._lists[-1].accepts(v)
+        ):
+            self._feed_list(self._lists[-1], v)  # the list goes on (a page the reader did not join)
+        elif self._context == "summary" and self.continues(v):
             self._projects.extend(parse_summary(v, carry=self._projects[-1] if self._projects else None))
         elif self._context in ("department", "form") and self.continues(v) and indicator_header(v.table) is None:
             _more_indicators(self._current, v)
         else:
             kind = layout_kind(v)
-            if kind == "summary":
+            if kind == "list":
+                self._lists.append(ListReader())
+                self._feed_list(self._lists[-1], v)
+                self._context, self._current = "list", None
+            elif kind == "summary":
                 self._projects.extend(parse_summary(v))
                 self._context, self._current = "summary", None
             elif kind == "department":
@@ -135,6 +148,11 @@ class TargetParser:
                 for a, b in zip(bounds, bounds[1:]):
                     self._feed_form(parse_form(v, a, b))
         self._last_index = v.index
+
+    def _feed_list(self, reader: ListReader, v: TableView) -> None:
+        known = len(reader.projects)
+        reader.feed(v)
+        self._projects.extend(reader.projects[known:])
 
     def _feed_form(self, form: dict) -> None:
         starts = form.pop("_starts")
@@ -152,6 +170,8 @@ class TargetParser:
         cur["pages"] = sorted(set(cur.get("pages") or []) | set(form.get("pages") or []))
 
     def projects(self) -> list[dict]:
+        for reader in self._lists:
+            reader.finish()
         out = []
         for p in self._projects:
             p.pop("_cols", None)
@@ -177,6 +197,8 @@ def layout_kind(v: TableView) -> str:
     text = norm("".join(c for row in rows[:12] for c in row))
     if level3_heads >= 2 and ("项目名称" in text or "编码" in text):
         return "summary"
+    if list_header(v.table) is not None:
+        return "list"
     title = norm(v.title) + norm(" ".join(v.table.caption[-2:]))
     if ("整体" in title or "年度履职目标" in text or "部门（单位）名称" in text or "部门(单位)名称" in text) and "项目名称" not in text:
         return "department"
@@ -385,13 +407,20 @@ def _header_columns(table: Table, hr: int) -> dict[str, int | None]:
         "level2": first(lambda c: c.startswith("二级指标")),
         "level3": first(lambda c: c.startswith("三级指标")),
         "description": first(lambda c: ("指标描述" in c or c in ("指标说明", "指标解释", "绩效指标描述"))),
-        "target": first(
+        "target": first(lambda c: c.startswith(("年度指标值", "年度目标值")))
+        if first(lambda c: "实施周期" in c) is not None
+        else None,
+        "period": first(lambda c: "实施周期" in c and ("指标值" in c or "目标值" in c)),
+        "basis": first(lambda c: "依据" in c or c in ("指标值说明", "备注", "评(扣)分标准")),
+    }
+    if cols["target"] is None:
+        cols["target"] = first(
             lambda c: ("指标值" in c or c in ("目标值", "指标目标值"))
             and "依据" not in c
             and "说明" not in c
-        ),
-        "basis": first(lambda c: "依据" in c or c in ("指标值说明", "备注", "评(扣)分标准")),
-    }
+        )
+    if cols["period"] is None or cols["period"] == cols["target"]:
+        del cols["period"]
     if cols["level3"] is None:
         # right of the level columns: the outer label of the whole grid
         # ('绩效指标' down its left edge) may share the heading row
@@ -489,9 +518,13 @@ def indicator_rows_from(
             "row": r,
             "page": table.row_pages[r] if r < len(table.row_pages) else table.page,
         }
+        if cols.get("period") is not None:
+            ind["period_target"] = clean_text(get("period")) or None  # 实施周期指标值 beside the year's
         out.append(ind)
         prev = ind
     _complete_level1(out)
+    if cols.get("level2") is not None:
+        _complete_level2(out)
     return out
 
 
@@ -580,6 +613,22 @@ def _complete_level1(out: list[dict]) -> None:
             ind["level1"] = full
         elif l1:
             full = None
+
+
+def _complete_level2(out: list[dict]) -> None:
+    """The first rows of a 一级 group printed no 二级 label: the label of the
+    group's first 二级 cell is printed lower down, in the middle of its merged
+    cell, and stands for the rows above it too."""
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j]["level1"] == out[i]["level1"]:
+            j += 1
+        first = next((k for k in range(i, j) if out[k]["level2"]), None)
+        if first is not None and first > i and out[i]["level1"]:
+            for k in range(i, first):
+                out[k]["level2"] = out[first]["level2"]
+        i = j
 
 
 def _continue(prev: dict, mapped: dict[int, str], cols: dict[str, int | None]) -> None:
@@ -823,8 +872,111 @@ def parse_department(v: TableView) -> dict:
                 scale = _FORM_UNIT.search(t.n).group(2)  # '预算金额（万元）' heads the amounts
     if budget is not None:
         dept["budget"] = _amount(budget, scale)
+    top = hr if hr is not None else len(rows)
+    _department_funds(dept, rows, top, scale)
+    goal = _labelled_text(rows, top, _DEPARTMENT_GOALS)
+    if goal is not None:
+        dept["goal"] = _paragraphs(goal)
+    tasks = _department_tasks(table, rows, top, scale)
+    if tasks:
+        dept["tasks"] = tasks
     return dept
 
 
 # the row that totals the department's tasks ('金额合计' under 预算金额（万元）)
 _DEPARTMENT_TOTALS = ("金额合计", "预算金额合计", "资金合计")
+
+_DEPARTMENT_GOALS = ("总体绩效目标", "部门整体绩效目标", "整体绩效目标", "年度总体目标", "总体目标", "年度绩效目标")
+
+# Blocks of a 部门整体预算绩效目标申报表's 预算整体情况: a heading cell over
+# label | amount pairs.  (heading words, key of the block, {label word: key})
+_FUND_BLOCKS = (
+    (("收入来源", "资金来源"), "income", {"财政拨款": "fiscal", "其他资金": "other"}),
+    (("部门预算支出", "预算支出", "支出构成"), "expenditure", {"基本支出": "basic", "项目支出": "project"}),
+    (("预算级次",), "levels", {"本级": "own_use", "转移支付": "transfer"}),
+)
+
+
+def _block_pairs(rows: list[list[Token]], r0: int, col: int, top: int) -> list[tuple[str, str, int]]:
+    """(label, amount text, row) of the label | amount pairs printed below the
+    heading at (r0, col), down the heading's column, until a cell there that
+    is not followed by an amount (the next block's heading)."""
+    out = []
+    for r in range(r0 + 1, top):
+        toks = rows[r]
+        at = next((i for i, t in enumerate(toks) if t.col == col), None)
+        if at is None or at + 1 >= len(toks) or not is_amount(toks[at + 1].text):
+            break
+        out.append((toks[at].n, toks[at + 1].text, r))
+    return out
+
+
+def _department_funds(dept: dict, rows: list[list[Token]], top: int, scale: str) -> None:
+    """The parts of the department's budget a 申报表 prints (基本/项目支出, 财政拨款/其他资金,
+    本级/对下转移支付), and its total when no 预算总额 is printed: the sum of the
+    收入来源 (every fund the department has, transfers to lower levels and
+    other funds included), else of its 部门预算支出."""
+    sums: dict[str, Decimal] = {}
+    for r in range(top):
+        for t in rows[r]:
+            for heads, block, keys in _FUND_BLOCKS:
+                if block in sums or not any(h in t.n for h in heads):
+                    continue
+                pairs = _block_pairs(rows, r, t.col, top)
+                if not pairs:
+                    continue
+                total = Decimal(0)
+                for label, text, _row in pairs:
+                    value = _amount(text, scale)
+                    if value is None:
+                        continue
+                    total += value
+                    key = next((k for word, k in keys.items() if word in label), None)
+                    if key is not None and key not in dept:
+                        dept[key] = value
+                sums[block] = total
+    if dept.get("budget") is None:
+        for block, basis in (("income", "收入来源合计"), ("expenditure", "部门预算支出合计")):
+            if block in sums:
+                dept["budget"] = sums[block]
+                dept["budget_basis"] = basis
+                break
+
+
+def _labelled_text(rows: list[list[Token]], top: int, labels: tuple[str, ...]) -> str | None:
+    for r in range(top):
+        toks = rows[r]
+        for i, t in enumerate(toks[:-1]):
+            if t.n.rstrip(":：") in labels and not is_amount(toks[i + 1].text):
+                return toks[i + 1].text
+    return None
+
+
+def _department_tasks(table: Table, rows: list[list[Token]], top: int, scale: str) -> list[dict]:
+    """The 年度重点工作任务 rows: 名称 | 主要实施内容 | 拟投入的资金（万元）| 期望达到的目标,
+    columns by their header words."""
+    for r in range(top):
+        heads = {t.col: t.n for t in rows[r]}
+        name = next((c for c, h in heads.items() if h in ("名称", "任务名称", "重点工作任务", "工作任务")), None)
+        amount = next((c for c, h in heads.items() if "资金" in h or "金额" in h), None)
+        if name is None or amount is None:
+            continue
+        content = next((c for c, h in heads.items() if "内容" in h), None)
+        goal = next((c for c, h in heads.items() if "目标" in h), None)
+        out = []
+        for rr in range(r + 1, top):
+            cells = table.rows[rr]
+            if not cells[name].strip() and not cells[amount].strip():
+                break
+            out.append(
+                {
+                    "name": name_text(cells[name]),
+                    "content": clean_text(cells[content]) if content is not None else None,
+                    "amount": _amount(cells[amount], scale) if cells[amount].strip() else None,
+                    "goal": clean_text(cells[goal]) if goal is not None else None,
+                    "page": table.row_pages[rr] if rr < len(table.row_pages) else table.page,
+                    "row": rr,
+                }
+            )
+        return out
+    return []

@@ -1,0 +1,321 @@
+"""Every rule the checks and the scoring apply, in one registry.
+
+A rule has an id (``cross.class``), a family (what kind of problem it finds,
+below), a default severity, a Chinese name and a docstring with an example.
+The 数据质检 page, ``python -m loaders check`` and docs/rules.md are made
+from this registry; a finding carries its rule's family (``finding["family"]``).
+
+Two kinds of entry:
+
+* a **rule function** — ``@rule("wording.doubled", "wording", "重复的字词或标点")``
+  on a function ``(ctx, checker) -> None`` that looks at the whole parsed
+  document and adds its findings; :func:`run_rules` runs them all.  Adding a
+  rule is adding one such function in the module of its family;
+* a **described rule** — :func:`describe` records the id, family, name and
+  example of a comparison made inside one of the older check passes
+  (``checks_tables``, ``checks_cross``, ``checks_narrative``,
+  ``checks_performance``) or the scoring engine, so that it is listed and
+  named like the others.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+#: family -> Chinese name, in the order the page lists them
+FAMILIES: dict[str, str] = {
+    "completeness": "完整性",
+    "identity": "名称与年度一致",
+    "arithmetic": "表内勾稽",
+    "cross_table": "表间一致",
+    "narrative": "说明与表格",
+    "classification": "科目分类",
+    "unit": "计量单位",
+    "wording": "文字",
+    "performance": "绩效表内容",
+    "scoring": "绩效自评复核",
+    "extraction": "解析",
+    "other": "其他",
+}
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    name: str
+    severity: str
+    doc: str
+    check: Callable | None = None  # None: applied inside an older check pass
+
+    @property
+    def family_name(self) -> str:
+        return FAMILIES.get(self.family, self.family)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(entry: Rule) -> Rule:
+    if entry.family not in FAMILIES:
+        raise ValueError(f"unknown rule family {entry.family!r} for {entry.id}")
+    if entry.severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {entry.severity!r} for {entry.id}")
+    RULES[entry.id] = entry
+    return entry
+
+
+def rule(rule_id: str, family: str, name: str, severity: str = "error") -> Callable[[Callable], Callable]:
+    """Register ``func(ctx, checker)`` as the rule ``rule_id``; its docstring is
+    the rule's documentation (say what it finds and give an example)."""
+
+    def wrap(func: Callable) -> Callable:
+        _register(Rule(rule_id, family, name, severity, inspect.cleandoc(func.__doc__ or ""), func))
+        return func
+
+    return wrap
+
+
+def describe(rule_id: str, family: str, name: str, severity: str = "error", doc: str = "") -> None:
+    """Record a rule applied inside an older check pass (see the module docstring)."""
+    _register(Rule(rule_id, family, name, severity, inspect.cleandoc(doc)))
+
+
+# Modules holding rule functions; importing one registers its rules.
+RULE_MODULES = (
+    "analysis.rules_completeness",
+    "analysis.rules_identity",
+    "analysis.rules_classification",
+    "analysis.rules_units",
+    "analysis.rules_wording",
+    "analysis.rules_narrative",
+)
+
+
+def load() -> dict[str, Rule]:
+    """Every rule, the rule modules imported."""
+    for name in RULE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return RULES
+
+
+def run_rules(ctx, checker) -> None:
+    """Apply every rule function; one that fails is reported, never fatal."""
+    for entry in list(load().values()):
+        if entry.check is None:
+            continue
+        try:
+            entry.check(ctx, checker)
+        except Exception as exc:  # a rule must never break a parse
+            checker.add(
+                "checks.crashed", "warning", "internal", f"检查“{entry.name}”未能完成：{type(exc).__name__}: {exc}",
+                count=False,
+            )
+
+
+# The prefix of a rule id says its family where the rule is not registered
+# (scoring's per-indicator rules, a rule an older stored document carries).
+_PREFIX_FAMILY = {
+    "table": "arithmetic",
+    "summary": "arithmetic",
+    "three_public": "arithmetic",
+    "assets": "arithmetic",
+    "cross": "cross_table",
+    "narrative": "narrative",
+    "performance": "performance",
+    "target": "performance",
+    "quality": "performance",
+    "score": "scoring",
+    "quant": "scoring",
+    "qualitative": "scoring",
+    "deadline": "scoring",
+    "cost": "scoring",
+    "execution": "scoring",
+    "unscorable": "scoring",
+    "parse": "extraction",
+    "extract": "extraction",
+    "ocr": "extraction",
+    "checks": "extraction",
+    "completeness": "completeness",
+    "identity": "identity",
+    "classification": "classification",
+    "unit": "unit",
+    "wording": "wording",
+}
+
+
+def family_of(rule_id: str | None) -> str:
+    """The family of a rule id (``cross.class`` -> ``cross_table``); unknown ids -> ``other``."""
+    text = str(rule_id or "")
+    entry = load().get(text)
+    if entry is not None:
+        return entry.family
+    return _PREFIX_FAMILY.get(text.split(".", 1)[0], "other")
+
+
+def name_of(rule_id: str | None) -> str:
+    """The Chinese name of a rule (its family's name for an unknown id; '' for none)."""
+    text = str(rule_id or "").strip()
+    if not text:
+        return ""
+    entry = load().get(text)
+    return entry.name if entry is not None else FAMILIES.get(family_of(text), "其他")
+
+
+def markdown() -> str:
+    """docs/rules.md: every rule by family, with its example."""
+    out = [
+        "# 检查规则 · Rules",
+        "",
+        "Generated from `analysis/rules.py` (`python -m analysis.rules > docs/rules.md`); do not edit by hand.",
+        "Each finding carries its rule id and family; severity is the rule's default (a comparison",
+        "within rounding is reported as `info`, an uncertain reading as `warning`).",
+        "",
+    ]
+    rules = load()
+    for family, family_zh in FAMILIES.items():
+        members = sorted((r for r in rules.values() if r.family == family), key=lambda r: r.id)
+        if not members:
+            continue
+        out += [f"## {family_zh}（{family}）", ""]
+        for r in members:
+            out.append(f"### `{r.id}` {r.name}")
+            out.append("")
+            out.append(f"严重程度：{ {'error': '错误', 'warning': '警告', 'info': '提示'}[r.severity] }")
+            if r.doc:
+                out += ["", r.doc]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------- rules applied inside the older passes
+
+for _id, _family, _name, _doc in (
+    ("table.code_sum", "arithmetic", "上级科目 = 下级科目之和",
+     "Each 类 equals the sum of its 款, each 款 the sum of its 项, in every amount column.\n"
+     "Example: 210 卫生健康支出 17,246.17 ≠ 21011 + 21015 = 17,246.18 (error beyond n × 0.01)."),
+    ("table.row_sum", "arithmetic", "合计栏 = 各栏之和",
+     "Across a row: 合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费.\n"
+     "Example: 行政运行 合计 1,517.95 ≠ 基本支出 1,500.00 + 项目支出 0.00."),
+    ("table.rows_sum", "arithmetic", "合计行 = 各行之和", "The 合计 row equals the sum of the rows of the top level."),
+    ("table.sum_rows", "arithmetic", "合计行 = 各行之和", "The 合计 row equals the sum of the rows of the top level."),
+    ("summary.balance", "arithmetic", "收入总计 = 支出总计", "收支总表: 收入总计 equals 支出总计."),
+    ("summary.group", "arithmetic", "收支总表分组合计", "A group line of the 收支总表 (财政拨款收入) equals its items."),
+    ("summary.side_sum", "arithmetic", "收支总表一方合计 = 各项之和",
+     "本年收入合计 = the income lines; 收入总计 = 本年收入合计 + 上年结转.\n"
+     "Example: 收入总计 空白 ≠ 财政拨款收入 19,577.43."),
+    ("three_public.sum", "arithmetic", "“三公”经费合计 = 三项之和", "合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费."),
+    ("three_public.vehicle", "arithmetic", "公务用车费 = 购置费 + 运行维护费", "公务用车购置及运行维护费 = 购置费 + 运行维护费."),
+    ("three_public.extra_rows", "arithmetic", "“三公”经费表列入了其他费用", "A 三公 table that also lists 会议费/培训费 inside the 合计."),
+    ("assets.sum", "arithmetic", "资产合计 = 各项之和", "国有资产占用表: 合计 = the items."),
+    ("cross.total", "cross_table", "各表本年支出合计一致", "收支总表 本年支出合计 = 支出总表 合计 (and 一般公共预算 likewise)."),
+    ("cross.basic", "cross_table", "各表基本支出一致", "一般公共预算 基本支出 = 基本支出表 合计."),
+    ("cross.personnel", "cross_table", "各表人员经费一致", "The 人员经费 columns of the 支出表 = 基本支出表 人员经费."),
+    ("cross.class", "cross_table", "各表功能分类“类”级金额一致",
+     "Each 类 on the expenditure side of 收支总表 / 财政拨款收支总表 equals that 类 in the detail table.\n"
+     "Example: 收支预算总表 一般公共服务支出 709.97 ≠ 支出预算总表 201类 空白."),
+    ("cross.economic_function", "cross_table", "经济分类与功能分类科目一致",
+     "An economic line cannot exceed the function lines it funds (30108 ≤ 2080505 …)."),
+    ("cross.three_public_economic", "cross_table", "“三公”经费与经济分类科目一致",
+     "30231 公务用车运行维护费 ≤ 公务用车运行费, 30217 ≤ 公务接待费, 30212 ≤ 因公出国（境）费."),
+    ("narrative.change", "narrative", "说明中的增减额、增幅",
+     "A change and its rate recompute from the amounts they compare: '增加 6,685.20 万元，增长 62.8%'."),
+    ("narrative.date", "narrative", "说明中的时间口径", "截至XXXX年12月31日 is the report's own year end."),
+    ("narrative.empty_note", "narrative", "空表说明与表中数字", "A table said to be empty (空表) holds no amount."),
+    ("narrative.execution", "narrative", "说明中的预算执行率", "完成年初预算的 153.1% recomputes from 决算数 / 预算数."),
+    ("narrative.grade_rate", "narrative", "说明中的评优率", "评优率 recomputes from the counts of 优/良/中/差 projects."),
+    ("narrative.list_sum", "narrative", "说明中分项之和",
+     "'项目支出 1,229.79 万元，主要为：（1）…；（2）…' — the items add up to it."),
+    ("narrative.share", "narrative", "说明中的占比", "'占 85.33%' recomputes from the amount and the base it names."),
+    ("narrative.sum", "narrative", "说明中的合计", "The narrative's 支出合计 = 基本支出 + 项目支出 as it states them."),
+    ("narrative.table", "narrative", "说明与表格数字一致",
+     "Every amount the narrative states (收入/支出合计, 基本/项目支出, 三公 items …) equals the table's.\n"
+     "Example: 说明称基本支出 82,529.89 万元，表5 列示 82,479.29 万元."),
+    ("narrative.unit", "unit", "说明中的金额单位", "An amount written in 元 where the tables' figure is in 万元 (or the reverse)."),
+    ("performance.cost_actual", "performance", "成本指标实际值与执行数", "A 成本指标's actual value is not above the amount spent."),
+    ("performance.cost_cap", "performance", "成本指标上限与项目资金", "A cost cap is not above the project's budget."),
+    ("performance.cost_per_period", "performance", "分期平均成本与预算数", "A quarterly/monthly cost × periods matches the budget."),
+    ("performance.department_budget", "performance", "整体绩效目标表与预算表", "The department target table's budget equals the budget tables'."),
+    ("performance.goal_amount", "performance", "绩效目标所写金额与预算数", "An amount written in a goal equals the project's 预算数."),
+    ("performance.implied_amount", "performance", "绩效目标推算金额与预算数", "Quantity × unit cost in a goal matches the 预算数."),
+    ("performance.monthly_cost", "performance", "月均成本前后一致", "The same monthly cost wherever a project states it."),
+    ("performance.plan_unit", "performance", "资金支出计划的计量单位", "A spending plan in % whose figures are amounts."),
+    ("performance.self_evaluation_text", "performance", "说明与自评表的年度目标", "The narrative's goal matches the self-evaluation's."),
+    ("parse.not_an_amount", "extraction", "无法识别的金额", "A cell where an amount belongs holds something else ('1,517.95 417.41')."),
+    ("extract.unverified", "extraction", "读取后勾稽仍不成立",
+     "A table whose own arithmetic fails under every reading strategy: check its figures against the page.", ),
+    ("checks.crashed", "extraction", "检查程序出错", "A check could not finish; the others ran."),
+    ("ocr.unverified", "extraction", "OCR 读数未通过勾稽校验",
+     "A cell read by OCR whose sums fail after the recogniser's candidates and a re-read at higher resolution "
+     "were tried; the cell is named, never computed from the total.  Example: 其他信访事务支出 read 1,780.46, "
+     "信访事务 10,685.56 ≠ its items 10,677.56."),
+    ("ocr.damaged_file", "extraction", "损坏文件按残存页面图像识别",
+     "A scan too broken to open (truncated, no xref) read from the page images left in it: its content may be incomplete."),
+):
+    describe(_id, _family, _name, "warning" if _family == "extraction" else "error", _doc)
+
+describe("ocr.corrected", "extraction", "OCR 读数按勾稽关系改用候选读数", "info",
+         "A cell whose first OCR reading broke the table's sums, replaced by the recogniser's candidate or a re-read "
+         "that makes every sum through it hold.  Example: 1,780.46 read again as 1,788.46.")
+
+for _id, _name in (
+    ("three_public.total", "“三公”经费合计"),
+    ("three_public.outbound", "因公出国（境）费"),
+    ("three_public.vehicle_total", "公务用车购置及运行维护费"),
+    ("three_public.vehicle_purchase", "公务用车购置费"),
+    ("three_public.vehicle_operation", "公务用车运行维护费"),
+    ("three_public.reception", "公务接待费"),
+):
+    describe(_id, "arithmetic", _name, doc="A 三公 item compared between the tables that print it.")
+
+for _id, _name in (
+    ("score.deduction_met", "已达到目标仍被扣分"),
+    ("score.duplicate_indicator", "指标重复"),
+    ("score.execution_rate", "预算执行率计算"),
+    ("score.execution_unscorable", "预算执行率无法计算"),
+    ("score.full_marks", "全部满分"),
+    ("score.goal_completion", "总体目标完成情况"),
+    ("score.indicator", "指标得分与复核不同"),
+    ("score.missing_score", "指标缺少自评得分"),
+    ("score.narrative_amounts", "说明与表中的预算数、执行数"),
+    ("score.narrative_mismatch", "说明与表中的自评得分"),
+    ("score.qualitative_band", "定性指标得分档次"),
+    ("score.recomputed_total", "复核总分与自评总分"),
+    ("score.status_vs_actual", "完成情况与实际完成值"),
+    ("score.sum_mismatch", "自评总分 = 各项得分之和"),
+    ("score.unscorable", "无法复核的指标"),
+    ("score.weights_split", "指标分值结构"),
+    ("score.zero_spend", "资金未支出却标为完成"),
+    ("quant.higher", "正向指标"),
+    ("quant.lower", "反向指标"),
+    ("quant.equal", "等于指标"),
+    ("qualitative.band", "定性指标（分档）"),
+    ("deadline.met", "时效指标"),
+    ("cost.zero_spend", "成本指标（资金未支出）"),
+    ("execution.rate", "预算执行率"),
+    ("execution.unscorable", "预算执行率无法计算"),
+    ("unscorable.no_weight", "无法复核：没有分值"),
+    ("unscorable.deadline", "无法复核：时间节点不一致"),
+    ("unscorable.deadline_missed", "无法复核：未按期完成"),
+    ("unscorable.actual", "无法复核：实际完成值无法比较"),
+    ("unscorable.unit", "无法复核：计量单位不同"),
+    ("unscorable.equal", "无法复核：等于指标未达到"),
+    ("unscorable.qualitative", "无法复核：定性指标"),
+):
+    describe(_id, "scoring", _name, doc="Self-evaluation review (DESIGN.md §4); see analysis/scoring.py.")
+
+
+if __name__ == "__main__":  # python -m analysis.rules > docs/rules.md
+    import sys
+
+    from analysis import rules as registry  # the module the rule modules register into
+
+    sys.stdout.write(registry.markdown())
