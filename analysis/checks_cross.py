@@ -401,7 +401,7 @@ def _three_public_vs_economic(ctx: Context, checker: Checker) -> None:
             if eco_value <= tpv + TOL:
                 checker.ok("cross.three_public_economic")
                 continue
-            scope = view.family == "basic_expenditure" or col_word in ("财政拨款", "一般公共预算")
+            scope = col_word in ("财政拨款", "一般公共预算")
             checker.add(
                 "cross.three_public_economic",
                 "error" if scope else "warning",
@@ -417,12 +417,6 @@ def _three_public_vs_economic(ctx: Context, checker: Checker) -> None:
 def _economic_by_name(ctx: Context, view: TableView) -> dict:
     """code or name -> (value, row, column word) for the 三公-related lines."""
     out: dict = {}
-    if view.family == "basic_expenditure":
-        lines, _ = fin.economic_lines(view, [])
-        for ln in lines:
-            out.setdefault(ln["code"], (ln["total"], ln["row"], "一般公共预算"))
-            out.setdefault(norm(ln["name"]), (ln["total"], ln["row"], "一般公共预算"))
-        return out
     lay, t = view.layout, view.table
     # prefer the 财政拨款 column, else the first amount column
     col = None
@@ -435,6 +429,20 @@ def _economic_by_name(ctx: Context, view: TableView) -> dict:
                 break
         if col is not None:
             break
+    if view.family == "basic_expenditure":
+        # A 基本支出表 of all funds prints the 财政拨款 part beside the 合计 (烟台
+        # 公开表10: 合计 12.58 = 财政拨款 10.08 + 单位资金 2.50): the 三公 table is
+        # the appropriation's, so the appropriation's column is compared.
+        other_funds = any(re.search(r"单位资金|其他资金|事业收入|自有资金", lay.path_text(c)) for c in range(t.width))
+        lines, _ = fin.economic_lines(view, [])
+        for ln in lines:
+            if col is not None:
+                hit = (value(view, ln["row"], col), ln["row"], word)
+            else:
+                hit = (ln["total"], ln["row"], "合计" if other_funds else "一般公共预算")
+            out.setdefault(ln["code"], hit)
+            out.setdefault(norm(ln["name"]), hit)
+        return out
     names = {name for _k, _t, _c, name in THREE_ECONOMIC}
     for r in lay.body:
         cells = [norm(c) for c in t.rows[r]]

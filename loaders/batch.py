@@ -6,7 +6,9 @@ run one sandboxed parse at a time (``loaders.sandbox.parse_file_sandboxed``,
 a child process with limits), and :func:`parse_in_order` hands the results
 back one by one **in the order of the input**, so the caller can store each
 file in its own transaction from a single thread (SQLite never sees two
-writers) and print its line in a stable order.  Each result carries the
+writers) and print its line in a stable order.  :func:`in_batches` gathers
+them per batch (one folder, or the files named together) so that the files
+of one batch that form one report can be stored as one document.  Each result carries the
 survey's :class:`~loaders.survey.Grade`, so the caller can print the survey's
 summary for the batch.
 
@@ -60,7 +62,24 @@ def expand(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
     (``loaders.survey.files_in``, sorted); anything else is taken as a file
     as given (a missing one is refused when it is read).
     """
+    paths, _batches, empty = expand_batches(inputs)
+    return paths, empty
+
+
+# The batch of the files named on the command line (they were given together).
+ARGUMENTS = ""
+
+
+def expand_batches(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str], list[str]]:
+    """As :func:`expand`, with each file's batch: the files of one batch that
+    form one report become one document (``loaders.multifile.group``).
+
+    A file found in a folder belongs to the batch of that folder (the folder it
+    is directly in); the files named as arguments form one batch together
+    (:data:`ARGUMENTS`), as the files of one upload do.
+    """
     paths: list[Path] = []
+    batches: list[str] = []
     empty: list[str] = []
     for item in inputs:
         path = Path(item)
@@ -69,9 +88,23 @@ def expand(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
             if not found:
                 empty.append(str(item))
             paths.extend(found)
+            batches.extend(str(p.parent.resolve()) for p in found)
         else:
             paths.append(path)
-    return paths, empty
+            batches.append(ARGUMENTS)
+    return paths, batches, empty
+
+
+def in_batches(results: Iterable[Parsed], batches: list[str]) -> Iterator[list[Parsed]]:
+    """The results of :func:`parse_in_order` gathered per batch (``batches[i]``
+    is the batch of the i-th file): each batch is handed on, in input order,
+    as soon as its last file is parsed."""
+    last = {batch: i for i, batch in enumerate(batches)}
+    held: dict[str, list[Parsed]] = {}
+    for i, result in enumerate(results):
+        held.setdefault(batches[i], []).append(result)
+        if last[batches[i]] == i:
+            yield held.pop(batches[i])
 
 
 def display_name(path: Path) -> str:
@@ -164,4 +197,7 @@ def _stop(pool: ThreadPoolExecutor, running: list[Future]) -> None:
             continue
 
 
-__all__ = ["Parsed", "default_jobs", "expand", "parse_one", "parse_in_order", "AHEAD_PER_JOB"]
+__all__ = [
+    "Parsed", "default_jobs", "expand", "expand_batches", "in_batches", "parse_one", "parse_in_order",
+    "AHEAD_PER_JOB", "ARGUMENTS",
+]

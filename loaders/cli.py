@@ -1,10 +1,13 @@
 """Command line: ``python -m loaders parse|ingest|check|survey|settings``.
 
-* ``parse FILE`` prints the parsed document (docs/document-schema.md) as JSON.
+* ``parse FILE [FILE...]`` prints the parsed document (docs/document-schema.md)
+  as JSON; several files are parsed as ONE document (a report published as
+  several files).
 * ``ingest FILE|DIR... [--db URL] [--replace] [--jobs N] [--manifest FILE]``
   parses the files (a folder: the files under it) in N parallel children and
-  stores each one in its own transaction; a folder also gets a progress line on
-  stderr and the survey's summary at the end.
+  stores each report in its own transaction (the files of one folder, or the
+  files named together, that form one report as one document); a folder also
+  gets a progress line on stderr and the survey's summary at the end.
 * ``survey DIR [--manifest FILE] [--jobs N] [--json]`` grades a folder without storing.
 * ``check FILE`` lists the findings of the parsed document.
 * ``settings`` lists the settings with their current values.
@@ -141,17 +144,26 @@ def _unknown_hint(doc: dict) -> str | None:
 # --------------------------------------------------------------------------- commands
 
 
+def _parse_args_files(paths: list[str], identity: dict | None) -> dict:
+    """One file, or several files of one report parsed as ONE document."""
+    if len(paths) == 1:
+        return _parse(paths[0], identity)
+    from loaders.sandbox import read_limited
+
+    return _parse_group([(read_limited(p), os.path.basename(p)) for p in paths], identity)
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     from loaders import jsonout
 
     try:
-        doc = _parse(args.file, _identity(args))
+        doc = _parse_args_files(args.file, _identity(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
     hint = _unknown_hint(doc)
     if hint:
-        _err(f"{os.path.basename(args.file)}：{hint}")
+        _err(f"{(doc.get('source') or {}).get('file') or os.path.basename(args.file[0])}：{hint}")
     sys.stdout.write(jsonout.dumps(doc))
     sys.stdout.write("\n")
     sys.stdout.flush()
@@ -178,10 +190,53 @@ def _store(item, args: argparse.Namespace) -> bool:
     if hint:
         print(f"refused  {name}  {hint}，未保存", flush=True)
         return False
+    return _save(name, doc, item.data, args)
+
+
+def _parse_group(files: list[tuple[bytes, str]], identity: dict | None) -> dict:
+    from loaders.sandbox import parse_files_sandboxed
+
+    return parse_files_sandboxed(files, identity=identity)
+
+
+def _store_batch(items: list, args: argparse.Namespace) -> int:
+    """Store the files of one batch (one folder, or the files named together):
+    the files that form one report as one document.  Returns how many were refused."""
+    import hashlib
+
+    from loaders import multifile
+
+    docs = [item.doc if item.error is None else None for item in items]
+    shas = [hashlib.sha256(item.data).hexdigest() if item.data is not None else None for item in items]
+    refused = 0
+    for members in multifile.group(docs, shas):
+        group = [items[i] for i in members]
+        if len(group) == 1:
+            refused += not _store(group[0], args)
+            continue
+        expected = next(multifile.identity_key(item.doc) for item in group if multifile.identity_key(item.doc))
+        try:
+            doc = _parse_group([(item.data, item.name) for item in group], _identity(args))
+        except LoaderError as exc:
+            if _debug_enabled():
+                _err(f"合并解析失败，逐个保存：{exc.message()}")
+            doc = None
+        if doc is None or multifile.identity_key(doc) != expected:
+            # read together they are not the report each said it was: store them one by one, as before
+            refused += sum(not _store(item, args) for item in group)
+            continue
+        names = " + ".join(f["file"] for f in doc["source"].get("files") or []) or " + ".join(i.name for i in group)
+        refused += not _save(names, doc, [(item.name, item.data) for item in group], args)
+    return refused
+
+
+def _save(name: str, doc: dict, data, args: argparse.Namespace) -> bool:
+    """Store a parsed document (one transaction) and print its line; False when refused.
+    ``name``: the file, or the files joined by ' + ' (``data`` then lists them all)."""
     try:
         from store.ingest import ingest_document
 
-        result = ingest_document(doc, item.data, url=args.db, replace=args.replace)
+        result = ingest_document(doc, data, url=args.db, replace=args.replace)
     except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
         if _debug_enabled():
             traceback.print_exc()
@@ -206,16 +261,22 @@ def _store(item, args: argparse.Namespace) -> bool:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Parse ``jobs`` files at a time in sandboxed children; store them one by one here.
 
-    The per-file lines come in the order of the input (a folder's files sorted
-    by path).  Given a folder (or ``--manifest``), the progress goes to stderr
-    as each parse completes and the survey's summary follows the lines.
+    The files of one batch — one folder, or the files named as arguments —
+    that form one report (same agency, year, kind and scope; see
+    ``loaders.multifile.group``) are parsed again together and stored as ONE
+    document; its line names all its files (``stored  a.pdf + b.xlsx  …``).
+    A batch is stored once all its files are parsed; the lines come in the
+    order of the input (a folder's files sorted by path), one per stored
+    document or refused file.  Given a folder (or ``--manifest``), the progress
+    goes to stderr as each parse completes and the survey's summary follows
+    the lines.
     """
     from contextlib import closing
 
     from loaders import batch, survey
 
     folder_form = bool(args.manifest) or any(os.path.isdir(f) for f in args.files)
-    paths, empty = batch.expand(args.files)
+    paths, batches, empty = batch.expand_batches(args.files)
     refused = 0
     for folder in empty:
         _err(f"{folder}：没有可解析的文件（PDF / XLSX / XLS / DOCX / TXT / MD）")
@@ -232,10 +293,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with closing(
         batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress, identity=_identity(args))
     ) as parsed:
-        for item in parsed:
-            grades.append(item.grade)
-            if not _store(item, args):
-                refused += 1
+        for items in batch.in_batches(parsed, batches):
+            grades.extend(item.grade for item in items)
+            refused += _store_batch(items, args)
     if folder_form and grades:
         print(survey.summary_text(survey.summary(grades)), flush=True)
     return EXIT_REFUSED if refused else EXIT_OK
@@ -285,7 +345,7 @@ def render_findings(doc: dict) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        doc = _parse(args.file, _identity(args))
+        doc = _parse_args_files(args.file, _identity(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
@@ -349,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,settings}")
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
-    sp.add_argument("file", help="PDF / XLSX / XLS / DOCX / TXT 文件")
+    sp.add_argument("file", nargs="+", metavar="FILE", help="PDF / XLSX / XLS / DOCX / TXT 文件；多个文件作为同一份报告合并解析")
     _identity_args(sp)
     sp.set_defaults(func=cmd_parse)
     si = sub.add_parser("ingest", help="解析并保存到数据库（文件或文件夹）")
@@ -361,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     _identity_args(si)
     si.set_defaults(func=cmd_ingest)
     sc = sub.add_parser("check", help="列出解析结果中的检查发现")
-    sc.add_argument("file")
+    sc.add_argument("file", nargs="+", metavar="FILE", help="文件；多个文件作为同一份报告合并解析")
     _identity_args(sc)
     sc.set_defaults(func=cmd_check)
     sv = sub.add_parser("survey", help="逐个解析文件夹中的文件并评估读取质量（不入库）")

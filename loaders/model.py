@@ -28,6 +28,9 @@ class Source:
 class Paragraph:
     text: str
     page: int | None = None
+    # The file the paragraph came from, set only when several files are read
+    # as one document (loaders.pipeline.parse_files); None otherwise.
+    file: str | None = None
 
 
 @dataclass
@@ -53,6 +56,9 @@ class Table:
     # How the reader found the cells: 'ruled' (a PDF's rules), 'aligned' (a
     # PDF's word positions, no rules), 'sheet', 'word', 'delimited' (text).
     strategy: str | None = None
+    # The file the table came from, set only when several files are read as
+    # one document (loaders.pipeline.parse_files); None otherwise.
+    file: str | None = None
     # Set on tables read by OCR (loaders/readers/ocr.py): engine, dpi, and the
     # arithmetic verification: {"checked", "holds", "corrections", "unverified"}.
     ocr: dict | None = None

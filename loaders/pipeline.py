@@ -40,6 +40,14 @@ FUNCTION_FAMILIES = ("expenditure", "general_public_budget", "income")
 ECONOMIC_FAMILIES = ("basic_expenditure",)
 
 
+def parse_files(files: list[tuple[bytes, str]], identity: dict | None = None) -> dict:
+    """Several files of one report (narrative in one, tables in others) ->
+    one parsed document; see loaders/multifile.py.  One file: ``parse_bytes``."""
+    from loaders.multifile import parse_files as parse_several
+
+    return parse_several(files, identity)
+
+
 def parse_bytes(data: bytes, name: str, identity: dict | None = None) -> dict:
     """Bytes -> parsed document.  ``identity`` ({"agency", "year", "kind",
     "scope"}, any subset) is what the user said the file is: it wins over what
@@ -220,7 +228,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
                 other = by_code.get(line["code"])
                 if other is not None:
                     line["basic"] = other["total"]
-                    line["basic_source"] = {"page": other["page"], "table": other["table"], "row": other["row"]}
+                    line["basic_source"] = _with_file({"page": other["page"], "table": other["table"], "row": other["row"]}, other.get("file"))
     # The income table prints 本年收入合计 when the summary prints only 总计.
     for v in _of(views, "income"):
         income = fin.income_total(v, problems)
@@ -248,7 +256,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
     if "operating_expenses" not in totals:
         stated = operating_expenses(doc)
         if stated and stated[0] is not None:
-            totals["operating_expenses"] = fin.Fact(stated[0], stated[1], "情况说明", None, origin="narrative")
+            totals["operating_expenses"] = fin.Fact(stated[0], stated[1], "情况说明", None, origin="narrative", file=stated[3])
 
     if ident.kind == "final_accounts":
         actual = three.get("actual") or three.get("") or {}
@@ -290,7 +298,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
     out.update(performance.extract(doc, views, ident))
     out["sources"] = sources
     out["tables"] = [table_dict(v) for v in views if v.family != "unknown"]
-    out["paragraphs"] = [{"text": p.text, "page": p.page} for p in doc.paragraphs()]
+    out["paragraphs"] = [_with_file({"text": p.text, "page": p.page}, p.file) for p in doc.paragraphs()]
     for problem in fin.distinct_problems(problems):
         findings.append(
             {
@@ -314,7 +322,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
 def table_dict(v: TableView) -> dict:
     """A recognised table for the JSON: enough to rebuild the Table (rows,
     row pages, merged cells) and re-run recognisers or checks on it."""
-    return {
+    return _with_file({
         "title": v.title,
         "kind": v.family,
         "pages": v.table.pages,
@@ -326,7 +334,14 @@ def table_dict(v: TableView) -> dict:
         "ragged": v.table.ragged,
         "index": v.index,
         "strategy": v.table.strategy,
-    }
+    }, v.table.file)
+
+
+def _with_file(entry: dict, file: str | None) -> dict:
+    """Provenance names the file only in a document read from several files."""
+    if file is not None:
+        entry["file"] = file
+    return entry
 
 
 def table_from_dict(d: dict) -> Table:
@@ -336,6 +351,7 @@ def table_from_dict(d: dict) -> Table:
         caption=list(d.get("caption") or []),
         spans={(r, c): (rs, cs) for r, c, rs, cs in d.get("spans") or []},
         ragged=bool(d.get("ragged")),
+        file=d.get("file"),
     )
 
 

@@ -8,6 +8,10 @@ before it reads the file, while the parent enforces the wall-clock limit
 (``PARSE_TIMEOUT_S``) by killing it.  The file size is checked against
 ``MAX_FILE_MB`` before the file is read.
 
+``parse_files_sandboxed([(bytes, name), …])`` does the same for several files of
+one report, read as one document (``loaders.pipeline.parse_files``), with the
+time limit per file.
+
 The request (bytes, name) goes to the child's stdin as a pickle; the answer comes
 back on its stdout as a pickle: the document dict with its ``Decimal`` amounts
 intact, or the ``LoaderError`` as class + detail + file/page/table/row, which the
@@ -45,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # "module:function" called in the child as function(data: bytes, name: str) -> dict.
 # Tests point it elsewhere; it travels to the child as a string.
 TARGET = "loaders.pipeline:parse_bytes"
+# The same for several files of one report: function(files: list[(bytes, name)]) -> dict.
+FILES_TARGET = "loaders.pipeline:parse_files"
 
 # Bytes of the child's stderr kept for the debug log.
 _STDERR_TAIL = 64 * 1024
@@ -133,19 +139,46 @@ def parse_file_sandboxed(
     if not data:
         raise EmptyFileError(file=name)
 
+    request = {"data": data, "name": name, "target": target or TARGET}
+    del data
+    return _run_child(request, name, timeout_s, memory_mb, identity)
+
+
+def parse_files_sandboxed(
+    files: list[tuple[bytes, str]],
+    *,
+    timeout_s: float | None = None,
+    memory_mb: int | None = None,
+    target: str | None = None,
+    identity: dict | None = None,
+) -> dict:
+    """Several files of one report (``(bytes, name)``) parsed as ONE document
+    (``loaders.pipeline.parse_files``) in a limited child process.
+
+    The time limit is ``PARSE_TIMEOUT_S`` per file; memory as for one file.
+    Raises as :func:`parse_file_sandboxed` does; the error names the file it
+    happened in (or the first file).
+    """
+    files = [(bytes(data), name) for data, name in files]
+    if not files:
+        raise ValueError("parse_files_sandboxed needs at least one file")
+    for data, name in files:
+        if len(data) > _max_bytes():
+            raise _too_large(len(data), name)
+        if not data:
+            raise EmptyFileError(file=name)
+    if timeout_s is None:
+        timeout_s = float(settings.get("PARSE_TIMEOUT_S")) * len(files)
+    request = {"files": files, "name": files[0][1], "target": target or FILES_TARGET}
+    return _run_child(request, files[0][1], timeout_s, memory_mb, identity)
+
+
+def _run_child(request: dict, name: str, timeout_s: float | None, memory_mb: int | None, identity: dict | None) -> dict:
     timeout_s = float(timeout_s if timeout_s is not None else settings.get("PARSE_TIMEOUT_S"))
     memory_mb = int(memory_mb if memory_mb is not None else settings.get("PARSE_MEMORY_MB"))
-    request = pickle.dumps(
-        {
-            "data": data,
-            "name": name,
-            "target": target or TARGET,
-            "sys_path": [p for p in sys.path if p],
-            "kwargs": {"identity": identity} if identity else {},
-        },
-        protocol=pickle.HIGHEST_PROTOCOL,
-    )
-    del data
+    request["sys_path"] = [p for p in sys.path if p]
+    request["kwargs"] = {"identity": identity} if identity else {}
+    request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
     cpu_s = max(1, int(timeout_s + 0.999))
     # OCR: the child may raise its own soft limits up to these, page by page
     # (``loaders.progress.announce_ocr``); the parent extends the deadline.
@@ -490,9 +523,10 @@ def child_main(argv: list[str]) -> None:
             if p not in sys.path:
                 sys.path.append(p)
         func = _resolve(request["target"])
-        data, name, kwargs = request["data"], request["name"], request.get("kwargs") or {}
+        kwargs = request.get("kwargs") or {}
+        args = (request["files"],) if "files" in request else (request["data"], request["name"])
         del request
-        reply = ("ok", func(data, name, **kwargs))
+        reply = ("ok", func(*args, **kwargs))
     except LoaderError as exc:
         reply = ("loader_error", _error_payload(exc))
     except MemoryError:
@@ -550,4 +584,4 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-__all__ = ["parse_file_sandboxed", "read_limited", "kill_children", "MissingFileError", "TARGET", "child_main"]
+__all__ = ["parse_file_sandboxed", "parse_files_sandboxed", "FILES_TARGET", "read_limited", "kill_children", "MissingFileError", "TARGET", "child_main"]

@@ -1,7 +1,9 @@
 """报告库: upload disclosure files, list the stored reports, look inside one.
 
 Each upload is parsed in a limited child process (loaders.sandbox) and stored
-in one transaction (store.ingest); the selected report is ``?doc=<id>``.
+in one transaction (store.ingest); files uploaded together that form one
+report (a narrative PDF and its tables, Excel attachments) are stored as one
+document with all its originals.  The selected report is ``?doc=<id>``.
 """
 from __future__ import annotations
 
@@ -125,7 +127,7 @@ def _after_change() -> None:
     st.cache_data.clear()
 
 
-def _record(name: str, result) -> dict:
+def _record(name: str, result, files: int = 1) -> dict:
     conflict = result.status == "refused" and result.document_id is not None
     return {
         "name": name,
@@ -134,7 +136,16 @@ def _record(name: str, result) -> dict:
         "document_id": result.document_id,
         "conflict": conflict,
         "found": result.found,
+        "files": files,  # more than 1: files of one report stored as one document
     }
+
+
+def _combined_note(r: dict, message: str) -> str:
+    """The result line of files stored as one report says so."""
+    n = r.get("files") or 1
+    if n > 1 and "合并为一份报告" not in message:
+        return f"{n} 个文件合并为一份报告 · {message}"
+    return message
 
 
 def _identity_form(k: int, r: dict) -> None:
@@ -163,10 +174,10 @@ def _identity_form(k: int, r: dict) -> None:
                 return
             identity = {"agency": agency.strip(), "year": int(year), "kind": kind, "scope": scope}
             with st.spinner(f"正在保存 {r['name']}…"):
-                result = samples.parse_and_ingest(
-                    ss.lib_pending[r["name"]], r["name"], engine=eng, replace=ss.get("lib_replace", False), identity=identity
+                result = samples.parse_and_ingest_files(
+                    ss.lib_pending[r["name"]], engine=eng, replace=ss.get("lib_replace", False), identity=identity
                 )
-            ss.lib_results[k] = _record(r["name"], result)
+            ss.lib_results[k] = _record(r["name"], result, r.get("files") or 1)
             if result.status == "stored":
                 ss.lib_pending.pop(r["name"], None)
                 _after_change()
@@ -200,15 +211,20 @@ with st.container(border=True):
         total = len(files)
         results = []
         last_stored = None
-        for i, f in enumerate(files):
-            bar.progress(i / total, text=f"正在解析 {f.name}（{i + 1}/{total}）…")
-            data = f.getvalue()
-            result = samples.parse_and_ingest(
-                data, f.name, engine=eng, replace=replace, progress=_ocr_progress(bar, f.name, i, total)
-            )
-            record = _record(f.name, result)
+
+        def _parsed(done: int, _total: int, name: str) -> None:
+            bar.progress(done / (total + 1), text=f"已解析 {name}（{done}/{total}）…")
+
+        # files uploaded together that form one report are stored as one document
+        items = samples.parse_and_ingest_batch(
+            [(f.getvalue(), f.name) for f in files], engine=eng, replace=replace, progress=_parsed,
+            ocr_progress=lambda index, name: _ocr_progress(bar, name, index, total),
+        )
+        for item in items:
+            result = item.result
+            record = _record(item.name, result, len(item.names))
             if record["conflict"] or result.status == "needs_identity":
-                ss.lib_pending[f.name] = data
+                ss.lib_pending[item.name] = item.files
             if result.status == "stored":
                 last_stored = result.document_id
             results.append(record)
@@ -222,7 +238,7 @@ with st.container(border=True):
         st.rerun()
 
     for k, r in enumerate(ss.lib_results):
-        name, message = r["name"], _without_name(r["message"], r["name"])
+        name, message = r["name"], _combined_note(r, _without_name(r["message"], r["name"]))
         if r["status"] == "stored":
             st.success(f"**{name}**　{message}", icon=":material/check_circle:")
         elif r["status"] == "duplicate":
@@ -238,8 +254,8 @@ with st.container(border=True):
             if r["conflict"] and name in ss.lib_pending:
                 if st.button("用此文件替换已有报告", key=f"lib_replace_{k}", icon=":material/swap_horiz:"):
                     with st.spinner(f"正在用 {name} 替换已有报告…"):
-                        result = samples.parse_and_ingest(ss.lib_pending[name], name, engine=eng, replace=True)
-                    ss.lib_results[k] = _record(name, result)
+                        result = samples.parse_and_ingest_files(ss.lib_pending[name], engine=eng, replace=True)
+                    ss.lib_results[k] = _record(name, result, r.get("files") or 1)
                     if result.status == "stored":
                         ss.lib_pending.pop(name, None)
                         _after_change()
@@ -268,7 +284,7 @@ with f2:
 
 view = docs.copy()
 if needle:
-    hit = view["agency"].str.contains(needle, case=False, regex=False) | view["file_name"].str.contains(
+    hit = view["agency"].str.contains(needle, case=False, regex=False) | view["file_names"].str.contains(
         needle, case=False, regex=False
     )
     view = view[hit]
@@ -288,7 +304,7 @@ listing = pd.DataFrame(
         "错误": view["errors"],
         "警告": view["warnings"],
         "提示": view["infos"],
-        "文件": view["file_name"],
+        "文件": view["file_names"],
     }
 )
 current = _doc_param()
@@ -309,7 +325,7 @@ event = st.dataframe(
         "年度": st.column_config.NumberColumn(format="%d"),
         "页数": st.column_config.NumberColumn(format="%d"),
         "识别表格数": st.column_config.NumberColumn(help="识别出的预决算报表和绩效表数量"),
-        "文件": st.column_config.TextColumn(help="上传的原始文件；上传时间见下方报告详情"),
+        "文件": st.column_config.TextColumn(help="上传的原始文件（一份报告分多个文件发布时以“+”连接）；上传时间见下方报告详情"),
         "错误": st.column_config.NumberColumn(help="检查发现的错误数"),
         "警告": st.column_config.NumberColumn(help="检查发现的警告数"),
         "提示": st.column_config.NumberColumn(help="检查发现的提示数"),
@@ -341,10 +357,14 @@ parsed = doc["parsed"] or {}
 title = f"{doc['agency']} {doc['year']}年{KIND_LONG.get(doc['kind'], doc['kind'])}（{SCOPE_SHORT.get(doc['scope'], doc['scope'])}）"
 file_name = doc["file_name"]
 stem = file_name.rsplit(".", 1)[0]
+originals = queries.document_originals(current, engine=eng)
+several = len(originals) > 1
+files_text = "、".join(o["file_name"] for o in originals) if several else file_name
 st.divider()
 st.subheader(title)
 st.caption(
-    f"文件：{file_name}　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
+    (f"文件：{files_text}（{len(originals)} 个文件合并为一份报告）" if several else f"文件：{file_name}")
+    + f"　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
     f"　·　页数：{doc['pages'] if doc['pages'] is not None else MISSING}"
     f"　·　原表单位：{doc['unit_scale'] or '万元'}（已统一换算为万元）"
     + (f"　·　扫描页经文字识别（{OCR_MARK}）：{_pages_text((parsed.get('source') or {}).get('ocr_pages'))}"
@@ -370,17 +390,42 @@ else:
     projects = parsed.get("projects") or []
     kpi_row([("项目绩效目标表", f"{len(projects)} 个项目", None), ("识别表格", f"{len(parsed.get('tables') or [])} 张", None)])
 
+def _original_bytes(seq: int):
+    return lambda: (queries.get_original_file(current, seq, engine=eng) or ("", b""))[1]
+
+
+if several:
+    # a report published as several files: each original, downloadable
+    with st.container(border=True):
+        st.caption(f"本报告由 {len(originals)} 个文件合并而成，出处中的页码、表格、行号均指所注明的文件：")
+        for o in originals:
+            row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+            row.markdown(
+                f"{o['seq'] + 1}. **{o['file_name']}**　{FORMAT_LABELS.get(o['format'], o['format'])}"
+                f"　·　{o['pages'] if o['pages'] is not None else MISSING} 页　·　{(o['size'] or 0) / 1024:,.0f} KB"
+            )
+            row.download_button(
+                f"下载 {o['file_name']}",
+                data=_original_bytes(o["seq"]),
+                file_name=o["file_name"],
+                mime=mimetypes.guess_type(o["file_name"])[0] or "application/octet-stream",
+                key=f"lib_original_{current}_{o['seq']}",
+                icon=":material/description:",
+                on_click="ignore",
+            )
+
 # actions
 with st.container(horizontal=True, gap="small"):
-    st.download_button(
-        "下载原始文件",
-        data=lambda: (queries.get_original(current, engine=eng) or ("", b""))[1],
-        file_name=file_name,
-        mime=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
-        key=f"lib_original_{current}",
-        icon=":material/description:",
-        on_click="ignore",
-    )
+    if not several:
+        st.download_button(
+            "下载原始文件",
+            data=_original_bytes(0),
+            file_name=file_name,
+            mime=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+            key=f"lib_original_{current}",
+            icon=":material/description:",
+            on_click="ignore",
+        )
     st.download_button(
         "下载解析结果（JSON）",
         data=lambda: dumps((queries.get_document(current, engine=eng) or {}).get("parsed")).encode("utf-8"),
@@ -485,6 +530,8 @@ with tab_tables:
         grid.index = pd.RangeIndex(1, len(grid) + 1, name="行")
         family = FAMILY_LABELS.get(t.get("kind") or "unknown", t.get("kind") or "未归类")
         label = f"{t.get('title') or '（无标题）'}　·　{family}　·　{_pages_text(t.get('pages'))}　·　{len(rows)} 行"
+        if several and t.get("file"):
+            label += f"　·　{t['file']}"
         if t.get("ocr"):
             label += f"　·　{OCR_MARK}"
         with st.expander(label, expanded=len(tables) == 1):
@@ -493,7 +540,7 @@ with tab_tables:
             st.dataframe(grid, width="stretch", height=min(38 + 35 * len(grid), 420))
             unit = t.get("unit")
             st.caption(
-                f"数据来源：{file_name}，{_pages_text(t.get('pages'))}，表“{t.get('title') or '（无标题）'}”"
+                f"数据来源：{t.get('file') or file_name}，{_pages_text(t.get('pages'))}，表“{t.get('title') or '（无标题）'}”"
                 + (f"；原表单位：{unit}" if unit else "")
             )
 
@@ -502,6 +549,8 @@ def _lines_frame(df: pd.DataFrame, measures: list[tuple[str, str]]) -> pd.DataFr
     out = pd.DataFrame({"科目编码": df["code"], "科目名称": df["name"]})
     for col, label in measures:
         out[label] = df[col]
+    if several:
+        out["文件"] = df["source_file"]
     out["页码"] = df["page"]
     out["表格"] = df["table_title"]
     out["行号"] = df["row"].map(lambda r: None if pd.isna(r) else int(r) + 1)
@@ -520,6 +569,7 @@ with tab_sums:
                 "类别": sums["section"].map(lambda s: SECTION_LABELS.get(s, s)),
                 "项目": sums["measure"].map(lambda m: labels.get(m, m)),
                 "金额": sums["amount"],
+                **({"文件": sums["source_file"]} if several else {}),
                 "页码": sums["page"],
                 "表格": sums["table_title"],
                 "行号": sums["row"].map(lambda r: None if pd.isna(r) else int(r) + 1),
@@ -529,7 +579,7 @@ with tab_sums:
                 ],
             }
         )
-        table(frame, f"lib-sums-{current}", source=f"{file_name}（页码、表格、行号见表）",
+        table(frame, f"lib-sums-{current}", source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
               file_stem=f"{stem}_汇总数字", money_columns=["金额"])
 
 with tab_fn:
@@ -539,7 +589,7 @@ with tab_fn:
         table(
             _lines_frame(fl, [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")]),
             f"lib-fn-{current}",
-            source=f"{file_name}（页码、表格、行号见表）",
+            source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
             file_stem=f"{stem}_功能分类",
             money_columns=["合计", "基本支出", "项目支出"],
         )
@@ -551,7 +601,7 @@ with tab_eco:
         table(
             _lines_frame(el, [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")]),
             f"lib-eco-{current}",
-            source=f"{file_name}（页码、表格、行号见表）",
+            source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
             file_stem=f"{stem}_经济分类",
             money_columns=["合计", "人员经费", "公用经费"],
         )
@@ -568,12 +618,13 @@ with tab_find:
                 "级别": finds["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
                 "规则": finds["rule"].map(rule_label),
                 "说明": finds["message"],
+                **({"文件": finds["source_file"]} if several else {}),
                 "页码": finds["page"],
                 "表格": finds["table_title"],
                 "行号": pd.array([None if pd.isna(r) else int(r) + 1 for r in finds["row"]], dtype="Int64"),
             }
         )
-        table(frame, f"lib-findings-{current}", source=f"{file_name}（页码、表格、行号见表）",
+        table(frame, f"lib-findings-{current}", source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
               file_stem=f"{stem}_检查结果", money_columns=None,
               columns={"级别": {"width": 60}, "规则": {"width": 250}, "说明": {"width": 560}}, row_height=66)
         st.caption("按规则筛选、跨报告汇总见“数据质检”页。")

@@ -40,6 +40,8 @@ view = fr.findings_view(found, severities=severities, rules=rules or None, docum
                         rule_labels=fr.RULE_NAMES, families=families or None)
 in_scope = docs if not doc_ids else docs[docs["document_id"].isin(doc_ids)]
 scope_findings = found if not doc_ids else found[found["document_id"].isin(doc_ids)]
+if families and not scope_findings.empty:  # the counts below follow the chosen families too
+    scope_findings = scope_findings[scope_findings["rule"].map(rule_registry.family_of).isin(families)]
 counts = fr.findings_counts(scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty
                             else scope_findings, in_scope)
 source = "；".join(f"{document_label(r)}（{r['file_name']}）" for r in in_scope.to_dict("records")[:6])

@@ -1,9 +1,14 @@
 """Writing parsed documents into the store.
 
 ``ingest_document`` stores one parsed document (see docs/document-schema.md) and
-its original bytes in ONE transaction: either every row is written or none.
+its original bytes in ONE transaction: either every row is written or none.  A
+document read from several files (``loaders.pipeline.parse_files``) is stored
+the same way with all its originals (``document_parts``); its sha256 is that of
+the set of files (``loaders.multifile.files_sha256``).
 
-* same bytes (sha256) already stored -> ``duplicate``;
+* same bytes (sha256; for several files: the same set of files) already
+  stored, or one file that is already stored as part of a document ->
+  ``duplicate``;
 * another file already stored for the same agency / year / kind / scope ->
   ``refused`` (naming the stored file), unless ``replace=True``: then the old
   document and everything hanging off it is deleted in the same transaction.
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from analysis.checks import all_findings
 from loaders.jsonout import plain
+from loaders.multifile import files_sha256
 
 from store.engine import get_engine
 from store.models import (
@@ -42,8 +48,10 @@ from store.models import (
     Document,
     amount_problem,
     DocumentFile,
+    DocumentPart,
     Finding,
     LineItem,
+    LineItemFile,
     Meta,
     ParsedTable,
     Project,
@@ -52,6 +60,8 @@ from store.models import (
 )
 
 DUPLICATE_MESSAGE = "已存在相同文件（sha256 相同），未重复保存"
+DUPLICATE_SET_MESSAGE = "已存在由相同文件组成的报告（各文件 sha256 均相同），未重复保存"
+DUPLICATE_PART_MESSAGE = "该文件已作为一份多文件报告的一部分保存（sha256 相同），未重复保存"
 
 # doc key -> (line_items.section, labels for measure names)
 _KEYED_SECTIONS = (
@@ -141,12 +151,17 @@ def describe(agency: str, year: Any, kind: str, scope: str) -> str:
     return f"{agency} {year}年{KIND_LABELS.get(kind, kind)}（{SCOPE_LABELS.get(scope, scope)}）"
 
 
+def _file_of(provenance: Mapping[str, Any]) -> dict[str, Any]:
+    return {"file": str(provenance["file"])} if provenance.get("file") is not None else {}
+
+
 def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Flatten totals / three_public / three_public_budget / function_lines /
     economic_lines into line-item dicts (long format) with provenance.
 
     Provenance comes from the line itself (function/economic lines) or from
-    ``doc["sources"][section][key]``; ``origin`` defaults to ``'table'``.
+    ``doc["sources"][section][key]``; ``origin`` defaults to ``'table'``.  In a
+    document read from several files an item also names its ``file``.
     """
     items: list[dict[str, Any]] = []
     sources = doc.get("sources") or {}
@@ -167,6 +182,7 @@ def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "table_title": src.get("table"),
                     "row": _int_or_none(src.get("row")),
                     "origin": src.get("origin") or "table",
+                    **_file_of(src),
                 }
             )
     for doc_key, section, measures in _LINE_SECTIONS:
@@ -186,6 +202,7 @@ def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                         "table_title": line.get("table"),
                         "row": _int_or_none(line.get("row")),
                         "origin": line.get("origin") or "table",
+                        **_file_of(line),
                     }
                 )
     return items
@@ -255,13 +272,24 @@ def _refused_message(agency: str, year: int, kind: str, scope: str, existing: Do
     )
 
 
+def _find_part(session: Session, sha256: str) -> Document | None:
+    """The document read from several files that has a file with these bytes."""
+    stmt = select(Document).join(DocumentPart, DocumentPart.document_id == Document.id).where(DocumentPart.sha256 == sha256)
+    return session.scalars(stmt).first()
+
+
 def _check_existing(
-    session: Session, sha256: str, ident: tuple, replace: bool, reparse: bool = False
+    session: Session, sha256: str, ident: tuple, replace: bool, reparse: bool = False, files: int = 1
 ) -> IngestResult | list[Document]:
-    """An IngestResult to return, or the Documents the new one replaces."""
+    """An IngestResult to return, or the Documents the new one replaces.
+    ``files``: how many files the new document was read from."""
     dup = _find_duplicate(session, sha256)
     if dup is not None and not reparse:
-        return IngestResult("duplicate", DUPLICATE_MESSAGE, dup.id)
+        return IngestResult("duplicate", DUPLICATE_MESSAGE if files == 1 else DUPLICATE_SET_MESSAGE, dup.id)
+    if dup is None and files == 1 and not reparse:
+        whole = _find_part(session, sha256)
+        if whole is not None:
+            return IngestResult("duplicate", DUPLICATE_PART_MESSAGE, whole.id)
     conflict = _find_conflict(session, *ident)
     if conflict is not None and (dup is None or conflict.id != dup.id) and not replace:
         return IngestResult("refused", _refused_message(*ident, conflict), conflict.id)
@@ -275,16 +303,48 @@ def _check_existing(
 # --------------------------------------------------------------------------- public API
 
 
+@dataclass(frozen=True)
+class _Original:
+    file_name: str
+    sha256: str
+    format: str
+    pages: int | None
+    data: bytes
+
+
+def _originals(doc: Mapping[str, Any], data: bytes | Sequence[tuple[str, bytes]]) -> list[_Original]:
+    """The originals of ``doc`` in document order (``source.files``); one for a
+    document read from one file.  Raises ValueError when the bytes are not the
+    files the document was read from."""
+    source = doc.get("source") or {}
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data)
+        return [_Original(str(source.get("file") or "未命名文件"), hashlib.sha256(data).hexdigest(),
+                          str(source.get("format") or "unknown"), _int_or_none(source.get("pages")), data)]
+    given = {hashlib.sha256(bytes(b)).hexdigest(): (name, bytes(b)) for name, b in data}
+    listed = source.get("files") or []
+    if len(given) == 1 and not listed:
+        return _originals(doc, next(iter(given.values()))[1])
+    if sorted(given) != sorted(str(f.get("sha256") or "").lower() for f in listed):
+        raise ValueError("文件内容与解析结果的文件清单（source.files）不一致")
+    return [
+        _Original(str(f.get("file") or given[f["sha256"].lower()][0]), f["sha256"].lower(),
+                  str(f.get("format") or "unknown"), _int_or_none(f.get("pages")), given[f["sha256"].lower()][1])
+        for f in listed
+    ]
+
+
 def ingest_document(
     doc: Mapping[str, Any],
-    data: bytes,
+    data: bytes | Sequence[tuple[str, bytes]],
     *,
     engine: Engine | None = None,
     url: str | None = None,
     replace: bool = False,
     reparse: bool = False,
 ) -> IngestResult:
-    """Store ``doc`` (a parsed document dict) and ``data`` (its original bytes).
+    """Store ``doc`` (a parsed document dict) and ``data`` (its original bytes;
+    for a document read from several files, ``[(name, bytes), …]`` of all of them).
 
     One transaction for everything; see the module docstring for the outcomes.
     ``reparse``: the same bytes are already stored and ``doc`` is a new parse
@@ -293,7 +353,8 @@ def ingest_document(
     not matching ``data``) — nothing is stored then.
     """
     engine = _resolve_engine(engine, url)
-    sha256 = hashlib.sha256(data).hexdigest()
+    originals = _originals(doc, data)
+    sha256 = files_sha256(o.sha256 for o in originals)
     source = doc.get("source") or {}
     claimed = source.get("sha256")
     if claimed and str(claimed).lower() != sha256:
@@ -310,11 +371,11 @@ def ingest_document(
     ident = (agency, year, kind, scope)
 
     try:
-        return _ingest(engine, doc, data, sha256, ident, replace, reparse)
+        return _ingest(engine, doc, originals, sha256, ident, replace, reparse)
     except IntegrityError:
         # Another writer stored the same file or slot between our check and insert.
         with Session(engine) as session:
-            outcome = _check_existing(session, sha256, ident, replace=False)
+            outcome = _check_existing(session, sha256, ident, replace=False, files=len(originals))
         if isinstance(outcome, IngestResult):
             return outcome
         raise
@@ -325,12 +386,12 @@ def ingest_document(
 
 
 def _ingest(
-    engine: Engine, doc, data: bytes, sha256: str, ident: tuple, replace: bool, reparse: bool = False
+    engine: Engine, doc, originals: list[_Original], sha256: str, ident: tuple, replace: bool, reparse: bool = False
 ) -> IngestResult:
     agency_name, year, kind, scope = ident
     source = doc.get("source") or {}
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        outcome = _check_existing(session, sha256, ident, replace, reparse)
+        outcome = _check_existing(session, sha256, ident, replace, reparse, files=len(originals))
         if isinstance(outcome, IngestResult):
             return outcome
         replaced_name = None
@@ -361,8 +422,22 @@ def _ingest(
             unit_scale=_text_or_none(doc.get("unit_scale")),
             parsed=plain(doc),
         )
-        document.file = DocumentFile(data=data)
-        tables_by_title: dict[str, ParsedTable] = {}
+        document.file = DocumentFile(data=originals[0].data)
+        if len(originals) > 1:
+            for seq, original in enumerate(originals):
+                document.parts.append(
+                    DocumentPart(
+                        seq=seq,
+                        file_name=original.file_name,
+                        sha256=original.sha256,
+                        format=original.format,
+                        pages=original.pages,
+                        size=len(original.data),
+                        data=original.data if seq else None,  # the first file's bytes: document_files
+                    )
+                )
+        # a table by (file, title): a document read from several files may print one title in two of them
+        tables_by_title: dict[tuple[str | None, str], ParsedTable] = {}
         for seq, table in enumerate(doc.get("tables") or []):
             row = ParsedTable(
                 document=document,
@@ -374,13 +449,17 @@ def _ingest(
                 extra=plain({k: v for k, v in table.items() if k not in _TABLE_COLUMNS}) or None,
             )
             if row.title is not None:
-                tables_by_title.setdefault(row.title, row)
+                tables_by_title.setdefault((table.get("file"), row.title), row)
         session.add(document)
         session.flush()  # document, file and tables are now in the transaction
 
         line_items = build_line_items(doc)
         for item in line_items:
-            session.add(LineItem(document=document, table=tables_by_title.get(item.get("table_title") or ""), **item))
+            file = item.pop("file", None)
+            row = LineItem(document=document, table=tables_by_title.get((file, item.get("table_title") or "")), **item)
+            if file is not None:
+                row.source_file = LineItemFile(file_name=str(file))
+            session.add(row)
         findings = all_findings(doc)
         for finding in findings:
             session.add(Finding(document=document, **_finding_row(finding)))
@@ -392,6 +471,8 @@ def _ingest(
         document_id = document.id
 
     what = describe(*ident)
+    if len(originals) > 1:
+        what += f"（{len(originals)} 个文件合并为一份报告）"
     message = f"已保存{what}：{len(line_items)} 个数据项，{len(findings)} 条检查结果"
     if replaced_name is not None:
         message = f"已用新文件替换“{replaced_name}”，" + message
@@ -445,4 +526,6 @@ __all__ = [
     "to_decimal",
     "describe",
     "DUPLICATE_MESSAGE",
+    "DUPLICATE_SET_MESSAGE",
+    "DUPLICATE_PART_MESSAGE",
 ]

@@ -1,6 +1,7 @@
 """SQLAlchemy models of the store.
 
-One row in ``documents`` per ingested file; everything parsed from it hangs off
+One row in ``documents`` per ingested report (one file, or several files read
+as one document: ``document_parts``); everything parsed from it hangs off
 that row and is deleted with it (``ON DELETE CASCADE`` in the database and
 ``passive_deletes`` in the ORM).  Only portable types are used so the same
 models run on SQLite (default) and PostgreSQL:
@@ -216,6 +217,9 @@ class Document(Base):
     file: Mapped[DocumentFile | None] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
     )
+    parts: Mapped[list[DocumentPart]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True, order_by="DocumentPart.seq"
+    )
     tables: Mapped[list[ParsedTable]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True, order_by="ParsedTable.seq"
     )
@@ -242,6 +246,33 @@ class DocumentFile(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     document: Mapped[Document] = relationship(back_populates="file")
+
+
+class DocumentPart(Base):
+    """One original file of a document read from several files (a report
+    published as a narrative PDF plus table files, say).
+
+    Every file of such a document has a row, ``seq`` in document order
+    (``parsed.source.files``).  The first file's bytes stay in
+    ``document_files`` like any document's original (``data`` is NULL at seq
+    0); the others carry theirs here.  A document read from one file has no
+    rows.
+    """
+
+    __tablename__ = "document_parts"
+    __table_args__ = (UniqueConstraint("document_id", "seq", name="uq_document_parts_document_id_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    seq: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    format: Mapped[str] = mapped_column(String(16))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+
+    document: Mapped[Document] = relationship(back_populates="parts")
 
 
 class Meta(Base):
@@ -299,6 +330,21 @@ class LineItem(Base):
 
     document: Mapped[Document] = relationship(back_populates="line_items")
     table: Mapped[ParsedTable | None] = relationship()
+    source_file: Mapped[LineItemFile | None] = relationship(
+        back_populates="line_item", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class LineItemFile(Base):
+    """The file a line item was read from, for a document read from several
+    files (``document_parts``); a document read from one file has no rows."""
+
+    __tablename__ = "line_item_files"
+
+    line_item_id: Mapped[int] = mapped_column(ForeignKey("line_items.id", ondelete="CASCADE"), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+
+    line_item: Mapped[LineItem] = relationship(back_populates="source_file")
 
 
 class Finding(Base):
@@ -357,7 +403,7 @@ class SelfEvaluation(Base):
 
 
 __all__ = [
-    "Base", "Agency", "Document", "DocumentFile", "ParsedTable", "LineItem", "Finding",
+    "Base", "Agency", "Document", "DocumentFile", "DocumentPart", "ParsedTable", "LineItem", "LineItemFile", "Finding",
     "Project", "SelfEvaluation", "Amount", "amount_problem", "UTCDateTime", "tidy_amount", "utcnow",
     "SECTIONS", "KINDS", "SCOPES", "SEVERITIES", "TOTALS_LABELS", "THREE_PUBLIC_LABELS",
     "FUNCTION_MEASURES", "ECONOMIC_MEASURES", "KIND_LABELS", "SCOPE_LABELS",

@@ -27,8 +27,10 @@ from store.models import (
     Agency,
     Document,
     DocumentFile,
+    DocumentPart,
     Finding,
     LineItem,
+    LineItemFile,
     Meta,
     ParsedTable,
     Project,
@@ -118,7 +120,7 @@ def list_agencies(*, engine: Engine | None = None, url: str | None = None) -> pd
 
 LIST_DOCUMENT_COLUMNS = DOCUMENT_COLUMNS + [
     "agency_code", "format", "pages", "file_name", "uploaded_at", "unit_scale", "parser_version",
-    "sha256", "tables", "line_items", "errors", "warnings", "infos",
+    "sha256", "tables", "line_items", "errors", "warnings", "infos", "files", "file_names",
 ]
 
 
@@ -135,7 +137,9 @@ def list_documents(
 
     Columns: document_id, agency_id, agency, year, kind, scope, agency_code, format,
     pages, file_name, uploaded_at (UTC), unit_scale, parser_version, sha256, tables
-    (count), line_items (count), errors / warnings / infos (finding counts).
+    (count), line_items (count), errors / warnings / infos (finding counts), files
+    (how many original files: more than 1 for a report read from several files)
+    and file_names (their names joined by " + ", file_name for one file).
     """
     tables = (
         select(ParsedTable.document_id, func.count().label("n")).group_by(ParsedTable.document_id).subquery()
@@ -180,12 +184,31 @@ def list_documents(
         _where_in(Document.kind, kind),
         _where_in(Document.scope, scope),
     )
-    rows = _rows(_engine(engine, url), stmt)
+    eng = _engine(engine, url)
+    rows = _rows(eng, stmt)
+    names = _part_names(eng, [r["document_id"] for r in rows])
+    for r in rows:
+        parts = names.get(r["document_id"]) or [r["file_name"]]
+        r["files"] = len(parts)
+        r["file_names"] = " + ".join(parts)
     return _frame(
         rows,
         LIST_DOCUMENT_COLUMNS,
-        ints=_DOC_INTS + ("pages", "tables", "line_items", "errors", "warnings", "infos"),
+        ints=_DOC_INTS + ("pages", "tables", "line_items", "errors", "warnings", "infos", "files"),
     )
+
+
+def _part_names(engine: Engine, document_ids: list[int]) -> dict[int, list[str]]:
+    """The file names of the documents read from several files, in document order."""
+    if not document_ids:
+        return {}
+    stmt = select(DocumentPart.document_id, DocumentPart.file_name).order_by(DocumentPart.document_id, DocumentPart.seq)
+    if len(document_ids) <= 500:
+        stmt = stmt.where(DocumentPart.document_id.in_(document_ids))
+    out: dict[int, list[str]] = {}
+    for r in _rows(engine, stmt):
+        out.setdefault(r["document_id"], []).append(r["file_name"])
+    return out
 
 
 def documents_for(
@@ -237,6 +260,65 @@ def get_original(document_id: int, *, engine: Engine | None = None, url: str | N
     return (row.file_name, bytes(row.data)) if row else None
 
 
+def document_originals(document_id: int, *, engine: Engine | None = None, url: str | None = None) -> list[dict]:
+    """The original files of a document in document order (one for a report read
+    from one file): dicts with seq, file_name, sha256, format, pages, size (bytes).
+    Never loads the bytes; empty when there is no such document."""
+    eng = _engine(engine, url)
+    size = func.length(DocumentFile.data)
+    parts = _rows(
+        eng,
+        select(
+            DocumentPart.seq, DocumentPart.file_name, DocumentPart.sha256, DocumentPart.format, DocumentPart.pages,
+            DocumentPart.size,
+        )
+        .where(DocumentPart.document_id == document_id)
+        .order_by(DocumentPart.seq),
+    )
+    if parts:
+        return parts
+    rows = _rows(
+        eng,
+        select(Document.file_name, Document.sha256, Document.format, Document.pages, size.label("size"))
+        .outerjoin(DocumentFile, DocumentFile.document_id == Document.id)
+        .where(Document.id == document_id),
+    )
+    return [{"seq": 0, **rows[0]}] if rows else []
+
+
+def get_original_file(
+    document_id: int, seq: int = 0, *, engine: Engine | None = None, url: str | None = None
+) -> tuple[str, bytes] | None:
+    """``(file_name, bytes)`` of one original of a document (``seq`` as in
+    :func:`document_originals`; 0 is the first, and the only one of a report
+    read from one file), or None."""
+    eng = _engine(engine, url)
+    stmt = select(DocumentPart.file_name, DocumentPart.data).where(
+        DocumentPart.document_id == document_id, DocumentPart.seq == seq
+    )
+    with eng.connect() as conn:
+        row = conn.execute(stmt).first()
+    if row is not None and row.data is not None:
+        return row.file_name, bytes(row.data)
+    if seq != 0:
+        return None
+    first = get_original(document_id, engine=eng)
+    if first is None:
+        return None
+    return (row.file_name if row is not None else first[0]), first[1]
+
+
+def get_originals(document_id: int, *, engine: Engine | None = None, url: str | None = None) -> list[tuple[str, bytes]]:
+    """``[(file_name, bytes), …]`` of every original of a document, in document order."""
+    eng = _engine(engine, url)
+    out = []
+    for part in document_originals(document_id, engine=eng):
+        got = get_original_file(document_id, part["seq"], engine=eng)
+        if got is not None:
+            out.append(got)
+    return out
+
+
 def document_tables(document_id: int, *, engine: Engine | None = None, url: str | None = None) -> list[dict]:
     """Recognised tables of a document in order: dicts with table_id, seq, title,
     kind, pages (list), rows (list of lists of cell texts) and any other keys the
@@ -266,8 +348,10 @@ def document_tables(document_id: int, *, engine: Engine | None = None, url: str 
 
 LINE_ITEM_COLUMNS = DOCUMENT_COLUMNS + [
     "file_name", "section", "seq", "code", "name", "measure", "amount",
-    "page", "table_title", "row", "origin", "table_id", "line_item_id",
+    "source_file", "page", "table_title", "row", "origin", "table_id", "line_item_id",
 ]
+# The file a number was read from: its own for a report read from several files.
+_SOURCE_FILE = func.coalesce(LineItemFile.file_name, Document.file_name).label("source_file")
 
 
 def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict[str, Any]]:
@@ -281,6 +365,7 @@ def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict
             LineItem.name,
             LineItem.measure,
             LineItem.amount,
+            _SOURCE_FILE,
             LineItem.page,
             LineItem.table_title,
             LineItem.row,
@@ -290,6 +375,7 @@ def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict
         )
         .join(Document, LineItem.document_id == Document.id)
         .join(Agency, Document.agency_id == Agency.id)
+        .outerjoin(LineItemFile, LineItemFile.line_item_id == LineItem.id)
         .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id, LineItem.id)
     )
     stmt = _filtered(
@@ -310,7 +396,8 @@ def line_items(
     url: str | None = None,
 ) -> pd.DataFrame:
     """Amounts in long format, one row per (document, section, line, measure),
-    with document context and provenance (page, table_title, row, origin).
+    with document context and provenance (source_file, page, table_title, row,
+    origin; source_file is file_name but for a report read from several files).
 
     ``section`` is one of totals, three_public, three_public_budget, function,
     economic; ``seq`` numbers the lines within a section of a document.
@@ -367,7 +454,7 @@ def totals_wide(
 def _lines_wide(section: str, measures: tuple[str, ...], document_ids, engine, url) -> pd.DataFrame:
     long = _line_item_rows(document_ids, section, None, _engine(engine, url))
     key_cols = DOCUMENT_COLUMNS + ["file_name", "seq", "code", "name"]
-    prov_cols = ["page", "table_title", "row", "origin"]
+    prov_cols = ["source_file", "page", "table_title", "row", "origin"]
     columns = key_cols + list(measures) + prov_cols
     lines: dict[tuple, dict[str, Any]] = {}
     for rec in long:
@@ -386,7 +473,7 @@ def function_lines(
     document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
 ) -> pd.DataFrame:
     """Function-class lines (功能分类), one row per printed line: document context,
-    seq, code, name, total, basic, project, page, table_title, row, origin."""
+    seq, code, name, total, basic, project, source_file, page, table_title, row, origin."""
     return _lines_wide("function", FUNCTION_MEASURES, document_ids, engine, url)
 
 
@@ -394,7 +481,7 @@ def economic_lines(
     document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
 ) -> pd.DataFrame:
     """Economic-class lines (经济分类), one row per printed line: document context,
-    seq, code, name, total, personnel, public, page, table_title, row, origin."""
+    seq, code, name, total, personnel, public, source_file, page, table_title, row, origin."""
     return _lines_wide("economic", ECONOMIC_MEASURES, document_ids, engine, url)
 
 
@@ -403,6 +490,7 @@ def economic_lines(
 
 FINDING_COLUMNS = DOCUMENT_COLUMNS + [
     "file_name", "finding_id", "rule", "severity", "message", "page", "table_title", "row", "expected", "found",
+    "source_file",
 ]
 
 
@@ -414,7 +502,9 @@ def findings(
     engine: Engine | None = None,
     url: str | None = None,
 ) -> pd.DataFrame:
-    """Findings with document context and where they were found."""
+    """Findings with document context and where they were found (source_file:
+    the file of the table a finding names in a report read from several files,
+    else file_name)."""
     stmt = (
         select(
             *_DOC_SELECT,
@@ -428,6 +518,7 @@ def findings(
             Finding.row,
             Finding.expected,
             Finding.found,
+            func.coalesce(Finding.data["file"].as_string(), Document.file_name).label("source_file"),
         )
         .join(Document, Finding.document_id == Document.id)
         .join(Agency, Document.agency_id == Agency.id)
@@ -536,14 +627,16 @@ def get_meta(key: str, *, engine: Engine | None = None, url: str | None = None) 
 
 
 def stored_sha256s(*, engine: Engine | None = None, url: str | None = None) -> set[str]:
-    """The sha256 of every stored original."""
+    """The sha256 of every stored original (and of every set of files a
+    report was read from)."""
     eng = _engine(engine, url)
     with eng.connect() as conn:
-        return set(conn.scalars(select(Document.sha256)))
+        return set(conn.scalars(select(Document.sha256))) | set(conn.scalars(select(DocumentPart.sha256)))
 
 
 __all__ = [
     "list_agencies", "list_documents", "documents_for", "years_for_agency", "get_document", "get_original",
+    "document_originals", "get_original_file", "get_originals",
     "document_tables", "line_items", "totals_wide", "function_lines", "economic_lines", "findings",
     "self_evaluations", "projects", "counts_overview", "wide_column", "TOTALS_WIDE_MEASURES", "get_meta",
     "stored_sha256s",

@@ -1,7 +1,9 @@
 """Sample reports shipped with the app, and the parse-then-store path shared
 by the sample loader and the 报告库 page.
 
-``load_samples(engine)`` ingests every file in ``data/samples`` (PDF forms
+``parse_and_ingest_batch(files)`` stores the files of one upload, those that
+form one report (several files of one agency, year, kind and scope) as ONE
+document.  ``load_samples(engine)`` ingests every file in ``data/samples`` (PDF forms
 first, then by name), each parsed in the sandboxed child process
 (``loaders.sandbox``; in-process ``loaders.pipeline.parse_bytes`` only if the
 sandbox module is unavailable).  Several samples are the same document in
@@ -15,13 +17,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from loaders.errors import LoaderError
 from store.ingest import IngestResult, ingest_document, set_meta
-from store.queries import get_document, get_meta, get_original, stored_sha256s
+from store.queries import get_document, get_meta, get_original, get_originals, stored_sha256s
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "data" / "samples"
@@ -58,6 +61,11 @@ def _parse_outcome(data: bytes, name: str, identity: dict | None = None, progres
         return IngestResult("refused", exc.message())
     except Exception as exc:  # noqa: BLE001 - a page shows it, it never crashes the app
         return IngestResult("refused", f"{name}：解析时出错（{type(exc).__name__}）")
+    return _complete(doc, name)
+
+
+def _complete(doc: dict, name: str) -> dict | IngestResult:
+    """``doc``, or ``needs_identity`` when it does not state its agency, year, kind or scope."""
     unknown = [k for k in doc.get("unknown") or [] if k in _FIELD_ZH]
     if unknown:
         found = {k: doc.get(k) for k in _FIELD_ZH}
@@ -69,7 +77,8 @@ def _parse_outcome(data: bytes, name: str, identity: dict | None = None, progres
 
 
 def _store(
-    doc: dict, data: bytes, name: str, engine: Engine | None, replace: bool, reparse: bool = False
+    doc: dict, data: bytes | list[tuple[str, bytes]], name: str, engine: Engine | None, replace: bool,
+    reparse: bool = False,
 ) -> IngestResult:
     try:
         return ingest_document(doc, data, engine=engine, replace=replace, reparse=reparse)
@@ -97,9 +106,136 @@ def parse_and_ingest(
     return _store(parsed, data, name, engine, replace)
 
 
+# --------------------------------------------------------------------------- several files at once
+
+
+@dataclass
+class BatchItem:
+    """What became of one report of an upload: the files it was read from (one,
+    or several read as one document) and the outcome."""
+
+    names: list[str]
+    result: IngestResult
+    files: list[tuple[bytes, str]] = field(default_factory=list)  # (bytes, name), to store again later
+
+    @property
+    def name(self) -> str:
+        return " + ".join(self.names)
+
+    @property
+    def combined(self) -> bool:
+        return len(self.names) > 1
+
+
+def parse_files_document(files: list[tuple[bytes, str]], identity: dict | None = None) -> dict:
+    """Several files of one report parsed as ONE document, in the sandboxed
+    child process when available.  Raises ``LoaderError``."""
+    try:
+        from loaders.sandbox import parse_files_sandboxed
+    except ImportError:  # pragma: no cover
+        from loaders.pipeline import parse_files
+
+        return parse_files(files, identity)
+    return parse_files_sandboxed(files, identity=identity)
+
+
+def parse_and_ingest_files(
+    files: list[tuple[bytes, str]], *, engine: Engine | None = None, replace: bool = False,
+    identity: dict | None = None,
+) -> IngestResult:
+    """Parse several files of one report as ONE document and store it in one
+    transaction with all its originals (one file: :func:`parse_and_ingest`)."""
+    if len(files) == 1:
+        return parse_and_ingest(files[0][0], files[0][1], engine=engine, replace=replace, identity=identity)
+    label = " + ".join(name for _data, name in files)
+    try:
+        doc = parse_files_document(files, identity)
+    except LoaderError as exc:
+        return IngestResult("refused", exc.message())
+    except Exception as exc:  # noqa: BLE001
+        return IngestResult("refused", f"{label}：解析时出错（{type(exc).__name__}）")
+    parsed = _complete(doc, label)
+    if isinstance(parsed, IngestResult):
+        return parsed
+    return _store(parsed, [(name, data) for data, name in files], label, engine, replace)
+
+
+def parse_and_ingest_batch(
+    files: list[tuple[bytes, str]], *, engine: Engine | None = None, replace: bool = False,
+    identity: dict | None = None, progress: Progress | None = None, ocr_progress=None,
+) -> list[BatchItem]:
+    """Parse the files of one upload and store them: the files that form one
+    report (``loaders.multifile.group``: same agency, year, kind and scope; a
+    file without its agency joins the one report of its year, kind and scope)
+    as ONE document, every other file as today (:func:`parse_and_ingest`).
+
+    One :class:`BatchItem` per stored (or refused) report, in the order of the
+    files; ``progress(done, total, file_name)`` after each file is parsed;
+    ``ocr_progress(index, file_name)`` gives the sandbox's progress callback
+    for one file (OCR pages done / total of a scan), or None.
+    """
+    from loaders import multifile
+
+    total = len(files)
+    outcomes: list[dict | IngestResult] = []
+    for done, (data, name) in enumerate(files, start=1):
+        try:
+            pages = ocr_progress(done - 1, name) if ocr_progress is not None else None
+            outcomes.append(parse_document(data, name, identity, pages))
+        except LoaderError as exc:
+            outcomes.append(IngestResult("refused", exc.message()))
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(IngestResult("refused", f"{name}：解析时出错（{type(exc).__name__}）"))
+        if progress is not None:
+            try:
+                progress(done, total, name)
+            except Exception:  # noqa: BLE001
+                pass
+    docs = [o if isinstance(o, dict) else None for o in outcomes]
+    shas = [hashlib.sha256(data).hexdigest() for data, _name in files]
+    items: list[BatchItem] = []
+    for members in multifile.group(docs, shas):
+        if len(members) > 1:
+            item = _store_group([files[i] for i in members], [docs[i] for i in members], engine, replace, identity)
+            if item is not None:
+                items.append(item)
+                continue
+        for i in members:  # one file, or files that read together are not the report each said
+            data, name = files[i]
+            outcome = outcomes[i]
+            if isinstance(outcome, dict):
+                outcome = _complete(outcome, name)
+            result = outcome if isinstance(outcome, IngestResult) else _store(outcome, data, name, engine, replace)
+            items.append(BatchItem([name], result, [(data, name)]))
+    return items
+
+
+def _store_group(
+    files: list[tuple[bytes, str]], docs: list[dict], engine: Engine | None, replace: bool, identity: dict | None
+) -> BatchItem | None:
+    """Files that form one report read together and stored as one document;
+    None when, read together, they are not the report each said it was."""
+    from loaders import multifile
+
+    expected = next(multifile.identity_key(d) for d in docs if multifile.identity_key(d))
+    try:
+        doc = parse_files_document(files, identity)
+    except Exception:  # noqa: BLE001 - then each file is stored on its own, as before
+        return None
+    if multifile.identity_key(doc) != expected:
+        return None
+    names = [f["file"] for f in (doc.get("source") or {}).get("files") or []] or [name for _d, name in files]
+    result = _store(doc, [(name, data) for data, name in files], " + ".join(names), engine, replace)
+    return BatchItem(names, result, list(files))
+
+
 def reparse_document(document_id: int, *, engine: Engine | None = None) -> IngestResult:
     """Parse a stored original again with the current parser and replace the
-    stored result.  If the new parse fails nothing changes."""
+    stored result (a report read from several files: all of them, as one
+    document).  If the new parse fails nothing changes."""
+    originals = get_originals(document_id, engine=engine)
+    if len(originals) > 1:
+        return _reparse_files(document_id, originals, engine)
     original = get_original(document_id, engine=engine)
     if original is None:
         return IngestResult("refused", "找不到该报告的原始文件")
@@ -114,6 +250,27 @@ def reparse_document(document_id: int, *, engine: Engine | None = None) -> Inges
     result = _store(parsed, data, name, engine, replace=True, reparse=True)
     if result.status == "stored":
         result = IngestResult("stored", "已重新解析并替换原结果：" + result.message, result.document_id, name)
+    return result
+
+
+def _reparse_files(document_id: int, originals: list[tuple[str, bytes]], engine: Engine | None) -> IngestResult:
+    files = [(data, name) for name, data in originals]
+    label = " + ".join(name for name, _data in originals)
+    stored = get_document(document_id, engine=engine) or {}
+    try:
+        doc = parse_files_document(files)
+        if doc.get("unknown"):  # stored under what the user said it is: keep that
+            doc = parse_files_document(files, {k: stored.get(k) for k in _FIELD_ZH if stored.get(k)})
+    except LoaderError as exc:
+        return IngestResult("refused", exc.message())
+    except Exception as exc:  # noqa: BLE001
+        return IngestResult("refused", f"{label}：解析时出错（{type(exc).__name__}）")
+    parsed = _complete(doc, label)
+    if isinstance(parsed, IngestResult):
+        return parsed
+    result = _store(parsed, originals, label, engine, replace=True, reparse=True)
+    if result.status == "stored":
+        result = IngestResult("stored", "已重新解析并替换原结果：" + result.message, result.document_id, label)
     return result
 
 
@@ -206,5 +363,9 @@ __all__ = [
     "load_samples",
     "parse_document",
     "parse_and_ingest",
+    "parse_and_ingest_files",
+    "parse_and_ingest_batch",
+    "parse_files_document",
+    "BatchItem",
     "reparse_document",
 ]

@@ -205,10 +205,13 @@ def test_interrupted_ingest_leaves_no_children_and_no_partial_document(tmp_path,
     pids = tmp_path / "pids"
     pids.mkdir()
     d = tmp_path / "reports"
-    d.mkdir()
-    shutil.copy(SEED_000, d / "a.txt")
-    shutil.copy(SEED_002, d / "slow1.txt")
-    shutil.copy(SHILONG_XLSX, d / "slow2.xlsx")
+    # a folder is stored once all its files are parsed (its files may form one
+    # report): a.txt is alone in its folder, so it is stored before the others end
+    (d / "a").mkdir(parents=True)
+    (d / "b").mkdir()
+    shutil.copy(SEED_000, d / "a" / "a.txt")
+    shutil.copy(SEED_002, d / "b" / "slow1.txt")
+    shutil.copy(SHILONG_XLSX, d / "b" / "slow2.xlsx")
     driver = (
         "import sys; from loaders import sandbox; sandbox.TARGET = 'slowparse:parse'; "
         "from loaders.cli import main; sys.exit(main(sys.argv[1:]))"

@@ -20,9 +20,18 @@ class Fact:
     table: str
     row: int | None
     origin: str = "table"
+    file: str | None = None  # only for a document read from several files
 
     def source(self) -> dict:
-        return {"page": self.page, "table": self.table, "row": self.row, "origin": self.origin}
+        out = {"page": self.page, "table": self.table, "row": self.row, "origin": self.origin}
+        if self.file is not None:
+            out["file"] = self.file
+        return out
+
+
+def file_of(view: TableView) -> dict:
+    """``{"file": …}`` for a table of a document read from several files, else ``{}``."""
+    return {"file": view.table.file} if view.table.file is not None else {}
 
 
 class AmountError(ValueError):
@@ -51,8 +60,8 @@ def fact(view: TableView, row: int, col: int | list[int] | None, problems: list 
         parts = [amount(view, row, c, problems) for c in col]
         known = [p for p in parts if p is not None]
         value = sum(known, Decimal(0)) if known else None
-        return Fact(value, view.row_page(row), view.title, row)
-    return Fact(amount(view, row, col, problems), view.row_page(row), view.title, row)
+        return Fact(value, view.row_page(row), view.title, row, file=view.table.file)
+    return Fact(amount(view, row, col, problems), view.row_page(row), view.title, row, file=view.table.file)
 
 
 def _heading_parts(view: TableView, word: str, allowed: set[int] | None = None) -> list[int] | None:
@@ -711,6 +720,7 @@ def function_lines(view: TableView, problems: list, year: int | None = None) -> 
                 "table": view.title,
                 "row": cr.row,
                 "level": cr.level or code_level(cr.code),
+                **file_of(view),
             }
         )
     return lines, totals
@@ -872,6 +882,7 @@ def economic_lines(view: TableView, problems: list) -> tuple[list[dict], dict[st
                     "page": view.row_page(r),
                     "table": view.title,
                     "row": r,
+                    **file_of(view),
                 }
             )
             last = (r + 1, lines[-1])

@@ -12,8 +12,9 @@ _OPERATING = re.compile(
 )
 
 
-def operating_expenses(doc: Document) -> tuple[Decimal | None, int | None, str | None] | None:
-    """(amount in 万元 or None, page, unit as printed) of the 机关运行经费 sentence."""
+def operating_expenses(doc: Document) -> tuple[Decimal | None, int | None, str | None, str | None] | None:
+    """(amount in 万元 or None, page, unit as printed, file) of the 机关运行经费
+    sentence; file is the paragraph's file (a document read from several files)."""
     for par in doc.paragraphs():
         text = norm(par.text)
         if "是指" in text[:60] or "指为保障" in text[:60]:
@@ -22,5 +23,5 @@ def operating_expenses(doc: Document) -> tuple[Decimal | None, int | None, str |
         if m:
             value = Decimal(m.group(2).replace(",", ""))
             unit = m.group(3)
-            return (value if unit == "万元" else None), par.page, unit
+            return (value if unit == "万元" else None), par.page, unit, par.file
     return None
