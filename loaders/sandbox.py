@@ -141,7 +141,7 @@ def parse_file_sandboxed(
 
     request = {"data": data, "name": name, "target": target or TARGET}
     del data
-    return _run_child(request, name, timeout_s, memory_mb, identity)
+    return _run_child(request, name, timeout_s, memory_mb, identity, progress)
 
 
 def parse_files_sandboxed(
@@ -151,6 +151,7 @@ def parse_files_sandboxed(
     memory_mb: int | None = None,
     target: str | None = None,
     identity: dict | None = None,
+    progress=None,
 ) -> dict:
     """Several files of one report (``(bytes, name)``) parsed as ONE document
     (``loaders.pipeline.parse_files``) in a limited child process.
@@ -170,10 +171,12 @@ def parse_files_sandboxed(
     if timeout_s is None:
         timeout_s = float(settings.get("PARSE_TIMEOUT_S")) * len(files)
     request = {"files": files, "name": files[0][1], "target": target or FILES_TARGET}
-    return _run_child(request, files[0][1], timeout_s, memory_mb, identity)
+    return _run_child(request, files[0][1], timeout_s, memory_mb, identity, progress)
 
 
-def _run_child(request: dict, name: str, timeout_s: float | None, memory_mb: int | None, identity: dict | None) -> dict:
+def _run_child(
+    request: dict, name: str, timeout_s: float | None, memory_mb: int | None, identity: dict | None, progress=None
+) -> dict:
     timeout_s = float(timeout_s if timeout_s is not None else settings.get("PARSE_TIMEOUT_S"))
     memory_mb = int(memory_mb if memory_mb is not None else settings.get("PARSE_MEMORY_MB"))
     request["sys_path"] = [p for p in sys.path if p]
