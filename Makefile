@@ -16,6 +16,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 APT_PACKAGES := chromium fonts-noto-cjk
+# the test suite's PostgreSQL server; LibreOffice and poppler render the briefing pack's PPTX/DOCX
+APT_TEST_PACKAGES := postgresql libreoffice-impress libreoffice-writer poppler-utils
 PYTEST_ARGS ?= -n auto --dist loadgroup
 STREAMLIT_ARGS ?=
 
@@ -25,7 +27,7 @@ export BROWSER_PATH ?= /usr/bin/chromium
 endif
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help run test bench setup setup-dev venv deps dev-deps sysdeps clean
+.PHONY: help run test bench setup setup-dev venv deps dev-deps sysdeps test-sysdeps clean
 
 help:
 	@echo "make run    - 安装依赖并启动应用 / set up and start the app (streamlit run app.py)"
@@ -43,7 +45,7 @@ bench: setup
 	$(PY) bench/ingest.py
 
 setup: venv deps sysdeps
-setup-dev: setup dev-deps
+setup-dev: setup dev-deps test-sysdeps
 
 venv: $(PY)
 
@@ -81,10 +83,10 @@ deps: venv
 dev-deps: deps
 	$(call pip_stamp,requirements-dev.txt,requirements.txt)
 
-# Chromium (browser tests, chart export) and CJK fonts (charts, screenshots).
-sysdeps:
+# Install the Debian packages of $(1) that are missing, when root or sudo allows.
+define apt_install
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -97,7 +99,17 @@ sysdeps:
 	echo "apt-get install$$missing"; \
 	{ $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
-		|| echo "warning: apt-get could not install$$missing; browser tests and chart export may not work" >&2
+		|| echo "warning: apt-get could not install$$missing; $(2)" >&2
+endef
+
+# Chromium (browser tests, chart export) and CJK fonts (charts, screenshots).
+sysdeps:
+	$(call apt_install,$(APT_PACKAGES),browser tests and chart export may not work)
+
+# PostgreSQL for the test suite's throwaway server (tests/pgcluster.py), LibreOffice
+# and poppler for the briefing-pack renders; those tests skip, saying so, without them.
+test-sysdeps:
+	$(call apt_install,$(APT_TEST_PACKAGES),the PostgreSQL and briefing render tests will be skipped)
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

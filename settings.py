@@ -3,6 +3,7 @@ environment variable of the same name prefixed ``BUDGETLENS_``."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -58,3 +59,9 @@ def get(name: str):
         return setting.default
     kind = type(setting.default)
     return kind(raw) if kind is not str else raw
+
+
+def masked(value) -> str:
+    """A setting's value as it may be shown: a database URL's password as ***."""
+    text = str(value)
+    return re.sub(r"(?<=://)([^:/@]+):([^@]*)@", lambda m: f"{m.group(1)}:***@", text)

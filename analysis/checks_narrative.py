@@ -529,9 +529,13 @@ def _shares(ctx: Context, facts: list[nv.Fact], registry: Registry, checker: Che
         # Off by less than one printed unit more ('59.0%' for 58.94 %): a slip of
         # rounding worth a look, not an error.
         slight = actual is not None and abs(actual - pct) <= 2 * Decimal(10) ** -nv.decimals(f.printed)
+        # '共涉及资金5105.75万元，占项目支出总额的100%': the funds projects cover are
+        # counted on the budget basis, the final accounts' table on what was spent;
+        # only an amount beyond all the year's money is plainly wrong.
+        covered = bool(nv.COVERAGE.search(a.subject)) and not _beyond_the_years_money(a.value, registry)
         checker.add(
             "narrative.share",
-            "warning" if slight else "error",
+            "warning" if slight or covered else "error",
             "narrative_vs_table" if named else "narrative_arithmetic",
             f"情况说明称{item_name(a.key)} {fmt(a.value)} 万元占{f.denominator or ''} {f.printed}，"
             f"但按{what} {fmt(d)} 万元计算为 {actual:.2f}%：“{_quote(f)}”",
@@ -539,6 +543,16 @@ def _shares(ctx: Context, facts: list[nv.Fact], registry: Registry, checker: Che
             expected=actual.quantize(Decimal("0.01")) if actual is not None else None,
             found=pct,
         )
+
+
+def _beyond_the_years_money(amount: Decimal, registry: Registry) -> bool:
+    """More than the year's income and carry-over together (收入总计): no basis makes it a share of anything."""
+    totals = [c.value for key in ("grand_total",) for c in registry.get(key, "all")]
+    if not totals:
+        parts = [registry.get(k, "all") for k in ("revenue_total", "carryover_begin")]
+        if parts[0]:
+            totals = [parts[0][0].value + (parts[1][0].value if parts[1] else ZERO)]
+    return bool(totals) and amount > max(totals) + HALF
 
 
 def _parent_keys(key: str | None, scope: str = "all") -> list[str]:

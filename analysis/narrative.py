@@ -304,6 +304,8 @@ _PARTS_OF_A_CLASS = ("personnel", "public", "basic", "project")
 # words that make an amount something other than the level of the item named
 # ("涉及一般公共预算支出 20168.3 万元" is what some projects cover)
 # ("…整治工程在农林水支出（类）支出列支 13800 万元" is the project's, paid under that class)
+# an amount of what projects or a programme cover, on the budget basis ('共涉及资金…')
+COVERAGE = re.compile(r"涉及|覆盖")
 _NOT_A_LEVEL = re.compile(r"涉及|覆盖|拟购置|预留|授予|中标|成交|合同金额|单位价值|单价|以上|在[^，,。；;]{0,24}列支")
 
 

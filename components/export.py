@@ -9,6 +9,9 @@
 * :func:`table` shows a DataFrame with Chinese column names and 千分位 amounts,
   its source line, and Excel / CSV downloads.  Text cells that a spreadsheet
   would take for a formula are neutralised (:func:`neutralise`).
+* Beside the downloads of every chart and table, a "加入汇报" button collects
+  it into the briefing pack (:mod:`components.briefing`, the 汇报 page).
+* The charts' plotly toolbar speaks Chinese (:mod:`components.plotly_locale`).
 
 The pure helpers (:func:`figure_png`, :func:`figure_svg`, :func:`excel_bytes`,
 :func:`csv_bytes`, :func:`neutralise`) need no Streamlit session.
@@ -37,6 +40,9 @@ import plotly.io as pio
 # Streamlit's plotly module sets pio.templates.default = "streamlit" when it is
 # first imported; import it now so that our default, set below, comes after.
 import streamlit.elements.plotly_chart  # noqa: E402,F401
+
+from components import briefing, plotly_locale  # noqa: E402
+from components.briefing import title_from_stem  # noqa: E402
 
 # --------------------------------------------------------------------------- style
 
@@ -556,7 +562,7 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
         width="stretch",
         theme=None,
         key=f"{key}-chart",
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        config=plotly_locale.config(),
     )
     line = source_line(source)
     if line:
@@ -590,6 +596,7 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
             disabled=not available,
             help=help_off or "矢量图，放大不失真",
         )
+        briefing.add_chart_button(fig, key, title=fig.layout.title.text or title_from_stem(file_stem), source=source)
 
 
 def _places(values) -> int:
@@ -643,6 +650,7 @@ def table(
     columns: dict[str, dict[str, Any]] | None = None,
     row_height: int | None = None,
     unit_in_header: bool = True,
+    title: str | None = None,
 ) -> None:
     """The DataFrame (Chinese headers, 千分位 万元 amounts), its source line, and
     Excel / CSV downloads.
@@ -651,7 +659,8 @@ def table(
     "medium", "large" or px), ``help`` (a tooltip on the header), ``pinned``.
     ``row_height`` above 64 px lets long text wrap in its cell.  With
     ``unit_in_header=False`` the money headers stay short and the caption says
-    "金额单位：万元" instead."""
+    "金额单位：万元" instead.  ``title`` names the table in a briefing (default:
+    the file stem, ``部门对比_收支规模_2023`` -> ``部门对比 · 收支规模 · 2023``)."""
     import streamlit as st
 
     shown, money = chinese_columns(df, money_columns)
@@ -704,6 +713,7 @@ def table(
             icon=":material/download:",
             on_click="ignore",
         )
+        briefing.add_table_button(shown, key, title=title or title_from_stem(file_stem), source=source, money=money)
 
 
 __all__ = [

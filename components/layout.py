@@ -33,6 +33,8 @@ NAV_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/budget_actual.py", "预决算对比", ":material/balance:", "同一部门同一年度的预算数与决算数对照，找出偏差较大的科目"),
     ("pages/performance.py", "绩效评分", ":material/grading:", "按财预〔2020〕10号复核项目绩效自评得分，评价绩效目标质量"),
     ("pages/quality.py", "数据质检", ":material/rule:", "勾稽关系检查：哪些数字对不上、在第几页第几行"),
+    ("pages/regions.py", "地区对比", ":material/map:", "同一县（区）、市的多个部门合计，地区之间并排比较，注明各含几个部门"),
+    ("pages/briefing.py", "汇报", ":material/slideshow:", "各页“加入汇报”的图表和表格：排序、加说明，导出 PowerPoint 和 Word"),
 ]
 
 _CSS = """
@@ -50,6 +52,12 @@ div[data-testid="stMetricValue"] * {white-space: normal !important; overflow: vi
 div[data-testid="stMetricLabel"] p {font-size: 0.92rem; color: #52606D;}
 /* numbers in tables line up */
 div[data-testid="stDataFrame"] {font-variant-numeric: tabular-nums;}
+/* the one plotly toolbar button Streamlit adds itself (its title cannot be set): a Chinese tooltip */
+.modebar-btn[data-title="Fullscreen"]::after {content: "全屏" !important;}
+.modebar-btn[data-title="Close fullscreen"]::after {content: "退出全屏" !important;}
+/* Streamlit's running indicator: its "Stop" button in Chinese */
+div[data-testid="stStatusWidget"] button {font-size: 0 !important;}
+div[data-testid="stStatusWidget"] button::after {content: "停止"; font-size: 0.875rem;}
 /* provenance captions */
 div[data-testid="stCaptionContainer"] p {color: #616E7C;}
 </style>
@@ -116,7 +124,7 @@ PAGE_CONFIG = dict(
 
 
 def register_navigation():
-    """Page config plus ``st.navigation`` over all seven :data:`NAV_PAGES`;
+    """Page config plus ``st.navigation`` over all :data:`NAV_PAGES`;
     returns the current page (app.py runs it)."""
     st.set_page_config(**PAGE_CONFIG)
     st.markdown(_CSS, unsafe_allow_html=True)
@@ -149,8 +157,10 @@ def _repair_first_visit() -> None:
 
 
 def page_setup(title: str, caption: str | None = None) -> None:
-    """The page title (and an optional one-line explanation) plus the shared CSS."""
+    """The page title (and an optional one-line explanation) plus the shared CSS;
+    the title is remembered for the briefing items collected on the page."""
     _repair_first_visit()
+    st.session_state["_page_title"] = title
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)
     if caption:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ class Parsed:
     doc: dict | None = None
     data: bytes | None = None
     error: LoaderError | None = None
+    spilled: str | None = None  # a temporary file holding doc and data while its batch waits
 
 
 def default_jobs() -> int:
@@ -95,16 +98,61 @@ def expand_batches(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], lis
     return paths, batches, empty
 
 
+# Parsed files of an unfinished batch kept in memory; the rest wait on disk, so a
+# folder of thousands of reports is stored with bounded memory.
+HELD_IN_MEMORY = 16
+
+
 def in_batches(results: Iterable[Parsed], batches: list[str]) -> Iterator[list[Parsed]]:
     """The results of :func:`parse_in_order` gathered per batch (``batches[i]``
     is the batch of the i-th file): each batch is handed on, in input order,
-    as soon as its last file is parsed."""
+    as soon as its last file is parsed.  Beyond :data:`HELD_IN_MEMORY` results
+    waiting, a result's document and bytes wait in a temporary file."""
     last = {batch: i for i, batch in enumerate(batches)}
     held: dict[str, list[Parsed]] = {}
-    for i, result in enumerate(results):
-        held.setdefault(batches[i], []).append(result)
-        if last[batches[i]] == i:
-            yield held.pop(batches[i])
+    in_memory = 0
+    try:
+        for i, result in enumerate(results):
+            if in_memory >= HELD_IN_MEMORY and result.doc is not None:
+                _spill(result)
+            else:
+                in_memory += 1
+            held.setdefault(batches[i], []).append(result)
+            if last[batches[i]] == i:
+                ready = held.pop(batches[i])
+                in_memory -= sum(1 for r in ready if r.spilled is None)
+                for r in ready:
+                    _restore(r)
+                yield ready
+    finally:
+        for waiting in held.values():
+            for r in waiting:
+                _discard(r)
+
+
+def _spill(result: Parsed) -> None:
+    fd, path = tempfile.mkstemp(prefix="budgetlens-parsed-", suffix=".pickle")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump((result.doc, result.data), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    result.doc = result.data = None
+    result.spilled = path
+
+
+def _restore(result: Parsed) -> None:
+    if result.spilled is None:
+        return
+    with open(result.spilled, "rb") as fh:
+        result.doc, result.data = pickle.load(fh)
+    _discard(result)
+
+
+def _discard(result: Parsed) -> None:
+    if result.spilled is not None:
+        try:
+            os.unlink(result.spilled)
+        except OSError:
+            pass
+        result.spilled = None
 
 
 def display_name(path: Path) -> str:

@@ -383,9 +383,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
     for name, setting in settings.SETTINGS.items():
         value = settings.get(name)
-        mark = "" if value == setting.default else f"（默认 {setting.default}）"
+        mark = "" if value == setting.default else f"（默认 {settings.masked(setting.default)}）"
         env = "BUDGETLENS_DATABASE_URL / DATABASE_URL" if name == "DATABASE_URL" else f"BUDGETLENS_{name}"
-        print(f"{name} = {value}{mark}\n    {setting.help}；环境变量 {env}")
+        print(f"{name} = {settings.masked(value)}{mark}\n    {setting.help}；环境变量 {env}")
     return EXIT_OK
 
 

@@ -57,7 +57,8 @@ if budget_doc and final_doc:
     st.success(f"已载入 {year} 年预算（{document_label(budget_doc)}）和决算（{document_label(final_doc)}），下面逐项对比预算安排与实际执行。")
 elif final_doc:
     st.info(f"只载入了 {year} 年的决算，没有同年度的预算文件。下面使用决算文件自己列示的预算数：“三公”经费表的预算数、"
-            "情况说明中“完成年初预算的 x%”所隐含的年初预算，以及各项目绩效自评表中的预算数与执行数。")
+            "情况说明中“完成年初预算的 x%”所隐含的年初预算，以及各项目绩效自评表中的预算数与执行数。"
+            f"如需逐项对比，请在「报告库」上传 {year} 年的部门预算公开文件。")
 else:
     st.info(f"只载入了 {year} 年的预算，尚未载入该年度的决算，暂无法对比执行情况。请在「报告库」上传 {year} 年的部门决算公开文件。")
 
@@ -81,7 +82,7 @@ if budget_doc and final_doc:
     pairs = ba.pair_lines(lines[lines["document_id"] == budget_doc["document_id"]],
                           lines[lines["document_id"] == final_doc["document_id"]])
     if pairs.empty:
-        st.info("两份文件都没有支出功能分类明细。")
+        st.info("两份文件都没有支出功能分类明细。请在「报告库」核对这两份文件解析出的科目，必要时重新解析。")
     else:
         level = filters.select("级次", ["类", "款", "项", "全部"], key="level", default="类")
         shown = pairs if level == "全部" else pairs[pairs["级次"] == level]
@@ -112,7 +113,7 @@ if final_doc:
     st.subheader("“三公”经费：预算数与决算数")
     three = ba.three_public_pairs(final_row, budget_row)
     if three.empty:
-        st.info("决算文件没有列示“三公”经费。")
+        st.info("决算文件没有列示“三公”经费。请在「报告库」查看该文件是否含“三公”经费支出决算表。")
     else:
         if budget_doc is None:
             three = three.drop(columns=["预算文件数"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import compare as ac
+from analysis import peers as ap
 from analysis.frames import doc_title, provenance
 from components import charts, export, filters, layout
 from store import queries as q
@@ -27,8 +28,43 @@ year = filters.year_select([None] + years, key="year", default=None, none_label=
                            container=c2, help="所选部门在该年度没有文件时，取其最新一份并注明年度")
 all_agencies = filters.checkbox("全部部门", key="all", container=c3,
                                 help="对比所有有该类文件的部门（不受 12 个的限制）")
-options = ac.agencies_with(docs, kind)
+all_options = ac.agencies_with(docs, kind)
 default_year, default_agencies = ac.default_selection(docs, kind)
+
+# peer groups: narrow the agencies by level, province, city and kind; "同类同级" picks the anchor's peers
+provinces, cities = ap.region_options(all_options)
+f1, f2, f3, f4 = st.columns([1, 1, 1, 1])
+levels = filters.multiselect("级次", [lv for lv in ap.LEVELS if lv in {ap.profile(a).level for a in all_options}],
+                             key="levels", container=f1, placeholder="全部级次",
+                             help="按部门名称判断：省、市、区县、乡镇街道（中央部门为“中央”）")
+chosen_provinces = filters.multiselect("省份", provinces, key="provinces", container=f2, placeholder="全部省份",
+                                       help="部门名称中写明的省份，或其所在城市所属的省份")
+chosen_cities = filters.multiselect("城市", cities, key="cities", container=f3, placeholder="全部城市")
+kinds_found = sorted({ap.profile(a).kind for a in all_options})
+chosen_kinds = filters.multiselect("部门类别", kinds_found, key="kinds", container=f4, placeholder="全部类别",
+                                   help="按部门名称归类：医疗保障局、财政局、卫生健康委员会、教育局、街道办事处等，简称（医保局、卫健委）归入全称")
+options = ap.filter_agencies(all_options, levels=levels, provinces=chosen_provinces, cities=chosen_cities,
+                             kinds=chosen_kinds)
+if not options:
+    st.info("没有符合所选级次、地区和类别的部门。请放宽上面的筛选条件。")
+    st.stop()
+
+
+def _pick_peers(anchor: str, pool: list[str]) -> None:
+    st.session_state["agencies"] = ap.peers(anchor, pool)[: ac.MAX_AGENCIES]
+    st.session_state["all"] = False
+
+
+p1, p2 = st.columns([3, 1], vertical_alignment="bottom")
+peer_counts = {a: len(ap.peers(a, options)) for a in options}
+anchor = filters.select("参照部门", options, key="peer_of", container=p1,
+                        default=max(options, key=lambda a: (peer_counts[a], a in default_agencies)),
+                        format_func=lambda a: f"{a}（{ap.profile(a).kind} · {ap.profile(a).level or '级次不详'}）",
+                        help="“同类同级”选出与它类别相同、级次相同的部门（受上面的地区筛选限制）")
+p2.button(f"同类同级（{peer_counts.get(anchor, 0)} 个）", key="peer_button", icon=":material/group:", on_click=_pick_peers,
+          args=(anchor, options), disabled=anchor is None, width="stretch",
+          help="一键选出与参照部门类别相同、级次相同的部门进行对比")
+default_agencies = [a for a in default_agencies if a in options] or options[: ac.MAX_AGENCIES]
 if all_agencies:
     agencies = options
     st.caption(f"已选全部 {len(options)} 个部门。")
@@ -107,7 +143,7 @@ with tab_structure:
     lines = q.function_lines(doc_ids, engine=eng)
     shares = ac.function_shares(chosen, lines)
     if shares.empty:
-        st.info("所选文件没有可用的支出功能分类明细。")
+        st.info("所选文件没有可用的支出功能分类明细。请换选其他部门或年度，或在「报告库」上传含支出总表的文件。")
     else:
         label_axis = dict(zip(labels, categories))
         segments = []
@@ -139,7 +175,7 @@ with tab_three:
 with tab_perf:
     has_counts = table["project_count"].notna().any() or table["self_evaluation_count"].notna().any()
     if not has_counts:
-        st.info("所选文件没有项目绩效目标表或绩效自评表。")
+        st.info("所选文件没有项目绩效目标表或绩效自评表。请在「报告库」上传附有绩效目标表的部门预算或附有绩效自评表的部门决算。")
     else:
         export.chart(
             charts.hbar_grouped(
@@ -189,3 +225,19 @@ _rows("“三公”经费与机关运行经费", ac.THREE_PUBLIC_COLUMNS, "compa
 _rows("支出结构（占比，%）", ac.SHARE_COLUMNS, "compare-structure-measures", "支出结构", amounts=False)
 _rows("项目与绩效", ac.PERFORMANCE_COLUMNS, "compare-performance-table", "项目与绩效", amounts=False)
 st.caption("空白表示文件未列示该项或无法计算。" + ("排名：1 为最大，并列者名次相同。" if view == "rank" else ""))
+
+# ------------------------------------------------------------------ peer group: rank and median
+st.subheader("组内排名与中位数")
+group = ap.group_label(list(table["agency"]))
+st.caption(f"所选部门：{group}。排名 1 为最大（n/N：N 个列示该项的部门中第 n），最后一行为同组中位数。")
+with st.expander("各部门的类别、级次和地区"):
+    export.table(ap.profile_table(list(table["agency"])), "compare-profiles", source="部门名称",
+                 file_stem=f"部门对比_部门类别与地区_{stem_year}", title="所选部门的类别、级次和地区")
+rank_measures = [("expenditure_total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
+                 ("three_public_total", "“三公”经费"), ("operating_expenses", "机关运行经费")]
+ranked = ap.rank_table(table, rank_measures)
+export.table(ranked, "compare-ranks", source=source, file_stem=f"部门对比_组内排名_{stem_year}",
+             money_columns=[h for _, h in rank_measures], unit_in_header=False,
+             title=f"组内排名与中位数（{group}）",
+             columns={"部门": {"width": 240, "pinned": True},
+                      **{f"{h}排名": {"help": f"{h}在组内的名次（1 为最大）/ 列示该项的部门数"} for _, h in rank_measures}})

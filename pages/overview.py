@@ -74,7 +74,7 @@ st.caption("每个部门取年度最新的一份预算或决算（同一年度�
 
 wide = queries.totals_wide(kind=["budget", "final_accounts"], engine=eng)
 if wide.empty:
-    st.info("已载入的报告中没有预算或决算报表（只有绩效目标）。")
+    st.info("已载入的报告中没有预算或决算报表（只有绩效目标）。请到「报告库」上传部门预算或部门决算公开文件。")
 else:
     wide = wide.assign(
         _kind_rank=wide["kind"].map(_KIND_RANK).fillna(9),

@@ -24,7 +24,7 @@ if docs.empty:
     st.info("还没有报告。请先在「报告库」上传含项目绩效自评表的部门决算，或含项目绩效目标表的部门预算。")
     st.stop()
 if evaluations.empty and projects.empty:
-    st.info("已载入的报告中没有识别到项目绩效自评表或项目绩效目标表。")
+    st.info("已载入的报告中没有识别到项目绩效自评表或项目绩效目标表。请在「报告库」上传附有绩效自评表的部门决算，或附有绩效目标表的部门预算。")
     st.stop()
 
 
@@ -59,7 +59,7 @@ tab_eval, tab_target = st.tabs(["项目绩效自评复核", "绩效目标质量"
 # ------------------------------------------------------------------ self-evaluations
 with tab_eval:
     if evaluations.empty:
-        st.info("已载入的报告中没有项目绩效自评表（通常附在部门决算公开之后）。")
+        st.info("已载入的报告中没有项目绩效自评表（通常附在部门决算公开之后）。请在「报告库」上传附有绩效自评表的部门决算，或切换到「绩效目标质量」页签。")
     else:
         eval_docs = docs[docs["document_id"].isin(evaluations["document_id"])]
         doc_id = filters.document_select(eval_docs, key="doc", label="报告", all_label="全部报告（跨部门）")
@@ -151,7 +151,7 @@ with tab_eval:
                     ("执行数", layout.fmt_wan(row["执行数"]), f"执行率 {layout.fmt_pct(row['执行率（%）'])}"),
                     ("自评得分", _points(row["自评得分"]),
                      f"其中预算执行率得分 {layout.fmt_number(fr.dec(data.get('execution_points')))}"
-                     "（min(执行数÷预算数, 1) × 10）"),
+                     "（执行数÷预算数，超过 1 按 1 计，再乘以 10）"),
                     ("复核得分", _points(row["复核得分"]), f"等级：{row['等级'] or '—'}"),
                 ]
             )
@@ -179,7 +179,7 @@ with tab_eval:
 # ------------------------------------------------------------------ performance targets
 with tab_target:
     if projects.empty:
-        st.info("已载入的报告中没有项目绩效目标表（通常附在部门预算公开之后）。")
+        st.info("已载入的报告中没有项目绩效目标表（通常附在部门预算公开之后）。请在「报告库」上传附有绩效目标表的部门预算，或切换到「项目绩效自评复核」页签。")
     else:
         target_docs = docs[docs["document_id"].isin(projects["document_id"])]
         tdoc = filters.document_select(target_docs, key="tdoc", label="报告", all_label="全部报告（跨部门）")

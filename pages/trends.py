@@ -1,9 +1,11 @@
 """年度趋势: one agency over the years loaded, with 同比 and quoted prior-year figures."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis import peers as ap
 from analysis import trends as at
 from analysis.frames import KIND_NAMES, MEASURE_LABELS, floats, provenance
 from components import export, filters, layout
@@ -50,7 +52,7 @@ st.caption(
     + (f"；{'、'.join(f'{y}年' for y in quoted_years)}的数字引自后一年文件的说明（引用数）。" if quoted_years else "。")
 )
 if len(all_years) < 2:
-    st.info(f"{agency}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。载入更多年度的文件后再来查看。")
+    st.info(f"{agency}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。请在「报告库」上传该部门其他年度的文件后再来查看。")
 
 source_rows = q.line_items([int(d) for d in own["document_id"]], section=["totals", "three_public"], engine=eng)
 source = provenance(source_rows if not source_rows.empty else own)
@@ -87,9 +89,24 @@ if not latest.empty:
 
 # ------------------------------------------------------------------ chart of the measures
 labels = {m: MEASURE_LABELS.get(m, m) for m in at.TREND_MEASURES}
+m1, m2 = st.columns([3, 1], vertical_alignment="bottom")
 chosen = filters.multiselect("指标", at.TREND_MEASURES, key="measures",
                              default=["expenditure_total", "basic", "project"],
-                             format_func=lambda m: labels.get(m, m))
+                             format_func=lambda m: labels.get(m, m), container=m1)
+show_median = filters.checkbox("显示同类同级中位数", key="peer_median", container=m2,
+                               help="与本部门类别相同、级次相同的其他部门（同一口径）每年的中位数，画成虚线")
+peer_group = ap.peers(agency, sorted(set(docs.loc[docs["kind"] == kind, "agency"])))
+medians = pd.DataFrame(columns=["year", "measure", "median", "agencies", "names"])
+if show_median:
+    group_name = ap.group_label([agency])
+    if len(peer_group) < 2:
+        st.info(f"还没有与{agency}同类同级（{group_name}）的其他部门的{kind_name}，无法计算中位数。"
+                "请在「报告库」上传同类同级部门的文件后再来查看。")
+    else:
+        medians = ap.median_by_year(q.totals_wide(kind=kind, engine=eng), chosen, agencies=peer_group,
+                                    exclude=agency)
+        st.caption(f"同类同级（{group_name}）：{'、'.join(a for a in peer_group if a != agency)}；"
+                   "虚线为这些部门每年的中位数（不含本部门），悬停可见计入的部门数。")
 if chosen and not values.empty:
     fig = go.Figure()
     plotted_years: set[int] = set()
@@ -97,7 +114,7 @@ if chosen and not values.empty:
     # the lowest line's labels go under its points, so that two close lines do not print over each other
     means = {m: floats(values.loc[values["measure"] == m, "amount"]).mean() for m in chosen}
     lowest = min((m for m in chosen if means[m] == means[m]), key=lambda m: means[m], default=None)
-    for m in chosen:
+    for k, m in enumerate(chosen):
         part = values[(values["measure"] == m) & values["amount"].notna()]
         if part.empty:
             continue
@@ -114,8 +131,20 @@ if chosen and not values.empty:
             customdata=[[p if p is not None else float("nan"), "引用数" if qm else "文件数"]
                         for p, qm in zip(floats(part["change_pct"]), quoted_mask)],
             hovertemplate="%{x}年：%{y:,.2f} 万元（%{customdata[1]}）<br>同比 %{customdata[0]:.2f}%<extra>"
-            + labels[m] + "</extra>",
+            + labels[m] + "</extra>", line=dict(color=export.COLORWAY[k % len(export.COLORWAY)]),
         )
+        peer = medians[medians["measure"] == m] if not medians.empty else medians
+        if not peer.empty:
+            ys = floats(peer["median"])
+            plotted_years |= {int(y) for y in peer["year"]}
+            highest = max([highest] + [v for v in ys if v == v])
+            fig.add_scatter(
+                x=peer["year"].astype(int), y=ys, name=f"{labels[m]}（同类同级中位数）", mode="lines+markers",
+                line=dict(dash="dash", color=export.COLORWAY[k % len(export.COLORWAY)]), marker=dict(size=7),
+                customdata=list(peer["agencies"]),
+                hovertemplate="%{x}年：%{y:,.2f} 万元<br>同类同级 %{customdata} 个部门的中位数<extra>"
+                + labels[m] + "</extra>",
+            )
     shown_years = sorted(plotted_years) or all_years
     fig.update_layout(title=dict(text=f"{agency} {kind_name}主要指标（万元；空心点为引用数）", x=0, xanchor="left"),
                       yaxis_tickformat=",.0f", yaxis_rangemode="tozero", yaxis_range=[0, highest * 1.15 or 1],
@@ -124,6 +153,15 @@ if chosen and not values.empty:
     fig.update_xaxes(tickmode="array", tickvals=shown_years, ticktext=[f"{y}年" for y in shown_years],
                      range=[min(shown_years) - 0.5, max(shown_years) + 0.5])
     export.chart(fig, "trends-measures", source=source, file_stem=stem)
+
+if not medians.empty:
+    shown_medians = medians.assign(指标=medians["measure"].map(labels)).rename(
+        columns={"year": "年度", "median": "同类同级中位数", "agencies": "部门数", "names": "计入的部门"})
+    export.table(shown_medians[["年度", "指标", "同类同级中位数", "部门数", "计入的部门"]], "trends-peer-median",
+                 source=provenance(docs[(docs["kind"] == kind) & docs["agency"].isin(peer_group)
+                                        & (docs["agency"] != agency)]),
+                 file_stem=f"{stem}_同类同级中位数", money_columns=["同类同级中位数"],
+                 title=f"{agency} 同类同级中位数（{kind_name}）")
 
 # ------------------------------------------------------------------ tables
 st.subheader("各年度数据与同比")
@@ -146,7 +184,7 @@ st.subheader("支出功能分类构成")
 lines = q.function_lines([int(d) for d in own["document_id"]], engine=eng)
 comp = at.composition(own, lines)
 if comp.empty:
-    st.info("这些文件没有可用的支出功能分类明细。")
+    st.info("这些文件没有可用的支出功能分类明细。请在「报告库」上传含支出总表的文件，或选择其他部门。")
 else:
     fig = go.Figure()
     for cls, group in comp.groupby("类", sort=True):

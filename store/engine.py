@@ -55,7 +55,18 @@ def _install_sqlite_hooks(engine: Engine, file_backed: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover - exercised via tests
-        conn.exec_driver_sql("BEGIN")
+        # A writing transaction takes the write lock up front: two deferred
+        # transactions that both read, then write, deadlock, and SQLite gives
+        # one of them "database is locked" without waiting for the other.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+
+WRITE_OPTION = "budgetlens_write"
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for a transaction that writes (on SQLite it begins IMMEDIATE)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -87,9 +98,55 @@ def get_engine(url: str | None = None) -> Engine:
         return engine
 
 
+MIGRATIONS = Path(__file__).with_name("migrations")
+# The tables each revision leaves: a store made before migrations (by
+# create_all) is stamped at the newest revision whose tables it already has.
+_BASELINE = {"agencies", "meta", "documents", "document_files", "tables", "line_items", "findings", "projects",
+             "self_evaluations"}
+REVISION_TABLES = {"0001": _BASELINE, "0002": _BASELINE | {"document_parts", "line_item_files"}}
+# any number, the same in every process: one migrating process at a time on PostgreSQL
+_PG_LOCK = 7_210_415
+
+
+def _alembic(connection) -> "Config":
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
 def init_db(engine: Engine) -> None:
-    """Create any missing tables (safe to call repeatedly)."""
-    Base.metadata.create_all(engine)
+    """Bring the store's schema to the newest migration (safe to call repeatedly).
+
+    A new store gets every table and is stamped at the head; a store made
+    before migrations is stamped where its tables say and upgraded; a store
+    at an older revision is upgraded.  Schema changes are Alembic revisions
+    in store/migrations/versions.
+    """
+    from alembic import command
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect, text
+
+    with writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+        cfg = _alembic(conn)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+        if current is None:
+            tables = set(inspect(conn).get_table_names())
+            if not tables & _BASELINE:
+                Base.metadata.create_all(conn)
+                command.stamp(cfg, "head")
+                return
+            known = [rev for rev, needed in REVISION_TABLES.items() if needed <= tables]
+            command.stamp(cfg, known[-1] if known else "0001")
+        command.upgrade(cfg, "head")
 
 
 def dispose_engines() -> None:
@@ -111,4 +168,4 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
-__all__ = ["get_engine", "init_db", "session_scope", "dispose_engines"]
+__all__ = ["get_engine", "init_db", "session_scope", "dispose_engines", "writer"]

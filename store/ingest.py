@@ -34,7 +34,7 @@ from analysis.checks import all_findings
 from loaders.jsonout import plain
 from loaders.multifile import files_sha256
 
-from store.engine import get_engine
+from store.engine import get_engine, writer
 from store.models import (
     ECONOMIC_MEASURES,
     FUNCTION_MEASURES,
@@ -385,12 +385,31 @@ def ingest_document(
         raise
 
 
+def _agency(session: Session, name: str, code: str | None) -> Agency:
+    """The agency called ``name``, made if new.  Another writer may make it
+    between our look and our insert (PostgreSQL lets two transactions run side
+    by side): the insert is tried in a savepoint and, on a clash, the other's
+    row is taken."""
+    agency = session.scalars(select(Agency).where(Agency.name == name)).first()
+    if agency is None:
+        try:
+            with session.begin_nested():
+                agency = Agency(name=name, code=code)
+                session.add(agency)
+                session.flush()
+        except IntegrityError:
+            agency = session.scalars(select(Agency).where(Agency.name == name)).one()
+    if agency.code is None and code:
+        agency.code = code
+    return agency
+
+
 def _ingest(
     engine: Engine, doc, originals: list[_Original], sha256: str, ident: tuple, replace: bool, reparse: bool = False
 ) -> IngestResult:
     agency_name, year, kind, scope = ident
     source = doc.get("source") or {}
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         outcome = _check_existing(session, sha256, ident, replace, reparse, files=len(originals))
         if isinstance(outcome, IngestResult):
             return outcome
@@ -400,13 +419,8 @@ def _ingest(
             session.execute(delete(Document).where(Document.id == old.id))
         session.flush()
 
-        agency = session.scalars(select(Agency).where(Agency.name == agency_name)).first()
         code = _text_or_none(doc.get("agency_code"))
-        if agency is None:
-            agency = Agency(name=agency_name, code=code)
-            session.add(agency)
-        elif agency.code is None and code:
-            agency.code = code
+        agency = _agency(session, agency_name, code)
 
         document = Document(
             agency=agency,
@@ -483,7 +497,7 @@ def delete_document(engine: Engine | None, document_id: int) -> bool:
     """Delete a document and everything parsed from it (cascade); drop its agency
     if it has no other document.  Returns False if there was no such document."""
     engine = _resolve_engine(engine, None)
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         agency_id = session.scalar(select(Document.agency_id).where(Document.id == document_id))
         if agency_id is None:
             return False
@@ -501,7 +515,7 @@ def replace_findings(engine: Engine | None, document_id: int, findings: Iterable
     """
     engine = _resolve_engine(engine, None)
     rows = [_finding_row(f) for f in findings]
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         if session.get(Document, document_id) is None:
             raise LookupError(f"no document {document_id}")
         session.execute(delete(Finding).where(Finding.document_id == document_id))
@@ -512,7 +526,7 @@ def replace_findings(engine: Engine | None, document_id: int, findings: Iterable
 def set_meta(engine: Engine | None, key: str, value: str) -> None:
     """Set a value of the store's own ``meta`` table."""
     engine = _resolve_engine(engine, None)
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         session.merge(Meta(key=key, value=value))
 
 

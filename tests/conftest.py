@@ -28,10 +28,37 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 _SCRATCH: str | None = None
 
 
+_PG_CLUSTER = None
+
+
+def _start_postgres(config: pytest.Config) -> None:
+    """A throwaway PostgreSQL server for the session (tests/pgcluster.py), one
+    database per xdist worker, in ``BUDGETLENS_TEST_PG_URL``."""
+    global _PG_CLUSTER
+    worker = getattr(config, "workerinput", None)
+    if worker is None and not os.environ.get("BUDGETLENS_TEST_PG_URL") and os.environ.get("BUDGETLENS_TEST_PG", "1") != "0":
+        import pgcluster
+
+        try:
+            _PG_CLUSTER = pgcluster.start()
+        except Exception as exc:  # the PostgreSQL cases then skip, saying why
+            sys.stderr.write(f"warning: could not start a PostgreSQL test server: {exc}\n")
+            _PG_CLUSTER = None
+        if _PG_CLUSTER is not None:
+            os.environ["BUDGETLENS_TEST_PG_URL"] = _PG_CLUSTER.url
+            os.environ["BUDGETLENS_TEST_PG_OWNED"] = "1"
+    elif worker is not None and os.environ.get("BUDGETLENS_TEST_PG_OWNED") and os.environ.get("BUDGETLENS_TEST_PG_URL"):
+        import pgcluster
+
+        name = f"{pgcluster.DATABASE}_{worker.get('workerid', 'w')}"
+        os.environ["BUDGETLENS_TEST_PG_URL"] = pgcluster.create_database(os.environ["BUDGETLENS_TEST_PG_URL"], name)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     global _SCRATCH
     if not SHARED.is_dir():
         sys.stderr.write(f"warning: {SHARED} not found; tests that read ../shared will fail\n")
+    _start_postgres(config)
     if not (os.environ.get("BUDGETLENS_DATABASE_URL") or os.environ.get("DATABASE_URL")):
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         _SCRATCH = tempfile.mkdtemp(prefix=f"budgetlens-test-{worker}-")
@@ -39,6 +66,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _PG_CLUSTER is not None:
+        try:
+            from store.engine import dispose_engines
+
+            dispose_engines()
+        except Exception:
+            pass
+        import pgcluster
+
+        pgcluster.stop(_PG_CLUSTER)
     if _SCRATCH:
         try:
             from store.engine import dispose_engines

@@ -79,11 +79,11 @@ def test_upload_limit_matches_settings():
     assert config["server"]["maxUploadSize"] == settings.SETTINGS["MAX_FILE_MB"].default
 
 
-def test_navigation_lists_seven_pages_in_order():
+def test_navigation_lists_the_pages_in_order():
     from components.layout import NAV_PAGES
 
     assert [title for _p, title, _i, _d in NAV_PAGES] == [
-        "概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检",
+        "概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检", "地区对比", "汇报",
     ]
     assert [p for p, *_ in NAV_PAGES][:2] == ["pages/overview.py", "pages/library.py"]
     assert all(icon.startswith(":material/") for _p, _t, icon, _d in NAV_PAGES)

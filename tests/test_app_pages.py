@@ -8,6 +8,7 @@ query parameters, the way a copied link gives them.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import REAL, ROOT, SEEDS
 from loaders.pipeline import parse_bytes
-from store.engine import get_engine
+from store.engine import dispose_engines, get_engine
 from store.ingest import ingest_document
 
 APP = ROOT / "app.py"
@@ -41,19 +42,33 @@ def _store(url: str, paths: list[Path]) -> None:
         assert result.status == "stored", result.message
 
 
-@pytest.fixture(scope="module")
-def seeded_url(tmp_path_factory) -> str:
+PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
+# every page runs on SQLite and on PostgreSQL (the throwaway server of tests/pgcluster.py)
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL test server"))]
+
+
+def _database(kind: str, tmp_path_factory, name: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('pages') / f'{name}.db'}"
+    import pgcluster
+
+    return pgcluster.create_database(PG_URL, f"pages_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def seeded_url(request, tmp_path_factory) -> str:
     """Seeds 000 (香河 2024 budget), 002 (青龙 2023 final), 003 (北戴河 2021 unit
     budget), 004 (石龙 2023 budget) and, when present, the Wanli 2023–2025 budgets."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'seeded.db'}"
+    url = _database(request.param, tmp_path_factory, "seeded")
     _store(url, [SEEDS / f for f in SEED_FILES] + [p for p in WANLI if p.is_file()])
-    return url
+    yield url
+    dispose_engines()
 
 
-@pytest.fixture(scope="module")
-def paired_url(tmp_path_factory) -> str:
+@pytest.fixture(scope="module", params=DATABASES)
+def paired_url(request, tmp_path_factory) -> str:
     """Seed 002 (青龙 2023 final accounts) plus a constructed 青龙 2023 budget."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'paired.db'}"
+    url = _database(request.param, tmp_path_factory, "paired")
     _store(url, [SEEDS / "002_fee3c3d538398af5.txt"])
     budget = {
         "schema": "budgetlens.document/1", "agency": QINGLONG, "agency_code": "450", "year": 2023, "kind": "budget",
@@ -69,7 +84,8 @@ def paired_url(tmp_path_factory) -> str:
         "paragraphs": [], "findings": [],
     }
     assert ingest_document(budget, b"constructed qinglong 2023 budget", url=url).status == "stored"
-    return url
+    yield url
+    dispose_engines()
 
 
 @pytest.fixture(scope="module")

@@ -262,3 +262,31 @@ def _alive(pid: int) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+def test_a_long_batch_waits_on_disk_not_in_memory(monkeypatch, tmp_path):
+    """Files of a folder wait for the folder's last file (they may form one report);
+    beyond a few, their parses wait in temporary files and come back whole."""
+    import glob
+    import tempfile
+
+    from loaders import batch
+    from loaders.survey import Grade
+
+    monkeypatch.setattr(batch, "HELD_IN_MEMORY", 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    results = [
+        batch.Parsed(Path(f"{i}.txt"), f"{i}.txt", Grade(file=f"{i}.txt"), doc={"n": i}, data=b"x" * i) for i in range(5)
+    ]
+    seen_on_disk = []
+
+    def produce():
+        for r in results:
+            yield r
+            seen_on_disk.append(len(glob.glob(str(tmp_path / "budgetlens-parsed-*"))))
+
+    out = list(batch.in_batches(produce(), ["d"] * 5))
+    assert [[r.doc["n"] for r in group] for group in out] == [[0, 1, 2, 3, 4]]
+    assert [r.data for r in out[0]] == [b"x" * i for i in range(5)]
+    assert seen_on_disk[:4] == [0, 0, 1, 2]  # beyond two, each waited on disk until the last file came
+    assert glob.glob(str(tmp_path / "budgetlens-parsed-*")) == []  # and were removed

@@ -41,6 +41,8 @@ PAGES = [  # url path, file stem of the screenshot
     ("budget_actual", "budget_actual"),
     ("performance", "performance"),
     ("quality", "quality"),
+    ("regions", "regions_overview"),
+    ("briefing", "briefing_empty"),
 ]
 
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在（apt-get install chromium）")]
@@ -187,7 +189,8 @@ def test_upload_compare_download_and_screenshots(app_url, browser):
     # page's one rerun through app.py, which may come after the first quiet moment)
     page.get_by_text("报告库是空的").wait_for(timeout=30_000)
     nav = _nav_text(page)
-    assert [t for t in ("概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检") if t not in nav] == []
+    assert [t for t in ("概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检", "地区对比", "汇报")
+            if t not in nav] == []
     assert "budget" not in nav and "library" not in nav
     assert page.get_by_text("报告库是空的").count() == 1
     page.locator('input[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(p) for p in UPLOADS])
@@ -210,7 +213,7 @@ def test_upload_compare_download_and_screenshots(app_url, browser):
     page.goto(f"{app_url}/compare")
     _settle(page)
     _no_exception(page, "部门对比")
-    agencies = page.locator('[data-testid="stMultiSelect"]').first
+    agencies = page.locator('.st-key-agencies [data-testid="stMultiSelect"]').first
     if "上海市普陀区人民政府万里街道办事处" not in agencies.inner_text():
         agencies.click()
         page.get_by_role("option", name="上海市普陀区人民政府万里街道办事处").click()

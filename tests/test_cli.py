@@ -239,3 +239,10 @@ def test_ingest_asks_for_the_identity_the_document_does_not_give(tmp_path, db_ur
 
     proc = run_loaders("parse", nameless, "--year", "26")
     assert proc.returncode == 2 and "年度须为四位年份" in proc.stderr
+
+
+def test_settings_never_print_the_database_password():
+    proc = run_loaders("settings", BUDGETLENS_DATABASE_URL="postgresql+psycopg://bureau:s3cr3t@db.local:5432/bl")
+    assert proc.returncode == 0, proc.stderr
+    assert "s3cr3t" not in proc.stdout
+    assert "DATABASE_URL = postgresql+psycopg://bureau:***@db.local:5432/bl" in proc.stdout

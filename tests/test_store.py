@@ -56,6 +56,8 @@ def engine(request, tmp_path):
     else:
         eng = get_engine(PG_URL)
         Base.metadata.drop_all(eng)
+        with eng.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         init_db(eng)
     yield eng
     dispose_engines()
