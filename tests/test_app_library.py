@@ -392,3 +392,6 @@ def test_values_read_by_ocr_are_marked(empty_store):
     frames = _frames_text(at)
     assert "读取方式" in frames and "OCR" in frames
     assert "报表（OCR）" in frames
+    from ui_text import english_words, page_texts
+
+    assert not [w for t in page_texts(at) for w in english_words(t)]
