@@ -65,8 +65,20 @@ define pip_stamp
 	fi
 endef
 
+# The same, with --no-deps: requirements-ocr.txt names only what requirements.txt
+# already pins the dependencies of.
+define pip_stamp_nodeps
+	@sum=$$(sha256sum $(1) $(2) | sha256sum | cut -c1-64); \
+	stamp=$(VENV)/.stamp-$(basename $(notdir $(1))); \
+	if [ "$$(cat $$stamp 2>/dev/null)" != "$$sum" ]; then \
+		echo "pip install --no-deps -r $(1)"; \
+		$(PIP) install -q --no-deps -r $(1) && echo "$$sum" > $$stamp; \
+	fi
+endef
+
 deps: venv
 	$(call pip_stamp,requirements.txt)
+	$(call pip_stamp_nodeps,requirements-ocr.txt,requirements.txt)
 
 dev-deps: deps
 	$(call pip_stamp,requirements-dev.txt,requirements.txt)

@@ -142,6 +142,7 @@ _PREFIX_FAMILY = {
     "unscorable": "scoring",
     "parse": "extraction",
     "extract": "extraction",
+    "ocr": "extraction",
     "checks": "extraction",
     "completeness": "completeness",
     "identity": "identity",
@@ -252,8 +253,18 @@ for _id, _family, _name, _doc in (
     ("extract.unverified", "extraction", "读取后勾稽仍不成立",
      "A table whose own arithmetic fails under every reading strategy: check its figures against the page.", ),
     ("checks.crashed", "extraction", "检查程序出错", "A check could not finish; the others ran."),
+    ("ocr.unverified", "extraction", "OCR 读数未通过勾稽校验",
+     "A cell read by OCR whose sums fail after the recogniser's candidates and a re-read at higher resolution "
+     "were tried; the cell is named, never computed from the total.  Example: 其他信访事务支出 read 1,780.46, "
+     "信访事务 10,685.56 ≠ its items 10,677.56."),
+    ("ocr.damaged_file", "extraction", "损坏文件按残存页面图像识别",
+     "A scan too broken to open (truncated, no xref) read from the page images left in it: its content may be incomplete."),
 ):
     describe(_id, _family, _name, "warning" if _family == "extraction" else "error", _doc)
+
+describe("ocr.corrected", "extraction", "OCR 读数按勾稽关系改用候选读数", "info",
+         "A cell whose first OCR reading broke the table's sums, replaced by the recogniser's candidate or a re-read "
+         "that makes every sum through it hold.  Example: 1,780.46 read again as 1,788.46.")
 
 for _id, _name in (
     ("three_public.total", "“三公”经费合计"),

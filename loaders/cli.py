@@ -56,10 +56,37 @@ def _reason(exc: LoaderError) -> str:
     return text
 
 
+def progress_printer(name: str, stream=None):
+    """A sandbox progress callback printing OCR progress on stderr:
+    ``scan.pdf：文字识别（OCR）第 3/12 页`` — when stderr is a terminal or
+    ``BUDGETLENS_PROGRESS=1``; otherwise None, so that scripts still get one
+    line per refused file and nothing else."""
+    out_stream = stream or sys.stderr
+    wanted = os.environ.get("BUDGETLENS_PROGRESS", "").strip().lower()
+    if wanted in ("0", "false", "no") or (not wanted and not _isatty(out_stream)):
+        return None
+
+    def show(event: str, done: int, total: int) -> None:
+        out = stream or sys.stderr
+        if event == "ocr_pages":
+            print(f"{name}：扫描件，{total} 页需文字识别（OCR）…", file=out, flush=True)
+        elif event == "ocr":
+            print(f"{name}：文字识别（OCR）第 {done}/{total} 页", file=out, flush=True)
+
+    return show
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def _parse(path: str, identity: dict | None = None) -> dict:
     from loaders.sandbox import parse_file_sandboxed
 
-    return parse_file_sandboxed(path, identity=identity)
+    return parse_file_sandboxed(path, identity=identity, progress=progress_printer(os.path.basename(path) or path))
 
 
 _KINDS = {

@@ -16,8 +16,12 @@ from typing import Iterator, Union
 class Source:
     file: str
     sha256: str
-    format: str  # "pdf" | "xlsx" | "xls" | "docx" | "text"
+    format: str  # "pdf" | "xlsx" | "xls" | "docx" | "text" | "image"
     pages: int  # pages (PDF), sheets (Excel), 1 for Word/text unless known
+    # pages read by OCR (scanned pages without a text layer, images)
+    ocr_pages: list[int] = field(default_factory=list)
+    # why the file is damaged, when its pages were read from what was left
+    damaged: str | None = None
 
 
 @dataclass
@@ -55,6 +59,9 @@ class Table:
     # The file the table came from, set only when several files are read as
     # one document (loaders.pipeline.parse_files); None otherwise.
     file: str | None = None
+    # Set on tables read by OCR (loaders/readers/ocr.py): engine, dpi, and the
+    # arithmetic verification: {"checked", "holds", "corrections", "unverified"}.
+    ocr: dict | None = None
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.rows), default=0)

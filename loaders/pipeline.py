@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from analysis.checks import run_checks
+from loaders import ocr_provenance
 from loaders.errors import NotAReportError
 from loaders.model import Document, Table
 from loaders.recognise import financial as fin
@@ -177,7 +178,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
     for key, value in given.items():
         setattr(ident, key, int(value) if key == "year" else value)
     if not ident.kind:
-        raise NotAReportError(_LOOKED_FOR, file=doc.source.file)
+        raise NotAReportError(ocr_provenance.refusal_detail(doc, _LOOKED_FOR), file=doc.source.file)
     for v in views:
         if not v.scale_declared:
             v.scale = _document_scale(views)
@@ -314,6 +315,7 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
     out["findings"] = findings
     out["findings"] = out["findings"] + run_checks(out)
     _verify(out)
+    ocr_provenance.annotate(out, doc, views)
     return out
 
 

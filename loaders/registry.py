@@ -25,6 +25,7 @@ READERS: dict[str, str] = {
     "xls": "loaders.readers.xls",
     "docx": "loaders.readers.docx",
     "text": "loaders.readers.text",
+    "image": "loaders.readers.ocr",
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -37,9 +38,12 @@ EXTENSIONS: dict[str, str] = {
     ".md": "text",
     ".markdown": "text",
     ".csv": "text",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
 }
 
-FORMAT_NAMES_ZH = {"pdf": "PDF", "xlsx": "Excel (.xlsx)", "xls": "Excel (.xls)", "docx": "Word (.docx)", "text": "文本"}
+FORMAT_NAMES_ZH = {"pdf": "PDF", "xlsx": "Excel (.xlsx)", "xls": "Excel (.xls)", "docx": "Word (.docx)", "text": "文本", "image": "图片"}
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -52,6 +56,8 @@ def sniff(data: bytes, name: str = "") -> str:
     ext = PurePath(name).suffix.lower()
     if b"%PDF-" in head:
         fmt = "pdf"
+    elif data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+        fmt = "image"
     elif data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         fmt = _sniff_zip(data, name, ext)
     elif data[:8] == OLE_MAGIC:
@@ -69,9 +75,11 @@ def sniff(data: bytes, name: str = "") -> str:
         fmt = "text"
     elif ext in (".txt", ".md", ".markdown", ".csv"):
         raise CorruptFileError("内容是二进制数据，不是文本文件", file=name or None)
+    elif ext in (".png", ".jpg", ".jpeg"):
+        raise CorruptFileError(f"内容不是有效的 {ext} 图片", file=name or None)
     else:
         raise UnsupportedFormatError(
-            "请上传 PDF、Excel（.xlsx/.xls）、Word（.docx）或文本（.txt/.md）文件", file=name or None
+            "请上传 PDF、Excel（.xlsx/.xls）、Word（.docx）、文本（.txt/.md）或图片（.png/.jpg）文件", file=name or None
         )
     declared = EXTENSIONS.get(ext)
     if declared and declared != fmt:

@@ -115,6 +115,7 @@ def parse_file_sandboxed(
     memory_mb: int | None = None,
     target: str | None = None,
     identity: dict | None = None,
+    progress=None,
 ) -> dict:
     """Parse a file (path) or its bytes in a limited child process; return the document dict.
 
@@ -123,6 +124,9 @@ def parse_file_sandboxed(
 
     Raises the ``LoaderError`` subclass the parser raised, ``ResourceLimitError``
     when the child hits a limit, ``CorruptFileError`` when it fails otherwise.
+    ``progress(event, done, total)`` is called (in the calling thread) as the
+    child reports progress: event "ocr_pages" (pages to OCR, before it starts)
+    and "ocr" (pages done).
     """
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         data = bytes(path_or_bytes)
@@ -137,7 +141,7 @@ def parse_file_sandboxed(
 
     request = {"data": data, "name": name, "target": target or TARGET}
     del data
-    return _run_child(request, name, timeout_s, memory_mb, identity)
+    return _run_child(request, name, timeout_s, memory_mb, identity, progress)
 
 
 def parse_files_sandboxed(
@@ -147,6 +151,7 @@ def parse_files_sandboxed(
     memory_mb: int | None = None,
     target: str | None = None,
     identity: dict | None = None,
+    progress=None,
 ) -> dict:
     """Several files of one report (``(bytes, name)``) parsed as ONE document
     (``loaders.pipeline.parse_files``) in a limited child process.
@@ -166,22 +171,32 @@ def parse_files_sandboxed(
     if timeout_s is None:
         timeout_s = float(settings.get("PARSE_TIMEOUT_S")) * len(files)
     request = {"files": files, "name": files[0][1], "target": target or FILES_TARGET}
-    return _run_child(request, files[0][1], timeout_s, memory_mb, identity)
+    return _run_child(request, files[0][1], timeout_s, memory_mb, identity, progress)
 
 
-def _run_child(request: dict, name: str, timeout_s: float | None, memory_mb: int | None, identity: dict | None) -> dict:
+def _run_child(
+    request: dict, name: str, timeout_s: float | None, memory_mb: int | None, identity: dict | None, progress=None
+) -> dict:
     timeout_s = float(timeout_s if timeout_s is not None else settings.get("PARSE_TIMEOUT_S"))
     memory_mb = int(memory_mb if memory_mb is not None else settings.get("PARSE_MEMORY_MB"))
     request["sys_path"] = [p for p in sys.path if p]
     request["kwargs"] = {"identity": identity} if identity else {}
     request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
     cpu_s = max(1, int(timeout_s + 0.999))
+    # OCR: the child may raise its own soft limits up to these, page by page
+    # (``loaders.progress.announce_ocr``); the parent extends the deadline.
+    ocr_s = float(settings.get("OCR_SECONDS_PER_PAGE"))
+    ocr_max = int(settings.get("OCR_MAX_PAGES"))
+    ocr_mb = int(settings.get("OCR_MEMORY_MB"))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     # Under RLIMIT_AS, keep thread pools and malloc arenas from reserving address space.
     for key, value in (("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MALLOC_ARENA_MAX", "2")):
         env.setdefault(key, value)
-    cmd = [sys.executable, "-m", "loaders", "_child", str(memory_mb), str(cpu_s)]
+    cmd = [
+        sys.executable, "-m", "loaders", "_child", str(memory_mb), str(cpu_s),
+        str(memory_mb + ocr_mb if memory_mb > 0 else 0), str(int(ocr_s)), str(ocr_max),
+    ]
     proc = subprocess.Popen(
         cmd,
         stdin=subprocess.PIPE,
@@ -190,15 +205,25 @@ def _run_child(request: dict, name: str, timeout_s: float | None, memory_mb: int
         cwd=str(ROOT),
         env=env,
     )
+    limits = {"timeout": timeout_s, "memory": memory_mb, "cpu": cpu_s}
+
+    def on_event(event: str, done: int, total: int) -> None:
+        if event == "ocr_pages":
+            extra = min(done, ocr_max) * ocr_s
+            limits["timeout"] = timeout_s + extra
+            limits["cpu"] = cpu_s + int(extra)
+            if memory_mb > 0:
+                limits["memory"] = memory_mb + ocr_mb
+        if progress is not None:
+            try:
+                progress(event, done, total)
+            except Exception:  # a progress display must never break a parse
+                pass
+
     with _LIVE_LOCK:
         _LIVE.add(proc)
     try:
-        out, err = proc.communicate(request, timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        _, err = proc.communicate()
-        _debug(_tail(err))
-        raise ResourceLimitError(f"解析超过 {_fmt_num(timeout_s)} 秒，已中止", file=name) from None
+        out, err, timed_out = _communicate(proc, request, limits, on_event)
     except BaseException:
         proc.kill()
         proc.wait()
@@ -206,7 +231,92 @@ def _run_child(request: dict, name: str, timeout_s: float | None, memory_mb: int
     finally:
         with _LIVE_LOCK:
             _LIVE.discard(proc)
-    return _answer(proc.returncode, out, err, name, memory_mb, cpu_s)
+    if timed_out:
+        _debug(_tail(err))
+        raise ResourceLimitError(f"解析超过 {_fmt_num(limits['timeout'])} 秒，已中止", file=name) from None
+    return _answer(proc.returncode, out, err, name, int(limits["memory"]), int(limits["cpu"]))
+
+
+PROGRESS_PREFIX = b"\x1ebudgetlens-progress "
+
+
+def _communicate(proc: subprocess.Popen, request: bytes, limits: dict, on_event) -> tuple[bytes, bytes, bool]:
+    """Send the request, collect stdout, and read stderr line by line: the
+    child's progress lines go to ``on_event`` (in this thread), the rest is
+    kept for the debug log.  The deadline (``limits["timeout"]`` seconds from
+    the start) may move while the child runs.  Returns (stdout, stderr, timed out)."""
+    import queue
+    import threading
+    import time
+
+    start = time.monotonic()
+    out_parts: list[bytes] = []
+    err_parts: list[bytes] = []
+    lines: "queue.Queue[bytes | None]" = queue.Queue()
+
+    def feed() -> None:
+        try:
+            proc.stdin.write(request)  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            pass
+        finally:
+            try:
+                proc.stdin.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+
+    def drain_out() -> None:
+        out_parts.append(proc.stdout.read())  # type: ignore[union-attr]
+
+    def drain_err() -> None:
+        for line in iter(proc.stderr.readline, b""):  # type: ignore[union-attr]
+            lines.put(line)
+        lines.put(None)
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (feed, drain_out, drain_err)]
+    for t in threads:
+        t.start()
+    kept = 0
+    err_done = False
+    while True:
+        remaining = start + float(limits["timeout"]) - time.monotonic()
+        if remaining <= 0:
+            proc.kill()
+            proc.wait()
+            for t in threads:
+                t.join(timeout=5)
+            return b"".join(out_parts), b"".join(err_parts), True
+        if err_done:
+            try:
+                proc.wait(timeout=min(remaining, 0.5))
+            except subprocess.TimeoutExpired:
+                continue
+            break
+        try:
+            line = lines.get(timeout=min(remaining, 0.5))
+        except queue.Empty:
+            continue
+        if line is None:
+            err_done = True
+            continue
+        at = line.find(PROGRESS_PREFIX)
+        if at >= 0:
+            parts = line[at + len(PROGRESS_PREFIX) :].split()
+            if len(parts) == 3:
+                try:
+                    on_event(parts[0].decode(), int(parts[1]), int(parts[2]))
+                except ValueError:
+                    pass
+            line = line[:at]
+        if line:
+            err_parts.append(line)
+            kept += len(line)
+            if kept > 4 * _STDERR_TAIL:
+                err_parts[:] = [b"".join(err_parts)[-_STDERR_TAIL:]]
+                kept = len(err_parts[0])
+    for t in threads:
+        t.join(timeout=5)
+    return b"".join(out_parts), b"".join(err_parts), False
 
 
 def kill_children() -> int:
@@ -349,19 +459,24 @@ class _SafeUnpickler(pickle.Unpickler):
 # --------------------------------------------------------------------------- child
 
 
-def _set_limits(memory_mb: int, cpu_s: int) -> None:
+def _cap(which: int, soft: int, hard: int) -> None:
     import resource
 
-    def cap(which: int, soft: int, hard: int) -> None:
-        _, cur_hard = resource.getrlimit(which)
-        if cur_hard != resource.RLIM_INFINITY:
-            soft, hard = min(soft, cur_hard), min(hard, cur_hard)
-        resource.setrlimit(which, (soft, hard))
+    _, cur_hard = resource.getrlimit(which)
+    if cur_hard != resource.RLIM_INFINITY:
+        soft, hard = min(soft, cur_hard), min(hard, cur_hard)
+    resource.setrlimit(which, (soft, hard))
+
+
+def _set_limits(memory_mb: int, cpu_s: int, memory_max_mb: int = 0, cpu_max_s: int = 0) -> None:
+    """Soft limits as given; hard limits as far as OCR may raise them."""
+    import resource
 
     if memory_mb > 0:
-        cap(resource.RLIMIT_AS, memory_mb * 1024 * 1024, memory_mb * 1024 * 1024)
+        cap_mb = max(memory_mb, memory_max_mb)
+        _cap(resource.RLIMIT_AS, memory_mb * 1024 * 1024, cap_mb * 1024 * 1024)
     if cpu_s > 0:
-        cap(resource.RLIMIT_CPU, cpu_s, cpu_s + 5)
+        _cap(resource.RLIMIT_CPU, cpu_s, max(cpu_s, cpu_max_s) + 5)
     try:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ValueError, OSError):
@@ -393,6 +508,9 @@ def child_main(argv: list[str]) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the reply
     memory_mb, cpu_s = int(argv[0]), int(argv[1])
+    memory_max_mb = int(argv[2]) if len(argv) > 2 else 0
+    ocr_s = int(argv[3]) if len(argv) > 3 else 0
+    ocr_max = int(argv[4]) if len(argv) > 4 else 0
     if not debug_enabled():
         import logging
         import warnings
@@ -401,7 +519,8 @@ def child_main(argv: list[str]) -> None:
         warnings.simplefilter("ignore")
     reply: tuple
     try:
-        _set_limits(memory_mb, cpu_s)
+        _set_limits(memory_mb, cpu_s, memory_max_mb, cpu_s + ocr_s * ocr_max)
+        _listen_progress(memory_mb, memory_max_mb, cpu_s, ocr_s, ocr_max)
         request = pickle.load(sys.stdin.buffer)
         for p in request.get("sys_path") or []:
             if p not in sys.path:
@@ -433,6 +552,33 @@ def child_main(argv: list[str]) -> None:
     finally:
         sys.stderr.flush()
         os._exit(0)
+
+
+def _listen_progress(memory_mb: int, memory_max_mb: int, cpu_s: int, ocr_s: int, ocr_max: int) -> None:
+    """In the child: progress lines to the parent on stderr; when OCR is
+    announced, the soft memory and CPU limits raised for it."""
+    import resource
+
+    from loaders import progress
+
+    err = sys.stderr.buffer
+
+    def listener(event: str, done: int, total: int) -> None:
+        if event == "ocr_pages":
+            if memory_mb > 0 and memory_max_mb > memory_mb:
+                _, hard = resource.getrlimit(resource.RLIMIT_AS)
+                resource.setrlimit(resource.RLIMIT_AS, (min(memory_max_mb * 1024 * 1024, hard), hard))
+            if cpu_s > 0 and ocr_s > 0:
+                _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+                want = cpu_s + ocr_s * min(done, ocr_max)
+                resource.setrlimit(resource.RLIMIT_CPU, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+        try:
+            err.write(b"\n" + PROGRESS_PREFIX + f"{event} {done} {total}\n".encode())
+            err.flush()
+        except OSError:
+            pass
+
+    progress.listen(listener)
 
 
 def _short(exc: BaseException) -> str:

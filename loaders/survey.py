@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from loaders.errors import LoaderError
 
-EXTENSIONS = (".pdf", ".xlsx", ".xls", ".docx", ".txt", ".md")
+EXTENSIONS = (".pdf", ".xlsx", ".xls", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg")
 
 KIND_ZH = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
 SCOPE_ZH = {"department": "部门", "unit": "单位"}

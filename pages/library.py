@@ -27,7 +27,7 @@ from store.models import THREE_PUBLIC_LABELS, TOTALS_LABELS
 KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
 KIND_LONG = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
 SCOPE_SHORT = {"department": "部门", "unit": "单位"}
-FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel", "xls": "Excel（xls）", "docx": "Word", "text": "文本"}
+FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel", "xls": "Excel（xls）", "docx": "Word", "text": "文本", "image": "图片"}
 FAMILY_LABELS = {
     "summary": "收支总表",
     "income": "收入总表",
@@ -50,13 +50,28 @@ FAMILY_LABELS = {
 SECTION_LABELS = {"totals": "收支汇总", "three_public": "“三公”经费", "three_public_budget": "“三公”经费预算数"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 ORIGIN_LABELS = {"table": "报表", "narrative": "情况说明"}
-UPLOAD_TYPES = ["pdf", "xlsx", "xls", "docx", "txt", "md"]
+UPLOAD_TYPES = ["pdf", "xlsx", "xls", "docx", "txt", "md", "png", "jpg", "jpeg"]
+# values read by OCR from a scanned page are marked with this in every table
+OCR_MARK = "OCR"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 ss = st.session_state
 ss.setdefault("lib_uploader", 0)
 ss.setdefault("lib_results", [])
 ss.setdefault("lib_pending", {})
+
+def _ocr_progress(bar, name: str, index: int, total: int):
+    """Sandbox progress -> the upload's progress bar: pages done / total of a scan."""
+
+    def show(event: str, done: int, pages: int) -> None:
+        if event not in ("ocr", "ocr_pages") or pages <= 0:
+            return
+        done = 0 if event == "ocr_pages" else done
+        share = (index + done / pages) / total
+        bar.progress(min(share, 1.0), text=f"正在文字识别（OCR）{name}：第 {done}/{pages} 页（文件 {index + 1}/{total}）…")
+
+    return show
+
 
 page_setup("报告库", "上传部门预算、部门决算或绩效目标公开文件；查看每份报告解析出的表格、科目和检查结果。")
 eng = engine()
@@ -180,13 +195,16 @@ with st.container(border=True):
         key="lib_replace",
         help="不勾选时，同一部门、同一年度、同一类型（预算/决算/绩效目标）和范围已有报告的文件会被拒绝，已有报告保持不变。",
     )
-    localise_uploader(f"将文件拖到这里，或点击“选择文件”。单个文件不超过 {limit_mb} MB · PDF、Excel、Word、文本")
+    localise_uploader(f"将文件拖到这里，或点击“选择文件”。单个文件不超过 {limit_mb} MB · PDF、Excel、Word、文本、图片（扫描件）")
     files = st.file_uploader(
         "选择或拖入文件（可多选）",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=f"lib_uploader_{ss.lib_uploader}",
-        help=f"支持 PDF、Excel（xlsx/xls）、Word（docx）和文本（txt/md），单个文件不超过 {limit_mb} MB。",
+        help=(
+            f"支持 PDF、Excel（xlsx/xls）、Word（docx）、文本（txt/md）和图片（png/jpg），单个文件不超过 {limit_mb} MB。"
+            "扫描件（无文字层的 PDF 页面、图片）经文字识别（OCR）读取，每页需数秒，数字经勾稽关系校验并标明“OCR”。"
+        ),
     )
     if files:
         bar = st.progress(0.0, text="准备解析…")
@@ -199,7 +217,8 @@ with st.container(border=True):
 
         # files uploaded together that form one report are stored as one document
         items = samples.parse_and_ingest_batch(
-            [(f.getvalue(), f.name) for f in files], engine=eng, replace=replace, progress=_parsed
+            [(f.getvalue(), f.name) for f in files], engine=eng, replace=replace, progress=_parsed,
+            ocr_progress=lambda index, name: _ocr_progress(bar, name, index, total),
         )
         for item in items:
             result = item.result
@@ -348,7 +367,9 @@ st.caption(
     + f"　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
     f"　·　页数：{doc['pages'] if doc['pages'] is not None else MISSING}"
     f"　·　原表单位：{doc['unit_scale'] or '万元'}（已统一换算为万元）"
-    f"　·　上传：{_local_time(doc['uploaded_at'])}"
+    + (f"　·　扫描页经文字识别（{OCR_MARK}）：{_pages_text((parsed.get('source') or {}).get('ocr_pages'))}"
+       if (parsed.get("source") or {}).get("ocr_pages") else "")
+    + f"　·　上传：{_local_time(doc['uploaded_at'])}"
     f"　·　解析器版本：{doc['parser_version'] or MISSING}"
     f"　·　SHA-256：{doc['sha256'][:12]}…"
 )
@@ -452,6 +473,36 @@ if ss.get("lib_confirm_delete") == current:
             st.rerun()
 
 tables = queries.document_tables(current, engine=eng)
+# (title, page) of the tables read by OCR: their values are marked
+ocr_tables = {(t.get("title"), p) for t in tables if t.get("ocr") for p in (t.get("pages") or [None])}
+
+
+def _read_how(title, page) -> str:
+    page = None if page is None or pd.isna(page) else int(page)
+    return OCR_MARK if (title, page) in ocr_tables else "文字层"
+
+
+def _ocr_note(t: dict) -> None:
+    """What OCR and the arithmetic verification did to this table."""
+    detail = t.get("ocr_detail") or {}
+    check = detail.get("verification") or {}
+    if check.get("checked") and check.get("holds"):
+        state = f"勾稽关系校验 {check.get('sums', 0)} 处全部成立"
+    elif check.get("checked"):
+        state = f"勾稽关系校验 {check.get('sums', 0)} 处，{check.get('failed', 0)} 处不成立"
+    else:
+        state = "表中没有可校验的合计关系，请对照原件核实"
+    note = st.info if check.get("checked") and check.get("holds") else st.warning
+    note(f"此表由扫描件文字识别（{OCR_MARK}）读出：{state}。", icon=":material/document_scanner:")
+    for fix in detail.get("corrections") or []:
+        st.caption(
+            f"第{fix['row'] + 1}行第{fix['col'] + 1}列：初读 {fix['read']}，与合计不符；"
+            f"{'候选读数' if fix.get('how') == 'candidate' else '放大重读'}为 {fix['value']}，采用后勾稽成立。"
+        )
+    for cell in detail.get("unverified") or []:
+        st.caption(f"第{cell['row'] + 1}行第{cell['col'] + 1}列：{cell['message']}")
+
+
 fl = queries.function_lines(current, engine=eng)
 el = queries.economic_lines(current, engine=eng)
 sums = queries.line_items(current, section=["totals", "three_public", "three_public_budget"], engine=eng)
@@ -481,7 +532,11 @@ with tab_tables:
         label = f"{t.get('title') or '（无标题）'}　·　{family}　·　{_pages_text(t.get('pages'))}　·　{len(rows)} 行"
         if several and t.get("file"):
             label += f"　·　{t['file']}"
+        if t.get("ocr"):
+            label += f"　·　{OCR_MARK}"
         with st.expander(label, expanded=len(tables) == 1):
+            if t.get("ocr"):
+                _ocr_note(t)
             st.dataframe(grid, width="stretch", height=min(38 + 35 * len(grid), 420))
             unit = t.get("unit")
             st.caption(
@@ -499,6 +554,8 @@ def _lines_frame(df: pd.DataFrame, measures: list[tuple[str, str]]) -> pd.DataFr
     out["页码"] = df["page"]
     out["表格"] = df["table_title"]
     out["行号"] = df["row"].map(lambda r: None if pd.isna(r) else int(r) + 1)
+    if ocr_tables:
+        out["读取方式"] = [_read_how(t, p) for t, p in zip(df["table_title"], df["page"])]
     return out
 
 
@@ -516,7 +573,10 @@ with tab_sums:
                 "页码": sums["page"],
                 "表格": sums["table_title"],
                 "行号": sums["row"].map(lambda r: None if pd.isna(r) else int(r) + 1),
-                "出处": sums["origin"].map(lambda o: ORIGIN_LABELS.get(o, o)),
+                "出处": [
+                    ORIGIN_LABELS.get(o, o) + (f"（{OCR_MARK}）" if _read_how(t, p) == OCR_MARK else "")
+                    for o, t, p in zip(sums["origin"], sums["table_title"], sums["page"])
+                ],
             }
         )
         table(frame, f"lib-sums-{current}", source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",

@@ -37,25 +37,26 @@ Progress = Callable[[int, int, str], None]
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_document(data: bytes, name: str, identity: dict | None = None) -> dict:
+def parse_document(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict:
     """Parse ``data`` (a file called ``name``) into the document dict, in the
-    sandboxed child process when available.  Raises ``LoaderError``."""
+    sandboxed child process when available.  Raises ``LoaderError``.
+    ``progress(event, done, total)`` follows OCR page by page (loaders.sandbox)."""
     try:
         from loaders.sandbox import parse_file_sandboxed
     except ImportError:  # pragma: no cover - only while the sandbox is being written
         from loaders.pipeline import parse_bytes
 
         return parse_bytes(data, name, identity)
-    return parse_file_sandboxed(data, name, identity=identity)
+    return parse_file_sandboxed(data, name, identity=identity, progress=progress)
 
 
 _FIELD_ZH = {"agency": "单位名称", "year": "年度", "kind": "类型", "scope": "范围"}
 
 
-def _parse_outcome(data: bytes, name: str, identity: dict | None = None) -> dict | IngestResult:
+def _parse_outcome(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict | IngestResult:
     """The parsed dict, or an IngestResult saying why it cannot be stored as it is."""
     try:
-        doc = parse_document(data, name, identity)
+        doc = parse_document(data, name, identity, progress) if progress is not None else parse_document(data, name, identity)
     except LoaderError as exc:
         return IngestResult("refused", exc.message())
     except Exception as exc:  # noqa: BLE001 - a page shows it, it never crashes the app
@@ -88,7 +89,7 @@ def _store(
 
 
 def parse_and_ingest(
-    data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False, identity: dict | None = None
+    data: bytes, name: str, *, engine: Engine | None = None, replace: bool = False, identity: dict | None = None, progress=None
 ) -> IngestResult:
     """Parse one uploaded file and store it in one transaction.
 
@@ -99,7 +100,7 @@ def parse_and_ingest(
     over the document); without it a document that does not name its agency,
     year, kind or scope is not stored but comes back as ``needs_identity``.
     """
-    parsed = _parse_outcome(data, name, identity)
+    parsed = _parse_outcome(data, name, identity, progress)
     if isinstance(parsed, IngestResult):
         return parsed
     return _store(parsed, data, name, engine, replace)
@@ -161,7 +162,7 @@ def parse_and_ingest_files(
 
 def parse_and_ingest_batch(
     files: list[tuple[bytes, str]], *, engine: Engine | None = None, replace: bool = False,
-    identity: dict | None = None, progress: Progress | None = None,
+    identity: dict | None = None, progress: Progress | None = None, ocr_progress=None,
 ) -> list[BatchItem]:
     """Parse the files of one upload and store them: the files that form one
     report (``loaders.multifile.group``: same agency, year, kind and scope; a
@@ -169,7 +170,9 @@ def parse_and_ingest_batch(
     as ONE document, every other file as today (:func:`parse_and_ingest`).
 
     One :class:`BatchItem` per stored (or refused) report, in the order of the
-    files; ``progress(done, total, file_name)`` after each file is parsed.
+    files; ``progress(done, total, file_name)`` after each file is parsed;
+    ``ocr_progress(index, file_name)`` gives the sandbox's progress callback
+    for one file (OCR pages done / total of a scan), or None.
     """
     from loaders import multifile
 
@@ -177,7 +180,8 @@ def parse_and_ingest_batch(
     outcomes: list[dict | IngestResult] = []
     for done, (data, name) in enumerate(files, start=1):
         try:
-            outcomes.append(parse_document(data, name, identity))
+            pages = ocr_progress(done - 1, name) if ocr_progress is not None else None
+            outcomes.append(parse_document(data, name, identity, pages))
         except LoaderError as exc:
             outcomes.append(IngestResult("refused", exc.message()))
         except Exception as exc:  # noqa: BLE001

@@ -359,3 +359,39 @@ def test_parse_and_ingest_needs_identity_then_stores_with_it(tmp_path):
     again = reparse_document(result.document_id, engine=engine)
     assert again.status == "stored", again.message
     assert list(queries.list_documents(engine=engine)["agency"]) == ["某县卫生健康局"]
+
+
+# --------------------------------------------------------------------------- OCR marks
+
+
+def test_values_read_by_ocr_are_marked(empty_store):
+    """A document whose tables came from a scan (the OCR keys set on a parsed
+    seed, so that no OCR runs here): the report view says so on the table,
+    on its corrected / unverified cells, and beside every value from it."""
+    data = SEED_XIANGHE.read_bytes()
+    doc = parse_bytes(data, "香河扫描件.txt")
+    doc["source"]["ocr_pages"] = [1, 2, 3]
+    first = doc["tables"][0]
+    for t in doc["tables"]:
+        t["ocr"] = True
+        t["ocr_detail"] = {"engine": "rapidocr_onnxruntime 1.4.4 (PP-OCRv4)", "dpi": 200, "ruled": True,
+                           "verification": {"checked": True, "holds": True, "sums": 12, "failed": 0},
+                           "corrections": [], "unverified": []}
+    first["ocr_detail"]["corrections"] = [{"row": 3, "col": 1, "read": "6570.30", "value": "6570.38", "how": "reread"}]
+    for line in doc["function_lines"]:
+        line["ocr"] = True
+    result = ingest_document(doc, data, engine=empty_store)
+    assert result.status == "stored", result.message
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), result.document_id)
+    assert not at.exception
+    text = _texts(at)
+    assert "扫描页经文字识别（OCR）：第1–3页" in text
+    assert "此表由扫描件文字识别（OCR）读出：勾稽关系校验 12 处全部成立" in text
+    assert "初读 6570.30" in text and "放大重读为 6570.38" in text
+    assert any("OCR" in e.label for e in at.expander)
+    frames = _frames_text(at)
+    assert "读取方式" in frames and "OCR" in frames
+    assert "报表（OCR）" in frames
+    from ui_text import english_words, page_texts
+
+    assert not [w for t in page_texts(at) for w in english_words(t)]

@@ -147,10 +147,38 @@ def test_password_protected_pdf(tmp_path):
     assert_refused(run_loaders("parse", f), "加密文件", name="locked.pdf")
 
 
-def test_scanned_pdf(tmp_path):
+def test_scanned_pdf_without_tables_is_refused_after_ocr(tmp_path):
+    # the page is read by OCR; four lines and a frame are no report
     f = tmp_path / "scan.pdf"
     scanned_pdf(f)
-    assert_refused(run_loaders("parse", f), "扫描件，无文字层", name="scan.pdf")
+    err = assert_refused(run_loaders("parse", f), "不是预决算公开文件", name="scan.pdf")
+    assert "文字识别" in err and "香河县医疗保障局" in err
+
+
+def test_blank_scan_is_refused(tmp_path):
+    from PIL import Image
+
+    f = tmp_path / "blank.pdf"
+    Image.new("L", (1240, 1754), 250).save(f, "PDF", resolution=150)
+    assert_refused(run_loaders("parse", f), "扫描件中没有可识别的文字", name="blank.pdf")
+
+
+def test_photo_of_something_else_is_refused(tmp_path):
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1200, 900), (90, 140, 200))
+    draw = ImageDraw.Draw(img)
+    for i in range(12):
+        draw.ellipse((60 * i, 40 * i, 60 * i + 300, 40 * i + 200), fill=(30 + 15 * i, 160, 90))
+    f = tmp_path / "photo.jpg"
+    img.save(f, "JPEG", quality=85)
+    assert_refused(run_loaders("parse", f), "图片中没有可识别的文字", name="photo.jpg")
+
+
+def test_image_with_the_wrong_extension_is_refused(tmp_path):
+    f = tmp_path / "table.png"
+    f.write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
+    assert_refused(run_loaders("parse", f), "文件已损坏", "不是有效", "不符", name="table.png")
 
 
 def test_pdf_that_is_not_a_report(tmp_path):

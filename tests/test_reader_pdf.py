@@ -218,10 +218,13 @@ def test_xian_tables_in_yuan():
     assert ["2101501", "行政运行", "18075270.36", "16440637.19", "1634633.17", "0", ""] in func.rows
 
 
-def test_image_page_yields_no_blocks():
+def test_image_page_inside_a_text_pdf_is_read_by_ocr():
     doc = xian()
     assert doc.source.pages == 50
-    assert not [b for b in doc.paragraphs() if b.page == 16]
+    # page 16 is a picture (a pie chart of staff): OCR reads its labels as
+    # text, and its frame is no table
+    assert doc.source.ocr_pages == [16]
+    assert any("人员构成" in b.text for b in doc.paragraphs() if b.page == 16)
     assert not [t for t in doc.tables() if 16 in t.pages]
     # the text on both sides is there
     assert any(b.page == 15 for b in doc.paragraphs()) and any(b.page == 17 for b in doc.paragraphs())
@@ -483,14 +486,25 @@ def test_truncated_or_garbage_pdf_is_corrupt(data):
     assert info.value.__cause__ is not None
 
 
-def test_no_text_layer_anywhere_is_a_scan():
+def test_no_text_layer_anywhere_is_read_by_ocr():
     reader = PdfReader(str(REAL / "xian-medical-security-2022-budget.pdf"))
     writer = PdfWriter()
     writer.add_page(reader.pages[15])  # the image page
     out = io.BytesIO()
     writer.write(out)
-    with pytest.raises(ScannedFileError):
-        _read(out.getvalue())
+    doc = _read(out.getvalue())
+    assert doc.source.ocr_pages == [1]
+    assert "人员构成" in doc.text()
+
+
+def test_a_blank_scan_is_refused():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (1240, 1754), 250).save(buf, "PDF", resolution=150)
+    with pytest.raises(ScannedFileError) as info:
+        _read(buf.getvalue(), "blank.pdf")
+    assert "没有可识别的文字" in info.value.message()
 
 
 def test_too_many_pages_is_refused_before_parsing(monkeypatch):

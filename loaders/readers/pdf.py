@@ -27,6 +27,10 @@ Not handled: text drawn invisible (render mode 3) is read, as it is the text
 layer of a scanned page that has one; text clipping modes (4–7) are not
 followed.  Tables printed without rules are found from how their words line
 up (``pdf_aligned``), among the characters no ruled table took.
+
+Pages without a text layer (or with only a stamp in the margin over a page
+image) are read by OCR (``ocr.py``); a broken scan is read from what pdfium
+can render or from the JPEG page images left in it (``pdf_scan``).
 """
 from __future__ import annotations
 
@@ -84,6 +88,7 @@ class _Page:
     width: float
     height: float
     has_text: bool = False
+    has_images: bool = False
     # (top, kind, payload) with kind "line" (Line) or "table" ((Table,
     # column bounds))
     items: list[tuple[float, str, object]] = field(default_factory=list)
@@ -106,7 +111,12 @@ def reread(data: bytes, source: Source, pages: set[int]) -> Document:
 
 def _read(data: bytes, source: Source, strategy: str = "ruled", only: set[int] | None = None) -> Document:
     name = source.file or None
-    pdf = _open(data, name)
+    try:
+        pdf = _open(data, name)
+    except CorruptFileError as exc:
+        if only is not None:
+            raise
+        return _salvaged(data, source, exc)
     try:
         limit = int(settings.get("MAX_PAGES"))
         declared = _declared_page_count(pdf)
@@ -117,7 +127,10 @@ def _read(data: bytes, source: Source, strategy: str = "ruled", only: set[int] |
             pages = pdf.pages
             count = len(pages)
         except Exception as exc:  # pdfminer raises many kinds
-            raise _classify(exc, name) from exc
+            classified = _classify(exc, name)
+            if isinstance(classified, CorruptFileError) and only is None:
+                return _salvaged(data, source, classified)
+            raise classified from exc
         source.pages = count
         if count > limit:
             raise TooManyPagesError(f"共 {count} 页，上限 {limit} 页", file=name)
@@ -138,9 +151,66 @@ def _read(data: bytes, source: Source, strategy: str = "ruled", only: set[int] |
             pdf.close()
         except Exception:  # pragma: no cover - closing a broken file
             pass
-    if not any(p.has_text for p in parsed):
+    # Pages drawn as an image with no text layer are read by OCR (once: a
+    # re-read of some pages with the other table strategy leaves them out).
+    scanned = [p.number for p in parsed if not p.has_text and p.has_images] if only is None else []
+    ocr_blocks: list[Block] = []
+    if scanned:
+        from loaders.readers import ocr, pdf_scan
+
+        ocr_blocks, source.ocr_pages = ocr.ocr_pages(pdf_scan.page_images(data, scanned), name)
+    if not any(p.has_text for p in parsed) and not source.ocr_pages:
+        if only is not None:
+            return Document(source=source, blocks=[])  # re-read scanned pages: nothing new to read
+        if scanned:
+            raise ScannedFileError("扫描件中没有可识别的文字（已尝试文字识别）", file=name)
         raise ScannedFileError("没有一页有文字层，请上传原始电子版（非扫描件）", file=name)
-    return Document(source=source, blocks=merge_continued_tables(_assemble(parsed)))
+    blocks = _assemble(parsed)
+    if ocr_blocks:
+        blocks = _by_page(blocks, ocr_blocks)
+    return Document(source=source, blocks=merge_continued_tables(blocks))
+
+
+def _by_page(text_blocks: list[Block], ocr_blocks: list[Block]) -> list[Block]:
+    """Both lists (each in page order) interleaved by page."""
+    def page_of(b: Block) -> int:
+        return b.page or 0
+
+    out: list[Block] = []
+    i = j = 0
+    while i < len(text_blocks) or j < len(ocr_blocks):
+        if j >= len(ocr_blocks) or (i < len(text_blocks) and page_of(text_blocks[i]) <= page_of(ocr_blocks[j])):
+            out.append(text_blocks[i])
+            i += 1
+        else:
+            out.append(ocr_blocks[j])
+            j += 1
+    return out
+
+
+def _salvaged(data: bytes, source: Source, error: CorruptFileError) -> Document:
+    """A PDF pdfminer cannot open: when it is a scan (no fonts anywhere in
+    it), read its pages by OCR if pdfium can render them, or else if its
+    page images can be cut out of the bytes.  A damaged text PDF stays
+    refused: reading part of it would give numbers without the rest."""
+    from loaders.readers import ocr, pdf_scan
+
+    name = source.file or None
+    if b"/Font" in data:
+        raise error
+    count = pdf_scan.can_render(data)
+    if count:
+        pages = pdf_scan.page_images(data, list(range(1, count + 1)))
+    else:
+        pages = pdf_scan.salvage(data)
+    if not pages:
+        raise error
+    source.pages = count or len(pages)
+    blocks, source.ocr_pages = ocr.ocr_pages(pages, name)
+    if not source.ocr_pages:
+        raise error
+    source.damaged = error.detail
+    return Document(source=source, blocks=blocks)
 
 
 def _declared_page_count(pdf) -> int | None:
@@ -189,8 +259,16 @@ def _read_page(page, strategy: str = "ruled") -> _Page:
     else:
         rebox_displaced_glyphs(chars)
     out = _Page(number=page.page_number, width=float(page.width), height=float(page.height))
-    if not any(not c["text"].isspace() for c in chars):
-        return out  # an image, or nothing: no blocks
+    shown = [c for c in chars if not c["text"].isspace()]
+    if not shown or (
+        len(shown) <= SCAN_STAMP_CHARS
+        and all(c["bottom"] < 0.12 * out.height or c["top"] > 0.88 * out.height for c in shown)
+        and _image_cover(page) >= SCAN_IMAGE_COVER
+    ):
+        # an image (read by OCR; a scanned page may carry a stamped page
+        # number or file name as its only text), or nothing: no blocks
+        out.has_images = bool(page.images)
+        return out
     out.has_text = True
     duplicates = _duplicate_chars(chars)
     if duplicates:
@@ -222,6 +300,25 @@ def _read_page(page, strategy: str = "ruled") -> _Page:
     out.items.extend((ln.top, "line", ln) for ln in lines)
     out.items.sort(key=lambda item: item[0])
     return out
+
+
+# A page whose text layer is no more than this many characters, all in the
+# top or bottom margin, over an image covering this share of it is a scanned
+# page (its text a stamped page number or file name).
+SCAN_STAMP_CHARS = 20
+SCAN_IMAGE_COVER = 0.6
+
+
+def _image_cover(page) -> float:
+    area = float(page.width) * float(page.height)
+    if area <= 0:
+        return 0.0
+    best = 0.0
+    for im in page.images:
+        w = max(0.0, min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0))
+        h = max(0.0, min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0))
+        best = max(best, w * h / area)
+    return best
 
 
 def _aligned_regions(found: list, chars: list[dict], out: _Page, boxes: list) -> list[dict]:
