@@ -15,14 +15,12 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from concurrency_worker import ingest_one  # noqa: E402
+from concurrency_worker import run_writers  # noqa: E402
 
 
 def run(url: str, writers: int) -> tuple[int, int, float]:
@@ -31,8 +29,7 @@ def run(url: str, writers: int) -> tuple[int, int, float]:
     get_engine(url)
     dispose_engines()
     start_at = time.time() + 3.0
-    with ProcessPoolExecutor(writers, mp_context=get_context("spawn")) as pool:
-        results = list(pool.map(ingest_one, [url] * writers, range(writers), [start_at] * writers))
+    results = run_writers(url, writers, start_in=3.0)
     seconds = time.time() - start_at
     stored = sum(1 for _n, status, _m in results if status == "stored")
     for _n, status, message in results:

@@ -32,6 +32,34 @@ def ingest_one(url: str, n: int, start_at: float, lines: int = 40) -> tuple[int,
     return n, result.status, result.message
 
 
-if __name__ == "__main__":  # python tests/concurrency_worker.py URL N LINES: one ingest, for the kill -9 test
+def run_writers(url: str, writers: int, start_in: float = 3.0) -> list[tuple[int, str, str]]:
+    """``writers`` processes each ingesting one document at the same moment; their results.
+
+    Plain child processes (not multiprocessing, whose children re-run the
+    parent's main module — under pytest, whatever a test made it)."""
+    import json
+    import subprocess
+
+    start_at = time.time() + start_in
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.dirname(HERE), HERE]))
+    procs = [
+        subprocess.Popen([sys.executable, os.path.abspath(__file__), url, str(n), "40", str(start_at)],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for n in range(writers)
+    ]
+    results = []
+    for n, proc in enumerate(procs):
+        out, err = proc.communicate(timeout=300)
+        try:
+            results.append(tuple(json.loads(out.strip().splitlines()[-1])))
+        except (ValueError, IndexError):
+            results.append((n, "failed", (err or out)[-300:]))
+    return results
+
+
+if __name__ == "__main__":  # python tests/concurrency_worker.py URL N LINES [START_AT]: one ingest
+    import json
+
     url, n, lines = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    print(ingest_one(url, n, 0.0, lines), flush=True)
+    start_at = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+    print(json.dumps(ingest_one(url, n, start_at, lines), ensure_ascii=False), flush=True)

@@ -13,14 +13,12 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from concurrency_worker import ingest_one
+from concurrency_worker import ingest_one, run_writers
 from store.engine import dispose_engines, get_engine
 from store.models import Agency, Document, LineItem
 
@@ -41,9 +39,7 @@ def _url(kind: str, tmp_path: Path, name: str) -> str:
 def test_eight_simultaneous_ingests_all_succeed(kind, tmp_path):
     url = _url(kind, tmp_path, "concurrent")
     get_engine(url)  # the schema exists before the writers start, as in the app
-    start_at = time.time() + 3.0
-    with ProcessPoolExecutor(8, mp_context=get_context("spawn")) as pool:
-        results = list(pool.map(ingest_one, [url] * 8, range(8), [start_at] * 8))
+    results = run_writers(url, 8)
     assert [(n, status) for n, status, _ in results] == [(n, "stored") for n in range(8)], results
     engine = get_engine(url)
     with engine.connect() as conn:
