@@ -1,6 +1,6 @@
 """预决算透视 / BudgetLens — entry point: page setup and navigation only.
 
-Run with ``streamlit run app.py``.  The pages live in pages/ and are listed, in
+Run with ``streamlit run app.py``.  The pages live in views/ and are listed, in
 menu order with their Chinese titles and icons, in
 ``components.layout.NAV_PAGES``: 概览, 报告库, 部门对比, 年度趋势, 预决算对比,
 绩效评分, 数据质检, 地区对比, 汇报.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import errors
 from components.briefing import STATE_KEY
 from components.layout import APP_TITLE, ensure_samples_loaded, register_navigation
 
@@ -21,4 +22,7 @@ with st.sidebar:
         st.caption(f"汇报材料：已收集 {collected} 项，在「汇报」页导出。")
 
 ensure_samples_loaded()
-current.run()
+try:
+    current.run()
+except Exception as exc:  # noqa: BLE001 - no traceback reaches a user (st.stop/st.rerun are not Exceptions)
+    errors.show(exc, current.title)

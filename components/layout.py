@@ -26,15 +26,15 @@ APP_TITLE = "预决算透视"
 
 #: The pages of the app in navigation order: (file, title, icon, one-line description).
 NAV_PAGES: list[tuple[str, str, str, str]] = [
-    ("pages/overview.py", "概览", ":material/dashboard:", "已载入哪些部门、年度和报告，主要数字一览"),
-    ("pages/library.py", "报告库", ":material/folder_open:", "上传预决算公开文件，查看解析出的表格、科目和原始文件"),
-    ("pages/compare.py", "部门对比", ":material/compare_arrows:", "同一年度几个部门的收支规模、支出结构和“三公”经费并排比较"),
-    ("pages/trends.py", "年度趋势", ":material/trending_up:", "同一部门历年预算、决算数的变化和同比增减"),
-    ("pages/budget_actual.py", "预决算对比", ":material/balance:", "同一部门同一年度的预算数与决算数对照，找出偏差较大的科目"),
-    ("pages/performance.py", "绩效评分", ":material/grading:", "按财预〔2020〕10号复核项目绩效自评得分，评价绩效目标质量"),
-    ("pages/quality.py", "数据质检", ":material/rule:", "勾稽关系检查：哪些数字对不上、在第几页第几行"),
-    ("pages/regions.py", "地区对比", ":material/map:", "同一县（区）、市的多个部门合计，地区之间并排比较，注明各含几个部门"),
-    ("pages/briefing.py", "汇报", ":material/slideshow:", "各页“加入汇报”的图表和表格：排序、加说明，导出 PowerPoint 和 Word"),
+    ("views/overview.py", "概览", ":material/dashboard:", "已载入哪些部门、年度和报告，主要数字一览"),
+    ("views/library.py", "报告库", ":material/folder_open:", "上传预决算公开文件，查看解析出的表格、科目和原始文件"),
+    ("views/compare.py", "部门对比", ":material/compare_arrows:", "同一年度几个部门的收支规模、支出结构和“三公”经费并排比较"),
+    ("views/trends.py", "年度趋势", ":material/trending_up:", "同一部门历年预算、决算数的变化和同比增减"),
+    ("views/budget_actual.py", "预决算对比", ":material/balance:", "同一部门同一年度的预算数与决算数对照，找出偏差较大的科目"),
+    ("views/performance.py", "绩效评分", ":material/grading:", "按财预〔2020〕10号复核项目绩效自评得分，评价绩效目标质量"),
+    ("views/quality.py", "数据质检", ":material/rule:", "勾稽关系检查：哪些数字对不上、在第几页第几行"),
+    ("views/regions.py", "地区对比", ":material/map:", "同一县（区）、市的多个部门合计，地区之间并排比较，注明各含几个部门"),
+    ("views/briefing.py", "汇报", ":material/slideshow:", "各页“加入汇报”的图表和表格：排序、加说明，导出 PowerPoint 和 Word"),
 ]
 
 _CSS = """
@@ -135,31 +135,9 @@ def register_navigation():
     return st.navigation(pages, position="sidebar")
 
 
-def _repair_first_visit() -> None:
-    """Streamlit treats an app with a ``pages/`` folder as an old-style
-    multipage app until the entry point has called ``st.navigation``; a first
-    visit straight to a page URL (``/library``) in a fresh server process then
-    runs the page without app.py — file names as menu entries, no wide layout,
-    no sample loading.  Leave that mode (the flag is process-wide) and run
-    again through app.py before the page has drawn anything."""
-    try:
-        from streamlit import config
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - a Streamlit without the old mode
-        return
-    # AppTest resets the flag before every run and runs a page directly; a
-    # rerun there would drop the simulated clicks, so leave it alone.
-    if config.get_option("global.appTest"):
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_setup(title: str, caption: str | None = None) -> None:
     """The page title (and an optional one-line explanation) plus the shared CSS;
     the title is remembered for the briefing items collected on the page."""
-    _repair_first_visit()
     st.session_state["_page_title"] = title
     st.markdown(_CSS, unsafe_allow_html=True)
     st.title(title)

@@ -49,7 +49,7 @@ def _ok(at: AppTest) -> AppTest:
 
 
 def test_compare_picks_the_peer_group_in_one_click(store_url, monkeypatch):
-    at = run_page("pages/compare.py", store_url, monkeypatch)
+    at = run_page("views/compare.py", store_url, monkeypatch)
     # the anchor with the most peers: one of the four 区县 医疗保障局
     assert at.selectbox(key="peer_of").value in MEDICAL_PEERS
     assert at.button(key="peer_button").label == "同类同级（4 个）"
@@ -68,10 +68,10 @@ def test_compare_picks_the_peer_group_in_one_click(store_url, monkeypatch):
 
 
 def test_compare_filters_agencies_by_level_and_region(store_url, monkeypatch):
-    at = run_page("pages/compare.py", store_url, monkeypatch, levels=["市"])
+    at = run_page("views/compare.py", store_url, monkeypatch, levels=["市"])
     assert at.multiselect(key="levels").value == ["市"]
     assert at.multiselect(key="agencies").options == ["平顶山市财政局", "秦皇岛市财政局"]
-    at = run_page("pages/compare.py", store_url, monkeypatch, provinces=["河南"])
+    at = run_page("views/compare.py", store_url, monkeypatch, provinces=["河南"])
     assert set(at.multiselect(key="agencies").options) == {"平顶山市财政局", "平顶山市石龙区财政局", SHILONG}
     # 同类同级 within the filter: 石龙's peers in 河南 are itself alone
     at.selectbox(key="peer_of").set_value(SHILONG).run()
@@ -82,7 +82,7 @@ def test_compare_filters_agencies_by_level_and_region(store_url, monkeypatch):
 
 
 def test_trends_draws_the_peer_median(store_url, monkeypatch):
-    at = run_page("pages/trends.py", store_url, monkeypatch, agency=XIANGHE, peer_median="true")
+    at = run_page("views/trends.py", store_url, monkeypatch, agency=XIANGHE, peer_median="true")
     medians = frame_with(at, "同类同级中位数", "部门数")
     total = medians[medians["指标"] == "本年支出合计"].set_index("年度")
     # 香河's budget peers: 北戴河 2021 and 石龙 2023 (青龙 has final accounts only)
@@ -101,7 +101,7 @@ def test_trends_draws_the_peer_median(store_url, monkeypatch):
 
 
 def test_regions_sum_a_citys_agencies_and_say_how_many(store_url, monkeypatch):
-    at = run_page("pages/regions.py", store_url, monkeypatch, region_level="市（州）", region_kind="部门预算", region_year="2023")
+    at = run_page("views/regions.py", store_url, monkeypatch, region_level="市（州）", region_kind="部门预算", region_year="2023")
     table = frame_with(at, "地区", "部门数", "本年支出合计").set_index("地区")
     assert table.loc["平顶山市", "部门数"] == 3  # 平顶山市财政局, 石龙区财政局, 石龙区医疗保障局
     assert table.loc["平顶山市", "本年支出合计"] == pytest.approx(1000.00 + 800.50 + float(truth_total(SEEDS[3])))
@@ -117,7 +117,7 @@ def test_regions_sum_a_citys_agencies_and_say_how_many(store_url, monkeypatch):
 
 
 def test_regions_at_county_level(store_url, monkeypatch):
-    at = run_page("pages/regions.py", store_url, monkeypatch, region_level="县（区）", region_kind="部门预算", region_year="2023")
+    at = run_page("views/regions.py", store_url, monkeypatch, region_level="县（区）", region_kind="部门预算", region_year="2023")
     table = frame_with(at, "地区", "部门数").set_index("地区")
     assert table.loc["平顶山市石龙区", "部门数"] == 2
     assert table.loc["平顶山市石龙区", "本年支出合计"] == pytest.approx(800.50 + float(truth_total(SEEDS[3])))
@@ -129,15 +129,15 @@ def test_regions_at_county_level(store_url, monkeypatch):
 
 
 def test_briefing_collects_across_pages_reorders_notes_and_exports(store_url, monkeypatch):
-    at = run_page("pages/briefing.py", store_url, monkeypatch)
+    at = run_page("views/briefing.py", store_url, monkeypatch)
     assert "还没有收集任何图表或表格" in "\n".join(i.value for i in at.info)
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     _ok(at.button(key="compare-scale-brief").click().run())
     assert at.button(key="compare-scale-brief").label == "已加入汇报" and at.button(key="compare-scale-brief").disabled
     _ok(at.button(key="compare-amounts-brief").click().run())
-    at.switch_page("pages/regions.py").run()
+    at.switch_page("views/regions.py").run()
     _ok(at.button(key="regions-totals-brief").click().run())
-    at.switch_page("pages/briefing.py").run()
+    at.switch_page("views/briefing.py").run()
     _ok(at)
     items = at.session_state[briefing.STATE_KEY]
     assert [i["kind"] for i in items] == ["chart", "table", "table"]

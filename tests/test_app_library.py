@@ -65,7 +65,7 @@ def _frames_text(at: AppTest) -> str:
 
 def _library(at: AppTest, doc: int | None = None) -> AppTest:
     at.run()
-    at.switch_page("pages/library.py")
+    at.switch_page("views/library.py")
     if doc is not None:
         at.query_params["doc"] = str(doc)
     return at.run()
@@ -85,7 +85,7 @@ def test_navigation_lists_the_pages_in_order():
     assert [title for _p, title, _i, _d in NAV_PAGES] == [
         "概览", "报告库", "部门对比", "年度趋势", "预决算对比", "绩效评分", "数据质检", "地区对比", "汇报",
     ]
-    assert [p for p, *_ in NAV_PAGES][:2] == ["pages/overview.py", "pages/library.py"]
+    assert [p for p, *_ in NAV_PAGES][:2] == ["views/overview.py", "views/library.py"]
     assert all(icon.startswith(":material/") for _p, _t, icon, _d in NAV_PAGES)
 
 

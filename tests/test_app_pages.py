@@ -20,8 +20,8 @@ from store.engine import dispose_engines, get_engine
 from store.ingest import ingest_document
 
 APP = ROOT / "app.py"
-MY_PAGES = ("pages/compare.py", "pages/trends.py", "pages/budget_actual.py", "pages/performance.py",
-            "pages/quality.py")
+MY_PAGES = ("views/compare.py", "views/trends.py", "views/budget_actual.py", "views/performance.py",
+            "views/quality.py")
 SEED_FILES = ("000_e1a466dd2d0fafcf.txt", "002_fee3c3d538398af5.txt", "003_08710cc348d5ea60.txt",
               "004_69d8ecd0df86de6b.txt")
 WANLI = tuple(REAL / f"putuo-wanli-subdistrict-{y}-budget.pdf" for y in (2023, 2024, 2025))
@@ -139,7 +139,7 @@ def test_every_page_renders_on_an_empty_store(page, empty_url, monkeypatch):
 
 
 def test_compare_xianghe_and_qinglong_each_latest_document(seeded_url, monkeypatch):
-    at = run_page("pages/compare.py", seeded_url, monkeypatch, agencies=[XIANGHE, QINGLONG])
+    at = run_page("views/compare.py", seeded_url, monkeypatch, agencies=[XIANGHE, QINGLONG])
     assert "没有共同的年度" in texts(at, "warning")
     m = metrics(at)
     assert m["支出规模最大"] == "17,336.07 万元" and m["支出规模最小"] == "6,570.38 万元"
@@ -166,7 +166,7 @@ def test_compare_xianghe_and_qinglong_each_latest_document(seeded_url, monkeypat
 
 
 def test_compare_a_year_some_agencies_lack_is_labelled(seeded_url, monkeypatch):
-    at = run_page("pages/compare.py", seeded_url, monkeypatch, kind="部门预算", year="2023",
+    at = run_page("views/compare.py", seeded_url, monkeypatch, kind="部门预算", year="2023",
                   agencies=[XIANGHE, "平顶山市石龙区医疗保障局", WANLI_NAME])
     warning = texts(at, "warning")
     assert "对比年度：2023年" in warning and f"{XIANGHE}：无2023年数据，取其最新的2024年部门预算" in warning
@@ -176,7 +176,7 @@ def test_compare_a_year_some_agencies_lack_is_labelled(seeded_url, monkeypatch):
 
 
 def test_compare_defaults_to_the_year_most_agencies_share(seeded_url, monkeypatch):
-    at = run_page("pages/compare.py", seeded_url, monkeypatch)
+    at = run_page("views/compare.py", seeded_url, monkeypatch)
     # seeds: 香河 2024; 青龙 2023 (final); 石龙 2023; 北戴河 2021; 万里 2023–2025 -> 2023 has three agencies
     assert "对比年度：2023年" in texts(at, "caption")
     amounts = next(df for df in frames(at) if "本年支出合计" in df.columns)
@@ -184,7 +184,7 @@ def test_compare_defaults_to_the_year_most_agencies_share(seeded_url, monkeypatc
 
 
 def test_compare_asks_for_two_agencies(seeded_url, monkeypatch):
-    at = run_page("pages/compare.py", seeded_url, monkeypatch, agencies=[XIANGHE])
+    at = run_page("views/compare.py", seeded_url, monkeypatch, agencies=[XIANGHE])
     assert "至少选择 2 个部门" in texts(at, "info")
 
 
@@ -193,7 +193,7 @@ def test_compare_asks_for_two_agencies(seeded_url, monkeypatch):
 
 @pytest.mark.skipif(not all(p.is_file() for p in WANLI), reason="shared/real Wanli PDFs not present")
 def test_trends_shows_every_loaded_year(seeded_url, monkeypatch):
-    at = run_page("pages/trends.py", seeded_url, monkeypatch, agency=WANLI_NAME)
+    at = run_page("views/trends.py", seeded_url, monkeypatch, agency=WANLI_NAME)
     assert "已载入 3 个年度的部门预算（2023年、2024年、2025年）" in texts(at, "caption")
     # the amounts of every year in one table, the changes (同比) in the next
     wide = next(df for df in frames(at) if "2025年" in df.columns and "说明" in df.columns)
@@ -211,7 +211,7 @@ def test_trends_shows_every_loaded_year(seeded_url, monkeypatch):
 
 
 def test_trends_fills_the_year_quoted_by_the_narrative(seeded_url, monkeypatch):
-    at = run_page("pages/trends.py", seeded_url, monkeypatch, agency=XIANGHE)
+    at = run_page("views/trends.py", seeded_url, monkeypatch, agency=XIANGHE)
     assert "2023年的数字引自后一年文件的说明（引用数）" in texts(at, "caption")
     wide = next(df for df in frames(at) if "2024年" in df.columns and "说明" in df.columns)
     changes = next(df for df in frames(at) if "2024年同比" in df.columns)
@@ -226,7 +226,7 @@ def test_trends_fills_the_year_quoted_by_the_narrative(seeded_url, monkeypatch):
 
 
 def test_budget_actual_with_final_accounts_only_uses_their_own_budget_figures(seeded_url, monkeypatch):
-    at = run_page("pages/budget_actual.py", seeded_url, monkeypatch, agency=QINGLONG, year="2023")
+    at = run_page("views/budget_actual.py", seeded_url, monkeypatch, agency=QINGLONG, year="2023")
     assert "只载入了 2023 年的决算" in texts(at, "info")
     dfs = frames(at)
     three = next(df for df in dfs if "决算表预算数" in df.columns)
@@ -240,7 +240,7 @@ def test_budget_actual_with_final_accounts_only_uses_their_own_budget_figures(se
 
 
 def test_budget_actual_with_budget_and_final_accounts_pairs_function_lines(paired_url, monkeypatch):
-    at = run_page("pages/budget_actual.py", paired_url, monkeypatch, agency=QINGLONG, year="2023")
+    at = run_page("views/budget_actual.py", paired_url, monkeypatch, agency=QINGLONG, year="2023")
     assert "已载入 2023 年预算" in texts(at, "success")
     dfs = frames(at)
     measures = next(df for df in dfs if "指标" in df.columns and "执行率（%）" in df.columns).set_index("指标")
@@ -258,7 +258,7 @@ def test_budget_actual_with_budget_and_final_accounts_pairs_function_lines(paire
 
 
 def test_performance_lists_the_nineteen_self_evaluations_of_seed_002(seeded_url, monkeypatch):
-    at = run_page("pages/performance.py", seeded_url, monkeypatch)
+    at = run_page("views/performance.py", seeded_url, monkeypatch)
     table = next(df for df in frames(at) if "自评得分" in df.columns and "项目名称" in df.columns)
     qinglong = table[table["部门"] == QINGLONG]
     assert len(qinglong) == 19
@@ -275,7 +275,7 @@ def test_performance_lists_the_nineteen_self_evaluations_of_seed_002(seeded_url,
 
 
 def test_performance_one_document_by_link(seeded_url, monkeypatch):
-    at = run_page("pages/performance.py", seeded_url, monkeypatch, doc=f"{QINGLONG} 2023年部门决算（部门）")
+    at = run_page("views/performance.py", seeded_url, monkeypatch, doc=f"{QINGLONG} 2023年部门决算（部门）")
     table = next(df for df in frames(at) if "自评得分" in df.columns and "项目名称" in df.columns)
     # one report: its agency and year are said once (the source line), not on every row
     assert "部门" not in table.columns and len(table) == 19
@@ -287,7 +287,7 @@ def test_performance_one_document_by_link(seeded_url, monkeypatch):
 
 
 def test_quality_counts_every_document(seeded_url, monkeypatch):
-    at = run_page("pages/quality.py", seeded_url, monkeypatch)
+    at = run_page("views/quality.py", seeded_url, monkeypatch)
     counts = next(df for df in frames(at) if "合计" in df.columns and "错误" in df.columns)
     expected = len(SEED_FILES) + sum(1 for p in WANLI if p.is_file())
     assert len(counts) == expected
@@ -296,7 +296,7 @@ def test_quality_counts_every_document(seeded_url, monkeypatch):
 
 
 def test_quality_filters_by_severity_from_the_link(seeded_url, monkeypatch):
-    at = run_page("pages/quality.py", seeded_url, monkeypatch, severity=["错误"])
+    at = run_page("views/quality.py", seeded_url, monkeypatch, severity=["错误"])
     assert at.multiselect(key="severity").value == ["error"]
     view = [df for df in frames(at) if "严重程度" in df.columns]
     for df in view:
@@ -305,10 +305,34 @@ def test_quality_filters_by_severity_from_the_link(seeded_url, monkeypatch):
 
 
 def test_quality_filters_by_family_and_shows_the_page_of_a_finding(seeded_url, monkeypatch):
-    at = run_page("pages/quality.py", seeded_url, monkeypatch, family=["表内勾稽"])
+    at = run_page("views/quality.py", seeded_url, monkeypatch, family=["表内勾稽"])
     assert at.multiselect(key="family").value == ["arithmetic"]
     listed = next(df for df in frames(at) if "检查类别" in df.columns and "说明" in df.columns)
     assert len(listed) and set(listed["检查类别"]) == {"表内勾稽"}
     # the picked finding is shown with its page of the original, or a word why not
     assert at.selectbox(key="quality_pick").value == 0
     assert at.get("imgs") or any("原文件不是 PDF" in i.value or "没有页码" in i.value for i in at.info)
+
+
+def test_an_unexpected_error_is_one_chinese_sentence_with_a_reference(seeded_url, monkeypatch, tmp_path):
+    log = tmp_path / "app.log"
+    monkeypatch.setenv("BUDGETLENS_LOG_FILE", str(log))
+    import components.errors as errors
+
+    monkeypatch.setattr(errors, "_LOGGER", None)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接断开（测试）")
+
+    monkeypatch.setattr("store.queries.findings", broken)
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", seeded_url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    monkeypatch.setattr("components.export.export_available", lambda: False)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("views/quality.py").run()
+    assert not at.exception, "no traceback reaches the user"
+    shown = [e.value for e in at.error]
+    assert len(shown) == 1 and "意外错误" in shown[0] and "Traceback" not in shown[0]
+    ref = shown[0].split("编号 ")[1].split(" ")[0]
+    logged = log.read_text(encoding="utf-8")
+    assert ref in logged and "Traceback" in logged and "数据库连接断开" in logged

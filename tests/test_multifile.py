@@ -289,7 +289,7 @@ def test_upload_of_a_report_in_two_files_stores_one_document(tmp_path, monkeypat
     engine = get_engine(url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/library.py")
+    at.switch_page("views/library.py")
     at.run()
     at.get("file_uploader")[0].set_value(
         [
@@ -312,7 +312,7 @@ def test_upload_of_a_report_in_two_files_stores_one_document(tmp_path, monkeypat
     # the combined report opens with its files, each downloadable
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/library.py")
+    at.switch_page("views/library.py")
     at.query_params["doc"] = str(doc_id)
     at.run()
     assert not at.exception, at.exception

@@ -20,7 +20,7 @@ PAGES = [path for path, *_ in NAV_PAGES]
 NEXT_STEP = ("请", "上传", "点击", "前往", "切换", "换选", "换一个")
 #: pages being rewritten elsewhere right now (issue 14's uploads; the quality page): their
 #: "nothing here" messages are checked on an empty store only
-OTHERS_PAGES = ("pages/library.py", "pages/quality.py")
+OTHERS_PAGES = ("views/library.py", "views/quality.py")
 pytestmark = pytest.mark.xdist_group(name="ui_chinese")
 
 
@@ -76,8 +76,8 @@ def test_the_year_check_catches_fractional_and_repeated_ticks():
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_speaks_chinese(page, store_url, monkeypatch):
     at = _app(store_url, monkeypatch)
-    if page == "pages/briefing.py":  # the 汇报 page with something collected: a chart and a table
-        at.switch_page("pages/compare.py").run()
+    if page == "views/briefing.py":  # the 汇报 page with something collected: a chart and a table
+        at.switch_page("views/compare.py").run()
         at.button(key="compare-scale-brief").click().run()
         at.button(key="compare-amounts-brief").click().run()
         assert len(at.session_state[briefing.STATE_KEY]) == 2
@@ -90,7 +90,7 @@ def test_every_page_speaks_chinese(page, store_url, monkeypatch):
             assert any(verb in info.value for verb in NEXT_STEP), info.value
     for fig, config in plotly_specs(at):
         assert year_axis_problems(fig) == [], fig.get("layout", {}).get("title")
-        if page != "pages/briefing.py":  # the previews there have no toolbar at all
+        if page != "views/briefing.py":  # the previews there have no toolbar at all
             assert config.get("locale") == "zh-CN" and "Zoom in" in config["locales"]["zh-CN"]["dictionary"]
 
 
@@ -100,7 +100,7 @@ def test_every_empty_state_says_what_to_do_next(page, empty_url, monkeypatch):
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert _english(at) == {}
-    if page == "pages/library.py":  # the upload form is the next step
+    if page == "views/library.py":  # the upload form is the next step
         assert at.get("file_uploader") or "上传" in "\n".join(t for t in page_texts(at))
         return
     told = "\n".join(i.value for i in at.info)

@@ -22,7 +22,7 @@ counts = queries.counts_overview(engine=eng)
 
 if counts["documents"] == 0:
     st.info("还没有任何报告。请先到“报告库”上传部门预算、部门决算或绩效目标公开文件（PDF、Excel、Word 或文本均可）。")
-    st.page_link("pages/library.py", label="前往报告库上传文件", icon=":material/upload_file:")
+    st.page_link("views/library.py", label="前往报告库上传文件", icon=":material/upload_file:")
     st.stop()
 
 years = counts["years"]
@@ -155,7 +155,7 @@ else:
 
 st.subheader("下一步")
 cols = st.columns(2)
-others = [p for p in NAV_PAGES if p[0] != "pages/overview.py"]
+others = [p for p in NAV_PAGES if p[0] != "views/overview.py"]
 for i, (path, title, icon, description) in enumerate(others):
     with cols[i % 2]:
         with st.container(border=True):

@@ -18,8 +18,8 @@ if not items:
     st.info("还没有收集任何图表或表格。请到「部门对比」「年度趋势」「地区对比」等页面，在图表或表格下方点击「加入汇报」，"
             "收集的内容会列在这里，再导出为 PowerPoint 或 Word。")
     cols = st.columns(3)
-    for col, (path, label) in zip(cols, [("pages/compare.py", "前往部门对比"), ("pages/trends.py", "前往年度趋势"),
-                                         ("pages/regions.py", "前往地区对比")]):
+    for col, (path, label) in zip(cols, [("views/compare.py", "前往部门对比"), ("views/trends.py", "前往年度趋势"),
+                                         ("views/regions.py", "前往地区对比")]):
         with col:
             st.page_link(path, label=label, icon=":material/arrow_forward:")
     st.stop()
