@@ -29,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from components.safety import md
+
 #: the East Asian font named in the exported files, and the Latin one beside it
 EA_FONT = "Microsoft YaHei"
 LATIN_FONT = "Arial"
@@ -537,7 +539,7 @@ def _add(item: dict) -> None:
     items = collected()
     if all(i["id"] != item["id"] for i in items):
         items.append(item)
-        st.toast(f"已加入汇报：{item['title']}（共 {len(items)} 项）", icon=":material/playlist_add_check:")
+        st.toast(f"已加入汇报：{md(item['title'])}（共 {len(items)} 项）", icon=":material/playlist_add_check:")
 
 
 def _current_page() -> str:

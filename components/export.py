@@ -43,6 +43,7 @@ import streamlit.elements.plotly_chart  # noqa: E402,F401
 
 from components import briefing, plotly_locale  # noqa: E402
 from components.briefing import title_from_stem  # noqa: E402
+from components.safety import md, sanitize_figure  # noqa: E402
 
 # --------------------------------------------------------------------------- style
 
@@ -625,6 +626,7 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
     """The figure, its source line, and PNG / SVG downloads rendered on the server."""
     import streamlit as st
 
+    fig = sanitize_figure(fig)  # names and titles from documents stay text
     st.plotly_chart(
         fig,
         width="stretch",
@@ -635,7 +637,7 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
     line = source_line(source)
     if line:
         shown, full = source_caption(line)
-        st.caption(shown, help=full)
+        st.caption(md(shown), help=md(full) if full else None)
     stem = _file_stem(file_stem)
     available = export_available()
     if available:
@@ -757,7 +759,7 @@ def table(
         shown_line, full = source_caption(line)
         if money and not unit_in_header:
             shown_line = "金额单位：万元。" + shown_line
-        st.caption(shown_line, help=full)
+        st.caption(md(shown_line), help=md(full) if full else None)
     elif money and not unit_in_header:
         st.caption("金额单位：万元。")
     stem = _file_stem(file_stem)

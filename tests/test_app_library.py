@@ -2,6 +2,8 @@
 store.samples (sample loading, parse-and-ingest, re-parse)."""
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -395,3 +397,36 @@ def test_values_read_by_ocr_are_marked(empty_store):
     from ui_text import english_words, page_texts
 
     assert not [w for t in page_texts(at) for w in english_words(t)]
+
+
+CRAFTED = "恶意**加粗**[点我](javascript:alert(1))<a href='javascript:alert(2)'>链接</a>$x$:red[红]局"
+
+
+def test_text_from_documents_is_never_markup(tmp_path, monkeypatch):
+    """An agency name and a file name crafted as markdown / HTML show as written,
+    in the page text and in the charts."""
+    url = f"sqlite:///{tmp_path / 'crafted.db'}"
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    monkeypatch.setattr("components.export.export_available", lambda: False)
+    doc = {
+        "schema": "budgetlens.document/1", "agency": CRAFTED, "year": 2026, "kind": "budget", "scope": "department",
+        "unit_scale": "万元", "totals": {"expenditure_total": "100.00"},
+        "function_lines": [{"code": "210", "name": "卫生健康支出", "total": "100.00"}], "paragraphs": [], "findings": [],
+        "source": {"file": "[附件](http://x.example)**.pdf", "format": "pdf", "pages": 1},
+    }
+    result = ingest_document(doc, b"crafted", engine=get_engine(url))
+    assert result.status == "stored", result.message
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), result.document_id)
+    assert not at.exception
+    rendered = "\n".join(str(e.value) for kind in ("subheader", "caption", "markdown", "success", "info", "warning")
+                         for e in getattr(at, kind))
+    assert "恶意\\*\\*加粗\\*\\*\\[点我\\](javascript:alert(1))" in rendered
+    # each piece of markup appears only escaped (a backslash before its marks)
+    for raw in ("[点我](javascript", "[附件](http", "$x$", ":red["):
+        assert raw not in rendered
+    assert not re.search(r"(?<!\\)<a href", rendered)
+    at.switch_page("views/overview.py").run()
+    charts = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+    assert charts and any("恶意" in spec for spec in charts)
+    assert all("<a href" not in spec and "&lt;a href" in spec for spec in charts if "恶意" in spec)

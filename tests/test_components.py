@@ -391,3 +391,20 @@ def test_an_export_whose_browser_cannot_start_fails_in_time_instead_of_hanging(m
         export._kaleido_render({"data": [], "layout": {}}, "png", 100, 100, 1)
     assert time.monotonic() - start < 60
     monkeypatch.setattr(export, "_RENDERER", None)
+
+
+def test_text_from_documents_is_made_inert():
+    from components.safety import md, plot_text, sanitize_figure
+
+    assert md("**加粗**[点我](javascript:x)") == "\\*\\*加粗\\*\\*\\[点我\\](javascript:x)"
+    assert md("$x$ :red[红] <b>x</b>") == "\\$x\\$ \\:red\\[红\\] \\<b\\>x\\</b\\>"
+    assert md("# 标题") == "\\# 标题" and md("1. 列表") == "1\\. 列表"
+    assert md("001_上海__局.pdf 与 12:30") == "001_上海__局.pdf 与 12:30"  # nothing to escape in a plain name
+    assert plot_text("<a href='j'>x</a><br><b>粗</b>差<60") == "&lt;a href=&#x27;j&#x27;&gt;x&lt;/a&gt;<br><b>粗</b>差<60"
+    assert plot_text("<span onclick='x'>y</span>").startswith("&lt;span")
+    import plotly.graph_objects as go
+
+    fig = sanitize_figure(go.Figure(go.Bar(x=["<img src=x onerror=1>局"], y=[1], name="<a href='x'>n</a>"),
+                                    layout={"title": {"text": "标题<br>第二行"}}))
+    assert fig.data[0].x[0] == "&lt;img src=x onerror=1&gt;局" and fig.data[0].name.startswith("&lt;a")
+    assert fig.layout.title.text == "标题<br>第二行"

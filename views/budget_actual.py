@@ -8,6 +8,7 @@ from analysis import budget_actual as ba
 from analysis.frames import floats, provenance
 from components import charts, export, filters, layout
 from components.filters import document_label
+from components.safety import md
 from store import queries as q
 
 GAP_COLORS = {"增加": "#2F5D8A", "减少": "#C44E52", "持平": "#8C8C8C"}
@@ -54,7 +55,7 @@ source = provenance(source_rows if not source_rows.empty else own[own["document_
 stem = f"预决算对比_{agency}_{year}"
 
 if budget_doc and final_doc:
-    st.success(f"已载入 {year} 年预算（{document_label(budget_doc)}）和决算（{document_label(final_doc)}），下面逐项对比预算安排与实际执行。")
+    st.success(f"已载入 {year} 年预算（{md(document_label(budget_doc))}）和决算（{md(document_label(final_doc))}），下面逐项对比预算安排与实际执行。")
 elif final_doc:
     st.info(f"只载入了 {year} 年的决算，没有同年度的预算文件。下面使用决算文件自己列示的预算数：“三公”经费表的预算数、"
             "情况说明中“完成年初预算的 x%”所隐含的年初预算，以及各项目绩效自评表中的预算数与执行数。"

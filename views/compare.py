@@ -7,6 +7,7 @@ from analysis import compare as ac
 from analysis import peers as ap
 from analysis.frames import doc_title, provenance
 from components import charts, export, filters, layout
+from components.safety import md
 from store import queries as q
 
 layout.page_setup("部门对比", "同一年度的多个部门并排比较：支出规模、基本与项目支出、人员与公用经费、功能分类结构、“三公”经费、机关运行经费与项目绩效。")
@@ -229,7 +230,7 @@ st.caption("空白表示文件未列示该项或无法计算。" + ("排名：1 
 # ------------------------------------------------------------------ peer group: rank and median
 st.subheader("组内排名与中位数")
 group = ap.group_label(list(table["agency"]))
-st.caption(f"所选部门：{group}。排名 1 为最大（n/N：N 个列示该项的部门中第 n），最后一行为同组中位数。")
+st.caption(f"所选部门：{md(group)}。排名 1 为最大（n/N：N 个列示该项的部门中第 n），最后一行为同组中位数。")
 with st.expander("各部门的类别、级次和地区"):
     export.table(ap.profile_table(list(table["agency"])), "compare-profiles", source="部门名称",
                  file_stem=f"部门对比_部门类别与地区_{stem_year}", title="所选部门的类别、级次和地区")

@@ -17,6 +17,7 @@ import streamlit as st
 
 import settings
 from components.export import table
+from components.safety import md
 from analysis.frames import rule_label
 from components.layout import MISSING, engine, fmt_number, kpi_row, localise_uploader, page_setup
 from loaders.jsonout import dumps
@@ -240,17 +241,17 @@ with st.container(border=True):
     for k, r in enumerate(ss.lib_results):
         name, message = r["name"], _combined_note(r, _without_name(r["message"], r["name"]))
         if r["status"] == "stored":
-            st.success(f"**{name}**　{message}", icon=":material/check_circle:")
+            st.success(f"**{md(name)}**　{md(message)}", icon=":material/check_circle:")
         elif r["status"] == "duplicate":
-            st.info(f"**{name}**　重复文件：{message}", icon=":material/content_copy:")
+            st.info(f"**{md(name)}**　重复文件：{md(message)}", icon=":material/content_copy:")
         elif r["status"] == "deleted":
-            st.info(f"**{name}**　{message}", icon=":material/delete:")
+            st.info(f"**{md(name)}**　{md(message)}", icon=":material/delete:")
         elif r["status"] == "needs_identity":
-            st.warning(f"**{name}**　待补充：{message}", icon=":material/edit_note:")
+            st.warning(f"**{md(name)}**　待补充：{md(message)}", icon=":material/edit_note:")
             if name in ss.lib_pending:
                 _identity_form(k, r)
         else:
-            st.error(f"**{name}**　已拒绝：{message}", icon=":material/block:")
+            st.error(f"**{md(name)}**　已拒绝：{md(message)}", icon=":material/block:")
             if r["conflict"] and name in ss.lib_pending:
                 if st.button("用此文件替换已有报告", key=f"lib_replace_{k}", icon=":material/swap_horiz:"):
                     with st.spinner(f"正在用 {name} 替换已有报告…"):
@@ -361,9 +362,9 @@ originals = queries.document_originals(current, engine=eng)
 several = len(originals) > 1
 files_text = "、".join(o["file_name"] for o in originals) if several else file_name
 st.divider()
-st.subheader(title)
+st.subheader(md(title))
 st.caption(
-    (f"文件：{files_text}（{len(originals)} 个文件合并为一份报告）" if several else f"文件：{file_name}")
+    (f"文件：{md(files_text)}（{len(originals)} 个文件合并为一份报告）" if several else f"文件：{md(file_name)}")
     + f"　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
     f"　·　页数：{doc['pages'] if doc['pages'] is not None else MISSING}"
     f"　·　原表单位：{doc['unit_scale'] or '万元'}（已统一换算为万元）"
@@ -401,7 +402,7 @@ if several:
         for o in originals:
             row = st.container(horizontal=True, gap="small", vertical_alignment="center")
             row.markdown(
-                f"{o['seq'] + 1}. **{o['file_name']}**　{FORMAT_LABELS.get(o['format'], o['format'])}"
+                f"{o['seq'] + 1}. **{md(o['file_name'])}**　{FORMAT_LABELS.get(o['format'], o['format'])}"
                 f"　·　{o['pages'] if o['pages'] is not None else MISSING} 页　·　{(o['size'] or 0) / 1024:,.0f} KB"
             )
             row.download_button(
@@ -449,15 +450,15 @@ if reparse:
         ss.lib_flash = ("success", f"{file_name}：{result.message}")
         st.rerun()
     else:
-        st.error(f"重新解析未完成：{result.message}", icon=":material/error:")
+        st.error(f"重新解析未完成：{md(result.message)}", icon=":material/error:")
 
 flash = ss.pop("lib_flash", None)
 if flash:
-    st.success(flash[1], icon=":material/check_circle:")
+    st.success(md(flash[1]), icon=":material/check_circle:")
 
 if ss.get("lib_confirm_delete") == current:
     with st.container(border=True):
-        st.warning(f"确定删除“{title}”（{file_name}）吗？其解析出的表格、数据和检查结果将一并删除，且无法恢复。")
+        st.warning(f"确定删除“{md(title)}”（{md(file_name)}）吗？其解析出的表格、数据和检查结果将一并删除，且无法恢复。")
         row = st.container(horizontal=True, gap="small")
         if row.button("确认删除", key=f"lib_confirm_{current}", type="primary", icon=":material/delete_forever:"):
             delete_document(eng, current)
@@ -500,7 +501,7 @@ def _ocr_note(t: dict) -> None:
             f"{'候选读数' if fix.get('how') == 'candidate' else '放大重读'}为 {fix['value']}，采用后勾稽成立。"
         )
     for cell in detail.get("unverified") or []:
-        st.caption(f"第{cell['row'] + 1}行第{cell['col'] + 1}列：{cell['message']}")
+        st.caption(f"第{cell['row'] + 1}行第{cell['col'] + 1}列：{md(cell['message'])}")
 
 
 fl = queries.function_lines(current, engine=eng)
@@ -540,7 +541,7 @@ with tab_tables:
             st.dataframe(grid, width="stretch", height=min(38 + 35 * len(grid), 420))
             unit = t.get("unit")
             st.caption(
-                f"数据来源：{t.get('file') or file_name}，{_pages_text(t.get('pages'))}，表“{t.get('title') or '（无标题）'}”"
+                f"数据来源：{md(t.get('file') or file_name)}，{_pages_text(t.get('pages'))}，表“{md(t.get('title') or '（无标题）')}”"
                 + (f"；原表单位：{unit}" if unit else "")
             )
 

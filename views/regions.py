@@ -7,6 +7,7 @@ from analysis import regions as ar
 from analysis.compare import stacked_parts
 from analysis.frames import KIND_NAMES, provenance
 from components import charts, export, filters, layout
+from components.safety import md
 from store import queries as q
 
 layout.page_setup("地区对比", "把同一县（区）、市或省已载入的部门合计起来，地区之间并排比较：支出规模、基本与项目支出、"
@@ -44,7 +45,7 @@ chosen_regions = filters.multiselect(
     placeholder="选择地区", help="每个地区合计其已载入的部门；最多 12 个地区")
 left_out = ar.unplaced(sorted(set(in_year["agency"])), level)
 if left_out:
-    st.caption(f"名称中没有写明{ar.REGION_LEVELS[level]}的部门未计入：{'、'.join(left_out)}。")
+    st.caption(f"名称中没有写明{ar.REGION_LEVELS[level]}的部门未计入：{md('、'.join(left_out))}。")
 if not chosen_regions:
     st.info("请至少选择 1 个地区。")
     st.stop()

@@ -9,6 +9,7 @@ from analysis import peers as ap
 from analysis import trends as at
 from analysis.frames import KIND_NAMES, MEASURE_LABELS, floats, provenance
 from components import export, filters, layout
+from components.safety import md
 from store import queries as q
 
 layout.page_setup("年度趋势", "同一部门跨年度的变化：各项指标的同比增减与增幅、支出功能分类构成；未载入的年度用文件说明中引用的上年数补足，并标明为引用数。")
@@ -52,7 +53,7 @@ st.caption(
     + (f"；{'、'.join(f'{y}年' for y in quoted_years)}的数字引自后一年文件的说明（引用数）。" if quoted_years else "。")
 )
 if len(all_years) < 2:
-    st.info(f"{agency}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。请在「报告库」上传该部门其他年度的文件后再来查看。")
+    st.info(f"{md(agency)}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。请在「报告库」上传该部门其他年度的文件后再来查看。")
 
 source_rows = q.line_items([int(d) for d in own["document_id"]], section=["totals", "three_public"], engine=eng)
 source = provenance(source_rows if not source_rows.empty else own)
@@ -100,12 +101,12 @@ medians = pd.DataFrame(columns=["year", "measure", "median", "agencies", "names"
 if show_median:
     group_name = ap.group_label([agency])
     if len(peer_group) < 2:
-        st.info(f"还没有与{agency}同类同级（{group_name}）的其他部门的{kind_name}，无法计算中位数。"
+        st.info(f"还没有与{md(agency)}同类同级（{md(group_name)}）的其他部门的{kind_name}，无法计算中位数。"
                 "请在「报告库」上传同类同级部门的文件后再来查看。")
     else:
         medians = ap.median_by_year(q.totals_wide(kind=kind, engine=eng), chosen, agencies=peer_group,
                                     exclude=agency)
-        st.caption(f"同类同级（{group_name}）：{'、'.join(a for a in peer_group if a != agency)}；"
+        st.caption(f"同类同级（{md(group_name)}）：{md('、'.join(a for a in peer_group if a != agency))}；"
                    "虚线为这些部门每年的中位数（不含本部门），悬停可见计入的部门数。")
 if chosen and not values.empty:
     fig = go.Figure()
