@@ -13,7 +13,7 @@ from typing import Any
 # The marks that can start markup anywhere in a line: code, emphasis, links,
 # HTML, LaTeX ($), strike-through, table cells; '_' only at a word's edge (inside
 # a word, as in a file name '001_上海__局.pdf', it is no emphasis).
-_MD_ANYWHERE = re.compile(r"([\\`*\[\]<>$~|])|((?<![0-9A-Za-z\u4e00-\u9fff])_|_(?![0-9A-Za-z\u4e00-\u9fff]))")
+_MD_ANYWHERE = re.compile(r"([\\`*\[\]<>$~|])|((?<!\w)_|_(?!\w))")
 # Streamlit's :colour[…] / :material/icon: / :emoji: directives
 _DIRECTIVE = re.compile(r"(?<!\\):(?=[A-Za-z_/-]+(?::|\\?\[))")
 # marks that are markup only at the start of a line: headings, lists, quotes
