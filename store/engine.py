@@ -99,11 +99,6 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The tables each revision leaves: a store made before migrations (by
-# create_all) is stamped at the newest revision whose tables it already has.
-_BASELINE = {"agencies", "meta", "documents", "document_files", "tables", "line_items", "findings", "projects",
-             "self_evaluations"}
-REVISION_TABLES = {"0001": _BASELINE, "0002": _BASELINE | {"document_parts", "line_item_files"}}
 # any number, the same in every process: one migrating process at a time on PostgreSQL
 _PG_LOCK = 7_210_415
 
@@ -120,15 +115,15 @@ def _alembic(connection) -> "Config":
 def init_db(engine: Engine) -> None:
     """Bring the store's schema to the newest migration (safe to call repeatedly).
 
-    A new store gets every table and is stamped at the head; a store made
-    before migrations is stamped where its tables say and upgraded; a store
-    at an older revision is upgraded.  Schema changes are Alembic revisions
-    in store/migrations/versions.
+    A new store, or one made before migrations (whose changes all added
+    tables), gets the missing tables and is stamped at the head; a store at
+    an older revision is upgraded.  Schema changes are Alembic revisions in
+    store/migrations/versions.
     """
     from alembic import command
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    from sqlalchemy import inspect, text
+    from sqlalchemy import text
 
     with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -139,13 +134,11 @@ def init_db(engine: Engine) -> None:
         if current == head:
             return
         if current is None:
-            tables = set(inspect(conn).get_table_names())
-            if not tables & _BASELINE:
-                Base.metadata.create_all(conn)
-                command.stamp(cfg, "head")
-                return
-            known = [rev for rev, needed in REVISION_TABLES.items() if needed <= tables]
-            command.stamp(cfg, known[-1] if known else "0001")
+            # A new store, or one made before migrations (every change up to
+            # then added tables): the missing tables are made, the store is at the head.
+            Base.metadata.create_all(conn)
+            command.stamp(cfg, "head")
+            return
         command.upgrade(cfg, "head")
 
 

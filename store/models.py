@@ -284,6 +284,38 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+ROLES = ("viewer", "editor", "admin")
+ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理员"}
+
+
+class User(Base):
+    """A person who may sign in: viewer (browse), editor (upload, replace,
+    re-parse), admin (also delete).  Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("name", name="uq_users_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: signs in through the identity provider
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who stored, replaced, re-parsed or deleted which document, and when.
+    Kept when the document goes (no foreign key)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    user: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 class ParsedTable(Base):
     """A table recognised in a document: title as printed, pages, cell texts."""
 
@@ -404,7 +436,7 @@ class SelfEvaluation(Base):
 
 __all__ = [
     "Base", "Agency", "Document", "DocumentFile", "DocumentPart", "ParsedTable", "LineItem", "LineItemFile", "Finding",
-    "Project", "SelfEvaluation", "Amount", "amount_problem", "UTCDateTime", "tidy_amount", "utcnow",
+    "Project", "SelfEvaluation", "User", "AuditEvent", "ROLES", "ROLE_LABELS", "Amount", "amount_problem", "UTCDateTime", "tidy_amount", "utcnow",
     "SECTIONS", "KINDS", "SCOPES", "SEVERITIES", "TOTALS_LABELS", "THREE_PUBLIC_LABELS",
     "FUNCTION_MEASURES", "ECONOMIC_MEASURES", "KIND_LABELS", "SCOPE_LABELS",
 ]
