@@ -249,7 +249,10 @@ def _save(name: str, doc: dict, data, args: argparse.Namespace) -> bool:
     if status == "stored":
         replaced = getattr(result, "replaced", None)
         extra = f"，替换了“{replaced}”" if replaced else ""
-        print(f"stored  {name}  {_label(doc)}{suffix}{extra}", flush=True)
+        from store.ingest import unit_warning
+
+        slip = unit_warning(doc)
+        print(f"stored  {name}  {_label(doc)}{suffix}{extra}" + (f"  {slip}" if slip else ""), flush=True)
     elif status == "duplicate":
         print(f"duplicate  {name}  {_label(doc)}：{_one_line(result.message)}{suffix}", flush=True)
     else:

@@ -498,12 +498,26 @@ def _ingest(
         users.record(session, actor, action, document_id, f"{describe(*ident)}；{files}")
 
     what = describe(*ident)
+    slip = unit_warning(doc)
     if len(originals) > 1:
         what += f"（{len(originals)} 个文件合并为一份报告）"
     message = f"已保存{what}：{len(line_items)} 个数据项，{len(findings)} 条检查结果"
     if replaced_name is not None:
         message = f"已用新文件替换“{replaced_name}”，" + message
+    if slip:
+        message += f"；{slip}"
     return IngestResult("stored", message, document_id, replaced_name)
+
+
+def unit_warning(doc: Mapping[str, Any]) -> str | None:
+    """'疑似元与万元混用 2 处…' when the checks found amounts 10,000 times off (the ``unit`` family)."""
+    slips = [f for f in all_findings(dict(doc)) if f.get("severity") == "error" and (f.get("family") == "unit"
+             or str(f.get("rule") or "").startswith("unit."))]
+    if not slips:
+        return None
+    pages = sorted({f.get("page") for f in slips if f.get("page") is not None})
+    where = f"（第{'、'.join(str(p) for p in pages[:5])}页）" if pages else ""
+    return f"注意：疑似元与万元混用 {len(slips)} 处{where}，相关数字可能相差一万倍，请对照原文核对"
 
 
 def delete_document(engine: Engine | None, document_id: int, actor: str | None = None) -> bool:

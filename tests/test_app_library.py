@@ -487,3 +487,30 @@ def test_login_required_for_browsing_when_the_setting_says_so(store, monkeypatch
     monkeypatch.setenv("BUDGETLENS_LOGIN_REQUIRED", "true")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert [t.value for t in at.title] == ["请先登录"] and not at.dataframe
+
+
+def test_an_amount_ten_thousand_times_off_is_said_at_ingest_and_marked_on_the_page(tmp_path, monkeypatch):
+    from loaders.pipeline import parse_bytes as parse
+    from variants import text as text_doc
+
+    expenditure = [
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["", "合计", "1,200,000.00", "1,000,000.00", "200,000.00"],
+        ["210", "卫生健康支出", "1,200,000.00", "1,000,000.00", "200,000.00"],
+    ]
+    summary = [
+        ["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+        ["一、一般公共预算拨款收入", "120.00", "一、卫生健康支出", "120.00"],
+        ["本年收入合计", "120.00", "本年支出合计", "120.00"],
+    ]
+    data = text_doc(["某县卫生健康局2026年部门预算", "部门收支总表", "单位：万元", summary,
+                     "部门支出总表", "单位：万元", expenditure]).encode("utf-8")
+    doc = parse(data, "slip.txt")
+    assert any(f["rule"] == "unit.table_scale" and f["severity"] == "error" for f in doc["findings"])
+    url = f"sqlite:///{tmp_path / 'slip.db'}"
+    result = ingest_document(doc, data, engine=get_engine(url))
+    assert result.status == "stored" and "疑似元与万元混用" in result.message
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), result.document_id)
+    assert any("疑似元与万元混用" in e.value for e in at.error)

@@ -24,7 +24,7 @@ from components.layout import MISSING, engine, fmt_number, kpi_row, localise_upl
 from loaders.jsonout import dumps
 from store import queries, samples
 from store import users
-from store.ingest import delete_document
+from store.ingest import delete_document, unit_warning
 from store.models import THREE_PUBLIC_LABELS, TOTALS_LABELS
 
 KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
@@ -403,6 +403,9 @@ several = len(originals) > 1
 files_text = "、".join(o["file_name"] for o in originals) if several else file_name
 st.divider()
 st.subheader(md(title))
+_slip = unit_warning(parsed) if parsed else None
+if _slip:
+    st.error(md(_slip), icon=":material/warning:")
 st.caption(
     (f"文件：{md(files_text)}（{len(originals)} 个文件合并为一份报告）" if several else f"文件：{md(file_name)}")
     + f"　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
