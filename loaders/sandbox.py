@@ -190,6 +190,7 @@ def _run_child(
     ocr_mb = int(settings.get("OCR_MEMORY_MB"))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    env["BUDGETLENS_PARENT_PID"] = str(os.getpid())  # the child dies with us (_die_with_parent)
     # Under RLIMIT_AS, keep thread pools and malloc arenas from reserving address space.
     for key, value in (("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MALLOC_ARENA_MAX", "2")):
         env.setdefault(key, value)
@@ -503,8 +504,23 @@ def _error_payload(exc: LoaderError) -> dict:
     }
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this child when its parent dies (Linux), so a
+    parent killed with SIGKILL leaves no parse running on."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - not Linux: the CPU limit still ends the child
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
 def child_main(argv: list[str]) -> None:
     """``python -m loaders _child MEMORY_MB CPU_S``: one request on stdin, one reply on stdout."""
+    _die_with_parent(int(os.environ.get("BUDGETLENS_PARENT_PID", os.getppid())))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the reply
     memory_mb, cpu_s = int(argv[0]), int(argv[1])

@@ -72,3 +72,38 @@ def test_an_ingest_killed_at_any_moment_leaves_no_partial_document(kind, tmp_pat
     n, status, message = ingest_one(url, 99, 0.0, 10)
     assert status == "stored", message
     dispose_engines()
+
+
+def test_the_parse_child_dies_with_its_parent(tmp_path):
+    """A parent killed with SIGKILL in the middle of a parse leaves no child running."""
+    pidfile = tmp_path / "child.pid"
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, threading, time, os\n"
+        f"sys.path[:0] = [{str(HERE.parent)!r}, {str(HERE)!r}]\n"
+        "from loaders import sandbox\n"
+        "t = threading.Thread(target=lambda: sandbox.parse_file_sandboxed(b'%PDF-1.4 slow', 'slow.pdf', "
+        "target='slow_target:parse', timeout_s=100), daemon=True)\n"
+        "t.start()\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], env=dict(os.environ, PYTHONPATH=str(HERE.parent)))
+    child = None
+    for _ in range(100):  # wait for the parse child to start
+        time.sleep(0.2)
+        out = subprocess.run(["pgrep", "-P", str(parent.pid), "-f", "loaders _child"], capture_output=True, text=True)
+        if out.stdout.strip():
+            child = int(out.stdout.split()[0])
+            break
+    assert child is not None, "the parse child started"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(50):
+        time.sleep(0.1)
+        if not os.path.exists(f"/proc/{child}") or "Z" in open(f"/proc/{child}/stat").read().split()[2]:
+            break
+    alive = os.path.exists(f"/proc/{child}") and "Z" not in open(f"/proc/{child}/stat").read().split()[2]
+    if alive:  # leave nothing behind, then fail
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the parse child outlived its killed parent"
