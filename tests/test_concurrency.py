@@ -107,3 +107,28 @@ def test_the_parse_child_dies_with_its_parent(tmp_path):
     if alive:  # leave nothing behind, then fail
         os.kill(child, signal.SIGKILL)
     assert not alive, "the parse child outlived its killed parent"
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_eight_uploads_at_once_through_the_apps_path_all_succeed(kind, tmp_path):
+    """Streamlit serves each browser session in a thread of one process: eight
+    sessions uploading at once go through store.samples.parse_and_ingest together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store import samples
+    from variants import text as text_doc
+
+    url = _url(kind, tmp_path, "uploads")
+    engine = get_engine(url)
+
+    def upload(n: int):
+        summary = [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+                   ["一、一般公共预算拨款收入", f"{100 + n}.00", "一、卫生健康支出", f"{100 + n}.00"],
+                   ["本年收入合计", f"{100 + n}.00", "本年支出合计", f"{100 + n}.00"]]
+        data = text_doc([f"{'甲乙丙'[n % 3]}县卫生健康局{2000 + n}年部门预算", "部门收支总表", "单位：万元", summary]).encode("utf-8")
+        return samples.parse_and_ingest(data, f"upload{n}.txt", engine=engine)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(upload, range(8)))
+    assert [r.status for r in results] == ["stored"] * 8, [r.message for r in results]
+    dispose_engines()
