@@ -1,7 +1,7 @@
 """Parse untrusted files in a child process with memory and time limits.
 
 ``parse_file_sandboxed(path_or_bytes, name)`` runs
-``loaders.pipeline.parse_bytes(data, name)`` in a fresh interpreter
+``pipeline.parse_bytes(data, name)`` in a fresh interpreter
 (``python -m loaders _child``) whose address space (``RLIMIT_AS`` =
 ``PARSE_MEMORY_MB``) and CPU time (``RLIMIT_CPU``) are capped by the child itself
 before it reads the file, while the parent enforces the wall-clock limit
@@ -9,7 +9,7 @@ before it reads the file, while the parent enforces the wall-clock limit
 ``MAX_FILE_MB`` before the file is read.
 
 ``parse_files_sandboxed([(bytes, name), …])`` does the same for several files of
-one report, read as one document (``loaders.pipeline.parse_files``), with the
+one report, read as one document (``pipeline.parse_files``), with the
 time limit per file.
 
 The request (bytes, name) goes to the child's stdin as a pickle; the answer comes
@@ -48,9 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # "module:function" called in the child as function(data: bytes, name: str) -> dict.
 # Tests point it elsewhere; it travels to the child as a string.
-TARGET = "loaders.pipeline:parse_bytes"
+TARGET = "pipeline:parse_bytes"
 # The same for several files of one report: function(files: list[(bytes, name)]) -> dict.
-FILES_TARGET = "loaders.pipeline:parse_files"
+FILES_TARGET = "pipeline:parse_files"
 
 # Bytes of the child's stderr kept for the debug log.
 _STDERR_TAIL = 64 * 1024
@@ -154,7 +154,7 @@ def parse_files_sandboxed(
     progress=None,
 ) -> dict:
     """Several files of one report (``(bytes, name)``) parsed as ONE document
-    (``loaders.pipeline.parse_files``) in a limited child process.
+    (``pipeline.parse_files``) in a limited child process.
 
     The time limit is ``PARSE_TIMEOUT_S`` per file; memory as for one file.
     Raises as :func:`parse_file_sandboxed` does; the error names the file it

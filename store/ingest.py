@@ -2,7 +2,7 @@
 
 ``ingest_document`` stores one parsed document (see docs/document-schema.md) and
 its original bytes in ONE transaction: either every row is written or none.  A
-document read from several files (``loaders.pipeline.parse_files``) is stored
+document read from several files (``pipeline.parse_files``) is stored
 the same way with all its originals (``document_parts``); its sha256 is that of
 the set of files (``loaders.multifile.files_sha256``).
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import settings
 from conftest import FIXTURES, ROOT, SEEDS
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from store import queries
 from store.engine import get_engine
 from store.ingest import ingest_document
@@ -490,7 +490,7 @@ def test_login_required_for_browsing_when_the_setting_says_so(store, monkeypatch
 
 
 def test_an_amount_ten_thousand_times_off_is_said_at_ingest_and_marked_on_the_page(tmp_path, monkeypatch):
-    from loaders.pipeline import parse_bytes as parse
+    from pipeline import parse_bytes as parse
     from variants import text as text_doc
 
     expenditure = [

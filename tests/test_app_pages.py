@@ -1,7 +1,7 @@
 """The analysis pages rendered by Streamlit's AppTest through app.py (st.navigation).
 
 Each test points BUDGETLENS_DATABASE_URL at a temporary SQLite store filled by
-parsing real inputs (the seeds, the Wanli PDFs) with loaders.pipeline.parse_bytes
+parsing real inputs (the seeds, the Wanli PDFs) with pipeline.parse_bytes
 and storing them with store.ingest.ingest_document; BUDGETLENS_NO_SAMPLES=1
 keeps the app from loading its sample reports.  Selections are given as URL
 query parameters, the way a copied link gives them.
@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REAL, ROOT, SEEDS
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from store.engine import dispose_engines, get_engine
 from store.ingest import ingest_document
 

@@ -67,7 +67,7 @@ def test_parse_prints_document_json():
 
 
 def test_parse_output_equals_in_process_pipeline():
-    from loaders.pipeline import parse_bytes
+    from pipeline import parse_bytes
 
     proc = run_loaders("parse", SEED_002)
     assert proc.returncode == 0, proc.stderr
