@@ -13,6 +13,7 @@ from typing import Sequence
 
 from analysis import review as rv
 from loaders import multifile
+from model import ParsedDocument
 from loaders.model import Document, Table
 from loaders.recognise.views import build_views
 from loaders.recognition import recognise
@@ -47,6 +48,11 @@ class _Part:
     tag: str = ""  # the file's name in provenance ('' for a report of one file)
 
 
+def parse_typed(data: bytes, name: str, identity: dict | None = None) -> ParsedDocument:
+    """One file -> the typed parsed document (model/)."""
+    return ParsedDocument.from_dict(parse_bytes(data, name, identity))
+
+
 def _parse(parts: list[_Part], identity: dict | None) -> dict:
     doc = parts[0].doc if len(parts) == 1 else multifile.combine(parts)
     out = recognise(doc, identity, review=rv.review)
@@ -55,7 +61,9 @@ def _parse(parts: list[_Part], identity: dict | None) -> dict:
     rv.flag_unverified(out)
     if len(parts) > 1:
         multifile.attach_files(out, doc, parts)
-    return out
+    # Written through the typed model: a key it does not know, a missing or
+    # mistyped value fails here, never as a silent None downstream.
+    return ParsedDocument.from_dict(out).to_dict()
 
 
 def _other_strategy(parts: list[_Part], doc: Document, out: dict, identity: dict | None) -> dict:
@@ -117,4 +125,4 @@ def _norm(text: str | None) -> str:
     return "".join((text or "").split())
 
 
-__all__ = ["parse_bytes", "parse_files"]
+__all__ = ["parse_bytes", "parse_files", "parse_typed"]

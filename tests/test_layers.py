@@ -1,4 +1,4 @@
-"""The layers import one way (DESIGN.md §3): settings and glossary, then loaders,
+"""The layers import one way (DESIGN.md §3): settings and glossary, the document model, then loaders,
 analysis, store, components, views and app.  Nothing imports a layer above its
 own; the entry points — pipeline.py (parse → check) and the command line
 (loaders/cli.py, loaders/__main__.py) — sit above them all."""
@@ -8,8 +8,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RANK = {"settings": 0, "glossary": 0, "loaders": 1, "analysis": 2, "store": 3, "components": 4, "views": 5, "app": 5,
-        "pipeline": 6}
+RANK = {"settings": 0, "glossary": 0, "model": 1, "loaders": 2, "analysis": 3, "store": 4, "components": 5, "views": 6,
+        "app": 6, "pipeline": 7}
 ENTRY_POINTS = {"pipeline.py", "loaders/cli.py", "loaders/__main__.py"}
 
 
@@ -31,7 +31,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
 
 def _sources() -> list[Path]:
     files = [ROOT / "settings.py", ROOT / "app.py", ROOT / "pipeline.py"]
-    for package in ("glossary", "loaders", "analysis", "store", "components", "views"):
+    for package in ("glossary", "model", "loaders", "analysis", "store", "components", "views"):
         files += sorted((ROOT / package).rglob("*.py"))
     return files
 
