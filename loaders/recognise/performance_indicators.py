@@ -312,14 +312,19 @@ def _value_like(text: str) -> bool:
     return pv.value is not None or pv.operator in ("≥", "≤", ">", "<", "=")
 
 
-def _value_column(table: Table) -> int | None:
-    """The column holding most target values ('≥95%', '12个月')."""
+def _most_column(table: Table, pred) -> int | None:
+    """The column with most cells ``pred`` holds for (the leftmost of a tie)."""
     counts: dict[int, int] = {}
     for row in table.rows:
         for c, cell in enumerate(row):
-            if cell.strip() and _value_like(cell):
+            if cell.strip() and pred(cell):
                 counts[c] = counts.get(c, 0) + 1
     return max(counts, key=lambda c: (counts[c], -c)) if counts else None
+
+
+def _value_column(table: Table) -> int | None:
+    """The column holding most target values ('≥95%', '12个月')."""
+    return _most_column(table, _value_like)
 
 
 def _infer_columns(table: Table) -> dict[str, int | None] | None:
@@ -329,17 +334,8 @@ def _infer_columns(table: Table) -> dict[str, int | None] | None:
     target = _value_column(table)
     if target is None:
         return None
-
-    def most(pred) -> int | None:
-        counts: dict[int, int] = {}
-        for row in table.rows:
-            for c, cell in enumerate(row):
-                if cell.strip() and pred(cell):
-                    counts[c] = counts.get(c, 0) + 1
-        return max(counts, key=lambda c: (counts[c], -c)) if counts else None
-
-    level2 = most(lambda c: level2_strength(c) == 2)
-    level1 = most(lambda c: is_level1(c) and norm(c) not in AMBIGUOUS)
+    level2 = _most_column(table, lambda c: level2_strength(c) == 2)
+    level1 = _most_column(table, lambda c: is_level1(c) and norm(c) not in AMBIGUOUS)
     filled = {c: sum(1 for row in table.rows if c < len(row) and row[c].strip()) for c in range(target)}
     candidates = [c for c in range(target) if c not in (level1, level2) and filled[c]]
     level3 = max(candidates, key=lambda c: (filled[c], c)) if candidates else None
