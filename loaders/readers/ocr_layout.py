@@ -33,9 +33,6 @@ class PageLayout:
 _FURNITURE = re.compile(r"^([-—–－一]\s*\d{1,4}\s*[-—–－一]|第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,4}|\d+\s*/\s*\d+)$")
 
 
-# ------------------------------------------------------------------ the page
-
-
 def split_across_rules(boxes: list[TextBox], rules: Rules, text_height: float, read) -> list[TextBox]:
     """Text boxes that run across a vertical rule (two cells' text the
     detector took for one line: "1,000.00四、教育支出") cut at the rule and

@@ -61,9 +61,6 @@ def value_right_or_below(rows: list[list[Token]], r: int, col: int, numeric: boo
     return None
 
 
-# --------------------------------------------------------------------------- one form per project
-
-
 def form_starts(table: Table) -> list[int]:
     """First row of every project form in a table (a reader may join the forms of
     consecutive pages into one table when they share a printed title)."""

@@ -25,9 +25,6 @@ from loaders.recognise.values import parse_value
 from loaders.recognise.views import TableView
 
 
-# --------------------------------------------------------------------------- indicator grid
-
-
 def indicator_header(table: Table, start: int = 0, end: int | None = None) -> int | None:
     for r in range(start, len(table.rows) if end is None else end):
         cells = [norm(c) for c in table.rows[r]]

@@ -21,9 +21,6 @@ from loaders.recognise.values import parse_value
 from loaders.recognise.views import TableView
 
 
-# --------------------------------------------------------------------------- summary of all projects
-
-
 def _summary_layout(table: Table) -> Layout | None:
     """The header of a summary table ends at its '三级指标 | 指标值' row (the generic
     layout may run it into rows whose targets are not amounts)."""

@@ -11,9 +11,6 @@ from loaders.recognise.cells import code_and_name, norm, split_code
 from loaders.recognise.views import TableView
 
 
-# ---------------------------------------------------------------- coded lines
-
-
 @dataclass
 class CodeColumns:
     code: int | None  # one column holding the whole code

@@ -11,8 +11,6 @@ from loaders.recognise.financial.facts import Fact, fact
 from loaders.recognise.views import TableView
 
 
-# ---------------------------------------------------------------- 三公
-
 THREE_PUBLIC_KEYS = ("total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception")
 
 
