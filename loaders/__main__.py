@@ -4,7 +4,7 @@ import sys
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
-        from loaders.sandbox import child_main
+        from loaders.sandbox_child import child_main
 
         child_main(sys.argv[2:])
     else:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import traceback
 
 from analysis.checks import all_findings
-from loaders.errors import LoaderError
+from loaders.cli_args import add_identity_options, identity_of, jobs_arg, unknown_hint
+from loaders.errors import LoaderError, debug_enabled
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -40,10 +40,6 @@ def _one_line(text: str) -> str:
 
 def _err(text: str) -> None:
     print(_one_line(text), file=sys.stderr, flush=True)
-
-
-def _debug_enabled() -> bool:
-    return os.environ.get("BUDGETLENS_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _reason(exc: LoaderError) -> str:
@@ -89,58 +85,6 @@ def _parse(path: str, identity: dict | None = None) -> dict:
     return parse_file_sandboxed(path, identity=identity, progress=progress_printer(os.path.basename(path) or path))
 
 
-_KINDS = {
-    "budget": "budget", "预算": "budget", "部门预算": "budget", "单位预算": "budget",
-    "final_accounts": "final_accounts", "决算": "final_accounts", "部门决算": "final_accounts", "单位决算": "final_accounts",
-    "performance_targets": "performance_targets", "绩效目标": "performance_targets",
-}
-_SCOPES = {"department": "department", "部门": "department", "unit": "unit", "单位": "unit", "本级": "unit"}
-
-
-def _kind(text: str) -> str:
-    if text.strip() not in _KINDS:
-        raise argparse.ArgumentTypeError(f"类型须为 预算 / 决算 / 绩效目标（budget / final_accounts / performance_targets）：{text}")
-    return _KINDS[text.strip()]
-
-
-def _scope(text: str) -> str:
-    if text.strip() not in _SCOPES:
-        raise argparse.ArgumentTypeError(f"范围须为 部门 / 单位（department / unit）：{text}")
-    return _SCOPES[text.strip()]
-
-
-def _year(text: str) -> int:
-    if not re.fullmatch(r"(19|20)\d{2}", text.strip()):
-        raise argparse.ArgumentTypeError(f"年度须为四位年份：{text}")
-    return int(text)
-
-
-def _identity_args(parser: argparse.ArgumentParser) -> None:
-    """--agency/--year/--kind/--scope: what the file is, where the document does not say (or says wrongly)."""
-    parser.add_argument("--agency", metavar="名称", help="单位名称（文件中未识别或识别有误时指定）")
-    parser.add_argument("--year", type=_year, metavar="YYYY", help="年度")
-    parser.add_argument("--kind", type=_kind, metavar="类型", help="预算 / 决算 / 绩效目标")
-    parser.add_argument("--scope", type=_scope, metavar="范围", help="部门 / 单位")
-
-
-def _identity(args: argparse.Namespace) -> dict | None:
-    given = {k: getattr(args, k, None) for k in ("agency", "year", "kind", "scope")}
-    given = {k: v for k, v in given.items() if v not in (None, "")}
-    return given or None
-
-
-_FLAG_OF = {"agency": "--agency", "year": "--year", "kind": "--kind", "scope": "--scope"}
-_FIELD_ZH = {"agency": "单位名称", "year": "年度", "kind": "类型", "scope": "范围"}
-
-
-def _unknown_hint(doc: dict) -> str | None:
-    """'未识别单位名称、年度：请用 --agency、--year 指定' for a document whose identity is incomplete."""
-    unknown = [k for k in doc.get("unknown") or [] if k in _FLAG_OF]
-    if not unknown:
-        return None
-    return f"未识别{'、'.join(_FIELD_ZH[k] for k in unknown)}：请用 {'、'.join(_FLAG_OF[k] for k in unknown)} 指定"
-
-
 # --------------------------------------------------------------------------- commands
 
 
@@ -157,11 +101,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from loaders import jsonout
 
     try:
-        doc = _parse_args_files(args.file, _identity(args))
+        doc = _parse_args_files(args.file, identity_of(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
-    hint = _unknown_hint(doc)
+    hint = unknown_hint(doc)
     if hint:
         _err(f"{(doc.get('source') or {}).get('file') or os.path.basename(args.file[0])}：{hint}")
     sys.stdout.write(jsonout.dumps(doc))
@@ -186,7 +130,7 @@ def _store(item, args: argparse.Namespace) -> bool:
     if item.error is not None:
         print(f"refused  {name}  {_one_line(_reason(item.error))}", flush=True)
         return False
-    hint = _unknown_hint(doc)
+    hint = unknown_hint(doc)
     if hint:
         print(f"refused  {name}  {hint}，未保存", flush=True)
         return False
@@ -216,9 +160,9 @@ def _store_batch(items: list, args: argparse.Namespace) -> int:
             continue
         expected = next(multifile.identity_key(item.doc) for item in group if multifile.identity_key(item.doc))
         try:
-            doc = _parse_group([(item.data, item.name) for item in group], _identity(args))
+            doc = _parse_group([(item.data, item.name) for item in group], identity_of(args))
         except LoaderError as exc:
-            if _debug_enabled():
+            if debug_enabled():
                 _err(f"合并解析失败，逐个保存：{exc.message()}")
             doc = None
         if doc is None or multifile.identity_key(doc) != expected:
@@ -238,7 +182,7 @@ def _save(name: str, doc: dict, data, args: argparse.Namespace) -> bool:
 
         result = ingest_document(doc, data, url=args.db, replace=args.replace)
     except Exception as exc:  # noqa: BLE001 - one line per file, never a traceback
-        if _debug_enabled():
+        if debug_enabled():
             traceback.print_exc()
         detail = _one_line(str(exc).split("(Background on this error")[0]) or type(exc).__name__
         print(f"refused  {name}  保存失败：{detail[:300]}", flush=True)
@@ -304,7 +248,7 @@ def _ingest_all(args: argparse.Namespace) -> int:
     grades = []
     progress = survey.print_progress if folder_form else None
     with closing(
-        batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress, identity=_identity(args))
+        batch.parse_in_order(paths, jobs=args.jobs, manifest=manifest, progress=progress, identity=identity_of(args))
     ) as parsed:
         for items in batch.in_batches(parsed, batches):
             grades.extend(item.grade for item in items)
@@ -358,7 +302,7 @@ def render_findings(doc: dict) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        doc = _parse_args_files(args.file, _identity(args))
+        doc = _parse_args_files(args.file, identity_of(args))
     except LoaderError as exc:
         _err(exc.message())
         return EXIT_REFUSED
@@ -367,8 +311,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    import json
-
     from loaders import jsonout, survey
 
     paths = survey.files_in(args.dir)
@@ -451,16 +393,6 @@ def cmd_settings(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- main
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"并行数须为正整数：{text}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m loaders",
@@ -469,24 +401,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,user,settings}")
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
     sp.add_argument("file", nargs="+", metavar="FILE", help="PDF / XLSX / XLS / DOCX / TXT 文件；多个文件作为同一份报告合并解析")
-    _identity_args(sp)
+    add_identity_options(sp)
     sp.set_defaults(func=cmd_parse)
     si = sub.add_parser("ingest", help="解析并保存到数据库（文件或文件夹）")
     si.add_argument("files", nargs="+", metavar="FILE|DIR", help="文件，或文件夹（其中的 PDF / XLSX / XLS / DOCX / TXT / MD）")
     si.add_argument("--db", metavar="URL", default=None, help="数据库地址（默认 DATABASE_URL 设置）")
     si.add_argument("--replace", action="store_true", help="替换同一单位、年度、类型的已存文件")
-    si.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数；1 = 逐个解析）")
+    si.add_argument("--jobs", type=jobs_arg, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数；1 = 逐个解析）")
     si.add_argument("--manifest", metavar="FILE", help="文件类型清单，汇总时按类型计数（同 survey）")
-    _identity_args(si)
+    add_identity_options(si)
     si.set_defaults(func=cmd_ingest)
     sc = sub.add_parser("check", help="列出解析结果中的检查发现")
     sc.add_argument("file", nargs="+", metavar="FILE", help="文件；多个文件作为同一份报告合并解析")
-    _identity_args(sc)
+    add_identity_options(sc)
     sc.set_defaults(func=cmd_check)
     sv = sub.add_parser("survey", help="逐个解析文件夹中的文件并评估读取质量（不入库）")
     sv.add_argument("dir", metavar="DIR")
     sv.add_argument("--manifest", metavar="FILE", help="文件类型清单（file<TAB>kind：report/targets/scanned/other）")
-    sv.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数）")
+    sv.add_argument("--jobs", type=jobs_arg, default=None, metavar="N", help="并行解析的子进程数（默认 CPU 数）")
     sv.add_argument("--json", action="store_true", help="输出 JSON")
     sv.add_argument("--markdown", action="store_true", help="输出 Markdown 报告（清单有 city 列时按城市汇总）")
     sv.set_defaults(func=cmd_survey)
@@ -537,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(exc.message())
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001
-        if _debug_enabled():
+        if debug_enabled():
             traceback.print_exc()
         _err(f"内部错误：{type(exc).__name__}: {exc}")
         return EXIT_INTERNAL

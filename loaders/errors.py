@@ -2,6 +2,8 @@
 row) and a one-line Chinese message that pages and the CLI show as is."""
 from __future__ import annotations
 
+import os
+
 
 class LoaderError(Exception):
     """A file that cannot be read or is not a recognisable report."""
@@ -89,3 +91,9 @@ class TooManyPagesError(LoaderError):
 class ResourceLimitError(LoaderError):
     code = "resource_limit"
     message_zh = "解析超出内存或时间限制"
+
+
+def debug_enabled() -> bool:
+    """Whether ``BUDGETLENS_DEBUG`` asks to see what happened inside (a
+    traceback, the parse child's stderr) beside the one-line message."""
+    return os.environ.get("BUDGETLENS_DEBUG", "").strip().lower() not in ("", "0", "false", "no")

@@ -19,30 +19,28 @@ parent raises again as the same type.  A child that runs out of memory, is
 killed by a limit or times out becomes ``ResourceLimitError``; any other failure
 ``CorruptFileError`` with a short detail (the child's traceback goes to stderr only
 when ``BUDGETLENS_DEBUG`` is set).
+
+The child's side is ``sandbox_child``; reading its reply, ``sandbox_reply``.
 """
 from __future__ import annotations
 
-import importlib
-import io
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import threading
-import traceback
 from pathlib import Path
 
 import settings
-from loaders import errors
 from loaders.errors import (
-    CorruptFileError,
     EmptyFileError,
     FileTooLargeError,
     MissingFileError,
     LoaderError,
     ResourceLimitError,
 )
+from loaders.sandbox_child import PROGRESS_PREFIX
+from loaders.sandbox_reply import STDERR_TAIL, answer, debug_log, stderr_tail
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,23 +50,10 @@ TARGET = "pipeline:parse_bytes"
 # The same for several files of one report: function(files: list[(bytes, name)]) -> dict.
 FILES_TARGET = "pipeline:parse_files"
 
-# Bytes of the child's stderr kept for the debug log.
-_STDERR_TAIL = 64 * 1024
-
 # The children running now (parses in other threads), so that an interrupted
 # batch can end them: see kill_children().
 _LIVE: set[subprocess.Popen] = set()
 _LIVE_LOCK = threading.Lock()
-
-
-def debug_enabled() -> bool:
-    return os.environ.get("BUDGETLENS_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _debug(text: str) -> None:
-    if debug_enabled() and text:
-        sys.stderr.write(text if text.endswith("\n") else text + "\n")
-        sys.stderr.flush()
 
 
 def _max_bytes() -> int:
@@ -233,12 +218,9 @@ def _run_child(
         with _LIVE_LOCK:
             _LIVE.discard(proc)
     if timed_out:
-        _debug(_tail(err))
+        debug_log(stderr_tail(err))
         raise ResourceLimitError(f"解析超过 {_fmt_num(limits['timeout'])} 秒，已中止", file=name) from None
-    return _answer(proc.returncode, out, err, name, int(limits["memory"]), int(limits["cpu"]))
-
-
-PROGRESS_PREFIX = b"\x1ebudgetlens-progress "
+    return answer(proc.returncode, out, err, name, int(limits["memory"]), int(limits["cpu"]))
 
 
 def _communicate(proc: subprocess.Popen, request: bytes, limits: dict, on_event) -> tuple[bytes, bytes, bool]:
@@ -312,8 +294,8 @@ def _communicate(proc: subprocess.Popen, request: bytes, limits: dict, on_event)
         if line:
             err_parts.append(line)
             kept += len(line)
-            if kept > 4 * _STDERR_TAIL:
-                err_parts[:] = [b"".join(err_parts)[-_STDERR_TAIL:]]
+            if kept > 4 * STDERR_TAIL:
+                err_parts[:] = [b"".join(err_parts)[-STDERR_TAIL:]]
                 kept = len(err_parts[0])
     for t in threads:
         t.join(timeout=5)
@@ -340,267 +322,4 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _tail(err: bytes) -> str:
-    return err[-_STDERR_TAIL:].decode("utf-8", "replace")
-
-
-def _answer(returncode: int, out: bytes, err: bytes, name: str, memory_mb: int, cpu_s: int) -> dict:
-    memory_error = ResourceLimitError(f"内存超过 {memory_mb} MB，已中止", file=name)
-    reply = None
-    if out:
-        try:
-            reply = _SafeUnpickler(io.BytesIO(out)).load()
-        except _Disallowed as exc:
-            _debug(_tail(err))
-            raise CorruptFileError(f"解析结果含有无法传回的类型 {exc}", file=name) from None
-        except Exception:
-            reply = None
-    if isinstance(reply, tuple) and len(reply) >= 2:
-        kind, payload = reply[0], reply[1]
-        if kind == "ok":
-            _debug(_tail(err))
-            return payload
-        if kind == "loader_error":
-            _debug(_tail(err))
-            raise _rebuild(payload, name) from None
-        if kind == "memory":
-            _debug(_tail(err))
-            raise memory_error from None
-        if kind == "crash":
-            _debug(_tail(err))
-            _debug(reply[2] if len(reply) > 2 else "")
-            raise CorruptFileError(f"解析时出错（{payload}）", file=name) from None
-    # No answer: the child died.
-    text = _tail(err)
-    _debug(text)
-    if returncode < 0:
-        sig = -returncode
-        if sig == signal.SIGXCPU or sig == signal.SIGKILL:
-            raise ResourceLimitError(f"CPU 时间超过 {cpu_s} 秒或内存超限，已中止", file=name) from None
-        if _looks_like_oom(text):
-            raise memory_error from None
-        raise CorruptFileError(f"解析进程异常终止（信号 {_signame(sig)}）", file=name) from None
-    if _looks_like_oom(text):
-        raise memory_error from None
-    raise CorruptFileError(f"解析进程异常退出（返回码 {returncode}）", file=name) from None
-
-
-def _looks_like_oom(stderr_text: str) -> bool:
-    return any(s in stderr_text for s in ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory"))
-
-
-def _signame(sig: int) -> str:
-    try:
-        return signal.Signals(sig).name
-    except ValueError:
-        return str(sig)
-
-
-def _rebuild(payload: dict, name: str) -> LoaderError:
-    """The parser's LoaderError, raised again in the parent as the same type."""
-    cls = None
-    module, qualname = payload.get("module"), payload.get("qualname")
-    if module and qualname and "." not in qualname:
-        try:
-            cls = getattr(importlib.import_module(module), qualname, None)
-        except Exception:
-            cls = None
-    if not (isinstance(cls, type) and issubclass(cls, LoaderError)):
-        cls = _class_for_code(payload.get("code")) or LoaderError
-    exc = cls.__new__(cls)
-    message_zh = payload.get("message_zh")
-    if message_zh and message_zh != cls.message_zh:
-        exc.message_zh = message_zh
-    LoaderError.__init__(
-        exc,
-        payload.get("detail") or "",
-        file=payload.get("file") or name,
-        page=payload.get("page"),
-        table=payload.get("table"),
-        row=payload.get("row"),
-    )
-    return exc
-
-
-def _class_for_code(code: str | None) -> type[LoaderError] | None:
-    if not code:
-        return None
-    for value in vars(errors).values():
-        if isinstance(value, type) and issubclass(value, LoaderError) and value.code == code:
-            return value
-    return None
-
-
-class _Disallowed(pickle.UnpicklingError):
-    pass
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Only plain data comes back from the child: containers, numbers, text, Decimal, dates."""
-
-    ALLOWED = {
-        ("decimal", "Decimal"),
-        ("builtins", "set"),
-        ("builtins", "frozenset"),
-        ("builtins", "complex"),
-        ("datetime", "date"),
-        ("datetime", "datetime"),
-        ("datetime", "time"),
-        ("datetime", "timedelta"),
-        ("datetime", "timezone"),
-        ("collections", "OrderedDict"),
-    }
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
-        raise _Disallowed(f"{module}.{name}")
-
-
-# --------------------------------------------------------------------------- child
-
-
-def _cap(which: int, soft: int, hard: int) -> None:
-    import resource
-
-    _, cur_hard = resource.getrlimit(which)
-    if cur_hard != resource.RLIM_INFINITY:
-        soft, hard = min(soft, cur_hard), min(hard, cur_hard)
-    resource.setrlimit(which, (soft, hard))
-
-
-def _set_limits(memory_mb: int, cpu_s: int, memory_max_mb: int = 0, cpu_max_s: int = 0) -> None:
-    """Soft limits as given; hard limits as far as OCR may raise them."""
-    import resource
-
-    if memory_mb > 0:
-        cap_mb = max(memory_mb, memory_max_mb)
-        _cap(resource.RLIMIT_AS, memory_mb * 1024 * 1024, cap_mb * 1024 * 1024)
-    if cpu_s > 0:
-        _cap(resource.RLIMIT_CPU, cpu_s, max(cpu_s, cpu_max_s) + 5)
-    try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        pass
-
-
-def _resolve(target: str):
-    module, _, func = target.partition(":")
-    return getattr(importlib.import_module(module), func)
-
-
-def _error_payload(exc: LoaderError) -> dict:
-    cls = type(exc)
-    return {
-        "module": cls.__module__,
-        "qualname": cls.__qualname__,
-        "code": getattr(exc, "code", None),
-        "message_zh": getattr(exc, "message_zh", None),
-        "detail": str(getattr(exc, "detail", "") or ""),
-        "file": getattr(exc, "file", None),
-        "page": getattr(exc, "page", None),
-        "table": getattr(exc, "table", None),
-        "row": getattr(exc, "row", None),
-    }
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this child when its parent dies (Linux), so a
-    parent killed with SIGKILL leaves no parse running on."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - not Linux: the CPU limit still ends the child
-        return
-    if os.getppid() != parent:  # the parent died before the request was made
-        os._exit(1)
-
-
-def child_main(argv: list[str]) -> None:
-    """``python -m loaders _child MEMORY_MB CPU_S``: one request on stdin, one reply on stdout."""
-    _die_with_parent(int(os.environ.get("BUDGETLENS_PARENT_PID", os.getppid())))
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything a library prints goes to stderr, not into the reply
-    memory_mb, cpu_s = int(argv[0]), int(argv[1])
-    memory_max_mb = int(argv[2]) if len(argv) > 2 else 0
-    ocr_s = int(argv[3]) if len(argv) > 3 else 0
-    ocr_max = int(argv[4]) if len(argv) > 4 else 0
-    if not debug_enabled():
-        import logging
-        import warnings
-
-        logging.disable(logging.WARNING)
-        warnings.simplefilter("ignore")
-    reply: tuple
-    try:
-        _set_limits(memory_mb, cpu_s, memory_max_mb, cpu_s + ocr_s * ocr_max)
-        _listen_progress(memory_mb, memory_max_mb, cpu_s, ocr_s, ocr_max)
-        request = pickle.load(sys.stdin.buffer)
-        for p in request.get("sys_path") or []:
-            if p not in sys.path:
-                sys.path.append(p)
-        func = _resolve(request["target"])
-        kwargs = request.get("kwargs") or {}
-        args = (request["files"],) if "files" in request else (request["data"], request["name"])
-        del request
-        reply = ("ok", func(*args, **kwargs))
-    except LoaderError as exc:
-        reply = ("loader_error", _error_payload(exc))
-    except MemoryError:
-        reply = ("memory", "")
-    except RecursionError:
-        reply = ("crash", "结构嵌套过深", traceback.format_exc())
-    except BaseException as exc:  # noqa: BLE001 - everything else is reported, not raised
-        reply = ("crash", _short(exc), traceback.format_exc())
-    data = None
-    try:
-        payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        reply = None
-        payload = pickle.dumps(("memory", ""))
-    except Exception as exc:  # noqa: BLE001
-        payload = pickle.dumps(("crash", f"结果无法传回：{_short(exc)}", traceback.format_exc()))
-    try:
-        out.write(payload)
-        out.flush()
-    finally:
-        sys.stderr.flush()
-        os._exit(0)
-
-
-def _listen_progress(memory_mb: int, memory_max_mb: int, cpu_s: int, ocr_s: int, ocr_max: int) -> None:
-    """In the child: progress lines to the parent on stderr; when OCR is
-    announced, the soft memory and CPU limits raised for it."""
-    import resource
-
-    from loaders import progress
-
-    err = sys.stderr.buffer
-
-    def listener(event: str, done: int, total: int) -> None:
-        if event == "ocr_pages":
-            if memory_mb > 0 and memory_max_mb > memory_mb:
-                _, hard = resource.getrlimit(resource.RLIMIT_AS)
-                resource.setrlimit(resource.RLIMIT_AS, (min(memory_max_mb * 1024 * 1024, hard), hard))
-            if cpu_s > 0 and ocr_s > 0:
-                _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-                want = cpu_s + ocr_s * min(done, ocr_max)
-                resource.setrlimit(resource.RLIMIT_CPU, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
-        try:
-            err.write(b"\n" + PROGRESS_PREFIX + f"{event} {done} {total}\n".encode())
-            err.flush()
-        except OSError:
-            pass
-
-    progress.listen(listener)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return text[:200]
-
-
-__all__ = ["parse_file_sandboxed", "parse_files_sandboxed", "FILES_TARGET", "read_limited", "kill_children", "MissingFileError", "TARGET", "child_main"]
+__all__ = ["parse_file_sandboxed", "parse_files_sandboxed", "FILES_TARGET", "read_limited", "kill_children", "MissingFileError", "TARGET"]

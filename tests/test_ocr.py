@@ -28,7 +28,8 @@ from loaders.model import Table
 from pipeline import parse_bytes
 from loaders.readers import ocr, ocr_engine, ocr_verify
 from loaders.readers.ocr_engine import Reading
-from loaders.readers.ocr_layout import CellMeta, clean_text
+from loaders.readers.ocr_tables import CellMeta
+from loaders.readers.ocr_text import clean_text
 from loaders.registry import read_document, sniff
 from scans import make_scan
 from tests.conftest import REAL, SHARED

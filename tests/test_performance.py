@@ -342,7 +342,7 @@ def test_level_cell_pieces_on_two_pages_are_one_cell():
     head of the next are one cell: its label, printed on either page (or
     split between them), stands for the rows of both."""
     from loaders.model import Table
-    from loaders.recognise.performance_targets import indicator_rows
+    from loaders.recognise.performance_indicators import indicator_rows
 
     rows = [
         ["一级指标", "二级指标", "三级指标", "指标值"],

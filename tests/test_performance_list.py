@@ -266,7 +266,7 @@ def test_level2_label_printed_lower_in_its_cell_without_spans():
     """A reader that lost the merge (the 申报表 PDF): the rows above the 二级 label
     printed halfway down its cell belong to it; a later group keeps its own."""
     from loaders.model import Table
-    from loaders.recognise.performance_targets import indicator_rows
+    from loaders.recognise.performance_indicators import indicator_rows
 
     rows = [
         ["一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值"],

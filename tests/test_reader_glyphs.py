@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 
-from loaders.readers.pdf import rebox_displaced_glyphs
+from loaders.readers.pdf_glyphs import rebox_displaced_glyphs
 from loaders.readers.pdf_text import build_lines
 
 PAGE_HEIGHT = 842.0

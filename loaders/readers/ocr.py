@@ -3,7 +3,7 @@
 ``ocr_pages(pages, source)`` reads page images one at a time (rendered from a
 PDF page without a text layer, an image salvaged from a broken PDF, or an
 uploaded PNG/JPEG): text boxes by RapidOCR (``ocr_engine``), lines, paragraphs
-and ruled tables from the image (``ocr_layout``), tables continued across
+and tables from the page (``ocr_layout``), tables continued across
 pages joined as for text PDFs (``loaders.continuation``), then every table's
 arithmetic verified, and misread cells replaced by one of their alternative
 readings where that makes the sums hold (``ocr_verify``).
@@ -27,7 +27,7 @@ from loaders import progress
 from loaders.continuation import merge_continued_tables
 from loaders.errors import CorruptFileError, ScannedFileError, TooManyPagesError
 from loaders.model import Block, Document, Source, Table
-from loaders.readers import ocr_engine, ocr_layout, ocr_verify
+from loaders.readers import ocr_engine, ocr_layout, ocr_tables, ocr_text, ocr_verify
 
 ENGINE_NAME = "rapidocr_onnxruntime 1.4.4 (PP-OCRv4)"
 # Render resolution of scanned PDF pages.
@@ -60,7 +60,7 @@ def ocr_pages(pages: list[PageImage], name: str | None) -> tuple[list[Block], li
     check_page_count(len(pages), name)
     progress.announce_ocr(len(pages))
     blocks: list[Block] = []
-    metas: dict[int, ocr_layout.OcrTable] = {}
+    metas: dict[int, ocr_tables.OcrTable] = {}
     legible_pages: list[int] = []
     renders = {p.number: p for p in pages}
     for done, page in enumerate(pages, 1):
@@ -88,9 +88,9 @@ def ocr_pages(pages: list[PageImage], name: str | None) -> tuple[list[Block], li
     return merged_blocks, legible_pages
 
 
-def _read_boxes(gray: np.ndarray, boxes: list) -> list[ocr_layout.TextBox]:
+def _read_boxes(gray: np.ndarray, boxes: list) -> list[ocr_text.TextBox]:
     readings = ocr_engine.recognise([ocr_engine.crop(gray, b) for b in boxes])
-    return [ocr_layout.TextBox(b, r) for b, r in zip(boxes, readings) if r.text.strip()]
+    return [ocr_text.TextBox(b, r) for b, r in zip(boxes, readings) if r.text.strip()]
 
 
 def _upright(gray: np.ndarray, page: int | None = None) -> tuple[np.ndarray, list]:
@@ -179,7 +179,7 @@ def _reread(page: PageImage | None, box) -> list[str]:
         whole = ocr_engine.recognise([variant])[0]
         out.append(whole.text)
         out.extend(whole.alternatives)
-    return [ocr_layout.clean_text(t) for t in out if t]
+    return [ocr_text.clean_text(t) for t in out if t]
 
 
 def _upright_like(page: PageImage) -> tuple[np.ndarray, float]:
@@ -201,7 +201,7 @@ def _upright_like(page: PageImage) -> tuple[np.ndarray, float]:
 # ------------------------------------------------------------------ joining pages
 
 
-def _merge(blocks: list[Block], metas: dict[int, ocr_layout.OcrTable]) -> tuple[list[Block], list[tuple[Table, dict]]]:
+def _merge(blocks: list[Block], metas: dict[int, ocr_tables.OcrTable]) -> tuple[list[Block], list[tuple[Table, dict]]]:
     """Join continued tables; return each resulting OCR table with its cells'
     meta re-indexed onto the joined rows (matched by content)."""
     tables_before = [b for b in blocks if isinstance(b, Table)]
@@ -218,7 +218,7 @@ def _merge(blocks: list[Block], metas: dict[int, ocr_layout.OcrTable]) -> tuple[
     by_first = {id(g[0]): g for g in groups}
     for table in kept:
         pieces = by_first.get(id(table), [table])
-        cells: dict[tuple[int, int], ocr_layout.CellMeta] = {}
+        cells: dict[tuple[int, int], ocr_tables.CellMeta] = {}
         if id(table) in metas:
             if len(pieces) == 1:
                 cells = dict(metas[id(table)].cells)
@@ -236,13 +236,13 @@ def _rematch(table: Table, pieces: list[Table], metas) -> dict:
         for (r, c), m in first.cells.items():
             if r < len(table.rows):
                 cells[(r, c)] = m
-    source_rows: list[tuple[list[str], dict[int, ocr_layout.CellMeta]]] = []
+    source_rows: list[tuple[list[str], dict[int, ocr_tables.CellMeta]]] = []
     for piece in pieces[1:]:
         meta = metas.get(id(piece))
         if meta is None:
             continue
         for r, row in enumerate(meta.table.rows):
-            source_rows.append(([ocr_layout.clean_text(x) for x in row], {c: m for (rr, c), m in meta.cells.items() if rr == r}))
+            source_rows.append(([ocr_text.clean_text(x) for x in row], {c: m for (rr, c), m in meta.cells.items() if rr == r}))
     # match the joined table's later rows to the pieces' rows by content
     pos = 0
     for r, row in enumerate(table.rows):

@@ -324,7 +324,7 @@ def _candidates(meta, current: str) -> list[str]:
         for i, r in enumerate(meta.readings):
             for alt in r.alternatives:
                 out.append("".join(texts[:i] + [alt] + texts[i + 1 :]))
-    from loaders.readers.ocr_layout import clean_text
+    from loaders.readers.ocr_text import clean_text
 
     return [clean_text(t) for t in out if clean_text(t) != current]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from loaders.recognise.values import normalise_operator, to_decimal
-from loaders.recognise.cells import norm
+from loaders.recognise.cells import norm, parse_amount
 
 # 一级指标 names (new template puts 成本指标 at level 1; 004's 整体 table has 投入管理指标).
 LEVEL1_NAMES = (
@@ -163,6 +163,52 @@ def weight_of(text: str) -> tuple[Decimal | None, str | None]:
 def number_of(text: str | None) -> Decimal | None:
     """A printed number exactly as printed, '%' allowed at the end; wrapped digits joined."""
     return to_decimal(text)
+
+
+def amount_of(text: str, scale: str) -> Decimal | None:
+    """The amount a cell prints, in ``scale``; where it is not an amount, the
+    number it holds as printed (:func:`number_of`)."""
+    try:
+        return parse_amount(text, scale)
+    except ValueError:
+        return number_of(text)
+
+
+def project_record(
+    *,
+    code: str | None,
+    name: str | None,
+    amount: Decimal | None,
+    fiscal: Decimal | None,
+    other: Decimal | None,
+    table: str | None,
+    table_index: int,
+    page: int | None,
+    pages: list[int],
+    row: int | None,
+    department: str | None = None,
+    implementing_agency: str | None = None,
+) -> dict:
+    """A project's record as every target layout gives it (form, summary,
+    list); what the layout has not read yet stays empty."""
+    return {
+        "code": code,
+        "name": name,
+        "amount": amount,
+        "fiscal": fiscal,
+        "other": other,
+        "purpose": None,
+        "spending_plan": [],
+        "goal": None,
+        "department": department,
+        "implementing_agency": implementing_agency,
+        "indicators": [],
+        "table": table,
+        "table_index": table_index,
+        "page": page,
+        "pages": pages,
+        "row": row,
+    }
 
 
 def is_project_code(text: str | None) -> bool:

@@ -25,7 +25,13 @@ from decimal import Decimal
 from loaders.recognise.values import parse_value
 from loaders.model import Table
 from loaders.recognise.cells import is_amount, norm, parse_amount
-from loaders.recognise.performance_common import clean_text, level2_strength, name_text, number_of
+from loaders.recognise.performance_common import (
+    amount_of,
+    clean_text,
+    level2_strength,
+    name_text,
+    project_record,
+)
 from loaders.recognise.views import TableView
 
 _DASH = r"[-－—–‐]"
@@ -308,30 +314,23 @@ class ListReader:
         def amount(c: int | None) -> Decimal | None:
             if c is None or c >= len(cells) or not cells[c].strip():
                 return None
-            try:
-                return parse_amount(cells[c], v.scale)
-            except ValueError:
-                return number_of(cells[c])
+            return amount_of(cells[c], v.scale)
 
         page = v.row_page(r)
-        record = {
-            "code": norm(cells[cols.code]) or None if cols.code is not None else None,
-            "name": name_text(cells[cols.name]),
-            "amount": amount(cols.amount),
-            "fiscal": amount(cols.fiscal),
-            "other": amount(cols.other),
-            "purpose": None,
-            "spending_plan": [],
-            "goal": None,
-            "department": self._department,
-            "implementing_agency": self._unit,
-            "indicators": [],
-            "table": self.title or v.title or None,
-            "table_index": v.index,
-            "page": page,
-            "pages": [page] if page is not None else [],
-            "row": r,
-        }
+        record = project_record(
+            code=norm(cells[cols.code]) or None if cols.code is not None else None,
+            name=name_text(cells[cols.name]),
+            amount=amount(cols.amount),
+            fiscal=amount(cols.fiscal),
+            other=amount(cols.other),
+            department=self._department,
+            implementing_agency=self._unit,
+            table=self.title or v.title or None,
+            table_index=v.index,
+            page=page,
+            pages=[page] if page is not None else [],
+            row=r,
+        )
         if cols.special is not None:
             record["special_account"] = amount(cols.special)
         self._open = _Open(record=record, last_page=page, last_row=r)
