@@ -69,15 +69,21 @@ class ThreePublic(Record):
 
 
 @dataclass(kw_only=True)
-class ValueSource(Record):
-    """Where one headline value was read: a table row, or the narrative."""
+class RowRef(Record):
+    """Where a value was printed: a table row (or, for a stated value, a page)."""
 
     page: int | None
     table: str | None
     row: int | None
-    origin: str = UNSET  # table | narrative | computed …
     ocr: bool = UNSET  # read by OCR
     file: str = UNSET
+
+
+@dataclass(kw_only=True)
+class ValueSource(RowRef):
+    """Where one headline value was read: a table row, or the narrative."""
+
+    origin: str = UNSET  # table | narrative | computed …
 
 
 @dataclass(kw_only=True)
@@ -90,48 +96,30 @@ class Sources(Record):
 
 
 @dataclass(kw_only=True)
-class RowRef(Record):
-    """A table row elsewhere that gave part of a line (``basic_source``)."""
-
-    page: int | None
-    table: str | None
-    row: int | None
-    ocr: bool = UNSET
-    file: str = UNSET
-
-
-@dataclass(kw_only=True)
-class FunctionLine(Record):
-    """A line of expenditure by function class (功能分类 类/款/项: 3/5/7 digits)."""
+class Line(RowRef):
+    """A classified line of a table: its code, name and total, where printed."""
 
     code: str | None  # None: a line printed without its code
     name: str
     total: Decimal | None
-    basic: Decimal | None  # 基本支出
-    project: Decimal | None  # 项目支出
-    page: int | None
-    table: str | None
-    row: int | None
-    level: int  # 1 类, 2 款, 3 项
-    basic_source: RowRef = UNSET  # the basic-expenditure table that gave ``basic``
-    ocr: bool = UNSET
-    file: str = UNSET
 
 
 @dataclass(kw_only=True)
-class EconomicLine(Record):
+class FunctionLine(Line):
+    """A line of expenditure by function class (功能分类 类/款/项: 3/5/7 digits)."""
+
+    basic: Decimal | None  # 基本支出
+    project: Decimal | None  # 项目支出
+    level: int  # 1 类, 2 款, 3 项
+    basic_source: RowRef = UNSET  # the basic-expenditure table that gave ``basic``
+
+
+@dataclass(kw_only=True)
+class EconomicLine(Line):
     """A line of basic expenditure by economic class (经济分类 301/302/303 …)."""
 
-    code: str
-    name: str
-    total: Decimal | None
     personnel: Decimal | None  # 人员经费
     public: Decimal | None  # 公用经费
-    page: int | None
-    table: str | None
-    row: int | None
-    ocr: bool = UNSET
-    file: str = UNSET
 
 
 @dataclass(kw_only=True)

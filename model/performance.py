@@ -14,22 +14,28 @@ from model.record import UNSET, Record
 
 
 @dataclass(kw_only=True)
-class Indicator(Record):
-    """A target indicator: the target as printed and as read (operator, value, unit)."""
+class IndicatorTarget(Record):
+    """An indicator's three levels and its target: as printed and as read."""
 
     level1: str | None
     level2: str | None
     level3: str | None
-    description: str | None  # 指标解释
     target: str | None  # 年度指标值 as printed
     operator: str | None  # ≥ ≤ = < > …
     value: Decimal | None
     unit: str | None
-    basis: str | None  # 评(价)标准 / 指标值设定依据
     row: int | None
     page: int | None
     item: int | None = UNSET  # the project's number in a list of many
     period_target: str | None = UNSET  # 实施周期指标值
+
+
+@dataclass(kw_only=True)
+class Indicator(IndicatorTarget):
+    """A target indicator of a project or a department."""
+
+    description: str | None  # 指标解释
+    basis: str | None  # 评(价)标准 / 指标值设定依据
 
 
 @dataclass(kw_only=True)
@@ -124,25 +130,14 @@ class DepartmentTarget(Record):
 
 
 @dataclass(kw_only=True)
-class ScoredIndicator(Record):
+class ScoredIndicator(IndicatorTarget):
     """A self-evaluation indicator: target, actual, the score reported and ours."""
 
-    level1: str | None
-    level2: str | None
-    level3: str | None
     description: str | None = UNSET
-    target: str | None
-    operator: str | None
-    value: Decimal | None
-    unit: str | None
     actual: str | None  # 实际完成值
     weight: Decimal | None  # 分值
     reported_score: Decimal | None  # 得分 as printed
     explanation: str | None = UNSET  # 偏差原因分析及改进措施
-    row: int | None
-    page: int | None
-    item: int | None = UNSET
-    period_target: str | None = UNSET
     # what scoring added (analysis/scoring.py)
     kind: str = UNSET
     rule: str = UNSET

@@ -32,7 +32,10 @@ _COMMENT = re.compile(r"^\s+(\w+):[^#\n]*#\s*(.+)$")
 
 
 def _comments(cls: type) -> dict[str, str]:
-    return {m.group(1): m.group(2).strip() for m in map(_COMMENT.match, inspect.getsource(cls).splitlines()) if m}
+    out: dict[str, str] = {}
+    for klass in reversed([k for k in cls.__mro__ if isinstance(k, type) and issubclass(k, Record) and k is not Record]):
+        out.update({m.group(1): m.group(2).strip() for m in map(_COMMENT.match, inspect.getsource(klass).splitlines()) if m})
+    return out
 
 
 def _type_name(tp: typing.Any) -> str:
