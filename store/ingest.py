@@ -30,6 +30,8 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from store.revision import bump_revision
+
 from analysis.checks import all_findings
 from loaders.jsonout import plain
 from loaders.multifile import files_sha256
@@ -483,6 +485,7 @@ def _ingest(
             session.add(SelfEvaluation(document=document, **_self_evaluation_row(seq, item)))
         session.flush()
         document_id = document.id
+        bump_revision(session)
 
     what = describe(*ident)
     if len(originals) > 1:
@@ -505,6 +508,7 @@ def delete_document(engine: Engine | None, document_id: int) -> bool:
         remaining = session.scalar(select(func.count()).select_from(Document).where(Document.agency_id == agency_id))
         if not remaining:
             session.execute(delete(Agency).where(Agency.id == agency_id))
+        bump_revision(session)
     return True
 
 
@@ -520,6 +524,8 @@ def replace_findings(engine: Engine | None, document_id: int, findings: Iterable
             raise LookupError(f"no document {document_id}")
         session.execute(delete(Finding).where(Finding.document_id == document_id))
         session.add_all(Finding(document_id=document_id, **row) for row in rows)
+        session.flush()
+        bump_revision(session)
     return len(rows)
 
 

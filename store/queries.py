@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from store.engine import get_engine
+from store.revision import read_revision
 from store.models import (
     ECONOMIC_MEASURES,
     FUNCTION_MEASURES,
@@ -619,6 +620,13 @@ def counts_overview(*, engine: Engine | None = None, url: str | None = None) -> 
     }
 
 
+def revision(*, engine: Engine | None = None, url: str | None = None) -> int:
+    """The store's revision: moves on with every write (store/revision.py), so a
+    result cached at one revision is good until it changes."""
+    with _engine(engine, url).connect() as conn:
+        return read_revision(conn)
+
+
 def get_meta(key: str, *, engine: Engine | None = None, url: str | None = None) -> str | None:
     """A value of the store's own ``meta`` table, or None."""
     eng = _engine(engine, url)
@@ -639,5 +647,5 @@ __all__ = [
     "document_originals", "get_original_file", "get_originals",
     "document_tables", "line_items", "totals_wide", "function_lines", "economic_lines", "findings",
     "self_evaluations", "projects", "counts_overview", "wide_column", "TOTALS_WIDE_MEASURES", "get_meta",
-    "stored_sha256s",
+    "stored_sha256s", "revision",
 ]
