@@ -449,6 +449,50 @@ def target_quality_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TARGET_QUALITY_COLUMNS)
 
 
+#: what costs a project target-quality points: (key, label, explanation), in the
+#: order of :func:`target_quality_summary`; the keys are stored per project
+#: (``projects.quality_issues``) by :func:`quality_issues`
+QUALITY_ISSUES: list[tuple[str, str, str]] = [
+    ("unquantified", "有未量化的指标", "指标值没有写成“符号+数值+单位”（如“≥95%”）的项目"),
+    ("unit_mismatch", "计量单位与指标不符", "如人数用百分比、成本用%"),
+    ("levels_incomplete", "指标层级不全", "缺产出、效益或满意度指标"),
+    ("no_cost", "缺成本指标", "没有设成本指标"),
+    ("copied", "疑似套用模板", "指标与其他项目雷同"),
+]
+_LEVELS = {"产出", "效益", "满意度"}
+
+
+def quality_issues(item: Mapping[str, Any] | None) -> list[str] | None:
+    """The :data:`QUALITY_ISSUES` keys that apply to one project item (its
+    ``quality.components``, as :func:`target_quality_table` reads them); None
+    when the project has no target-quality assessment."""
+    quality = _data(_data(item).get("quality"))
+    if not quality:
+        return None
+    parts = _data(quality.get("components"))
+    out = []
+    quantified, unit_fit = dec(parts.get("quantified")), dec(parts.get("unit_fit"))
+    if quantified is not None and quantified < 100:
+        out.append("unquantified")
+    if unit_fit is not None and unit_fit < 100:
+        out.append("unit_mismatch")
+    level1 = parts.get("level1")
+    if level1 is not None and not _LEVELS <= set(level1):
+        out.append("levels_incomplete")
+    if parts.get("cost") is not None and not parts.get("cost"):
+        out.append("no_cost")
+    copied = parts.get("copied_with")
+    if isinstance(copied, list) and len(copied) > 0:
+        out.append("copied")
+    return out
+
+
+def quality_summary_rows(counts: Mapping[str, int]) -> list[tuple[str, int, str]]:
+    """:func:`target_quality_summary`'s rows from counts per issue key (a store's
+    totals: ``store.queries.project_summary``)."""
+    return [(label, int(counts.get(key) or 0), why) for key, label, why in QUALITY_ISSUES]
+
+
 def target_quality_summary(quality: pd.DataFrame) -> list[tuple[str, int, str]]:
     """What most often costs a project target-quality points, over the rows of
     :func:`target_quality_table`: (label, number of projects, explanation)."""
@@ -649,5 +693,6 @@ __all__ = [
     "MEASURE_LABELS", "KIND_NAMES", "SCOPE_NAMES", "SEVERITY_LABELS", "SEVERITY_ORDER", "FUNCTION_CLASS_NAMES",
     "GRADES", "dec", "to_float", "floats", "pct", "diff", "doc_label", "doc_title", "provenance", "code_level",
     "function_class_amounts", "grade_of", "self_evaluation_table", "indicator_table", "item_findings_table",
-    "grade_counts", "target_quality_table", "target_quality_summary", "drop_empty_columns", "rule_family", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule",
+    "grade_counts", "target_quality_table", "target_quality_summary", "QUALITY_ISSUES", "quality_issues",
+    "quality_summary_rows", "drop_empty_columns", "rule_family", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule",
 ]

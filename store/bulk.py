@@ -55,6 +55,7 @@ from store.models import (
     Agency,
     Document,
     DocumentFile,
+    DocumentParsed,
     DocumentPart,
     Finding,
     LineItem,
@@ -63,6 +64,7 @@ from store.models import (
     SelfEvaluation,
     utcnow,
 )
+from store.derived import severity_counts
 from store.revision import bump_revision
 
 DEFAULT_BATCH = 200
@@ -88,6 +90,7 @@ class _Prepared:
     sha256: str
     code: str | None
     document: dict[str, Any]
+    parsed: Any
     data: bytes
     tables: list[dict[str, Any]] = field(default_factory=list)
     table_keys: list[tuple[str | None, str | None]] = field(default_factory=list)
@@ -139,8 +142,8 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
             "kind": kind,
             "scope": scope,
             "unit_scale": _text_or_none(doc.get("unit_scale")),
-            "parsed": as_json(doc),
         },
+        parsed=as_json(doc),
         data=original.data,
     )
     for seq, table in enumerate(doc.get("tables") or []):
@@ -160,6 +163,7 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
         prepared.line_items.append(item)
     findings = entry.findings if entry.findings is not None else all_findings(doc)
     prepared.findings = [_finding_row(f) for f in findings]
+    prepared.document.update(severity_counts(f["severity"] for f in prepared.findings))
     prepared.projects = [_project_row(seq, item) for seq, item in enumerate(doc.get("projects") or [])]
     prepared.self_evaluations = [
         _self_evaluation_row(seq, item) for seq, item in enumerate(doc.get("self_evaluations") or [])
@@ -235,6 +239,7 @@ def _write(engine: Engine, batch: list[_Prepared]) -> dict[int, IngestResult]:
             insert(Document).returning(Document.id, sort_by_parameter_order=True), doc_rows
         ).scalars().all()
         conn.execute(insert(DocumentFile), [{"document_id": d, "data": p.data} for d, p in zip(doc_ids, keep)])
+        conn.execute(insert(DocumentParsed), [{"document_id": d, "parsed": p.parsed} for d, p in zip(doc_ids, keep)])
 
         table_rows = [{**t, "document_id": d} for d, p in zip(doc_ids, keep) for t in p.tables]
         table_ids = (
