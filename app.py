@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import errors
+from components import auth, errors
 from components.briefing import STATE_KEY
 from components.layout import APP_TITLE, ensure_samples_loaded, register_navigation
 
@@ -21,6 +21,8 @@ with st.sidebar:
     if collected:
         st.caption(f"汇报材料：已收集 {collected} 项，在「汇报」页导出。")
 
+auth.sidebar()
+auth.require_browsing()
 ensure_samples_loaded()
 try:
     current.run()

@@ -28,6 +28,7 @@ SETTINGS: dict[str, Setting] = {
     "MAX_UNZIPPED_MB": Setting(200, "Office 文件解压后大小上限（MB），防压缩炸弹"),
     "TOLERANCE": Setting(Decimal("0.01"), "勾稽关系校验容差（万元/每个加数）"),
     "DATABASE_URL": Setting(f"sqlite:///{ROOT / 'data' / 'budgetlens.db'}", "数据库地址"),
+    "LOGIN_REQUIRED": Setting(False, "为 true 时查看也须登录（默认只有上传、替换、删除须登录，且仅在设置了用户之后）"),
     "LOG_FILE": Setting(str(ROOT / "data" / "budgetlens.log"), "应用日志文件（意外错误的详细信息按编号记录在此）"),
     # 项目支出绩效自评复核（财预〔2020〕10号）：分值、档次与等级
     "SCORE_EXECUTION_WEIGHT": Setting(Decimal("10"), "预算执行率满分（总分100中的执行率分值）；表中印有分值时以表为准"),
@@ -59,6 +60,8 @@ def get(name: str):
     if raw is None:
         return setting.default
     kind = type(setting.default)
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on", "是")
     return kind(raw) if kind is not str else raw
 
 

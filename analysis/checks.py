@@ -1,6 +1,6 @@
 """The check engine: a parsed document in, findings out (勾稽关系 and narrative).
 
-``run_checks(doc)`` works on the dict ``loaders.pipeline`` produces (or a stored
+``run_checks(doc)`` works on the dict ``pipeline`` produces (or a stored
 copy of it): the recognised tables (``doc["tables"]``: rows, row pages, unit,
 family) and the narrative (``doc["paragraphs"]``).  It returns a list of
 findings and puts a summary into ``doc["checks"]``.

@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import rules as rules_registry
 
-from store.models import KIND_LABELS, SCOPE_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS
+from glossary import KIND_LABELS, SCOPE_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS
 
 # --------------------------------------------------------------------------- labels
 

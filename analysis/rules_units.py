@@ -57,3 +57,43 @@ def slip(ctx: Context, checker: Checker) -> None:
                     expected=s,
                     found=total,
                 )
+
+
+def _table_total(ctx: Context, view) -> tuple[Decimal | None, int | None]:
+    coded, cols = ctx.coded_rows(view, r"2\d{2}(\d{2}){0,2}")
+    total_row = next((x.row for x in coded if x.kind == "total"), None)
+    amount_cols = ctx.amount_columns(view, _first_amount_col(cols))
+    if total_row is None or not amount_cols:
+        return None, None
+    return value(view, total_row, amount_cols[0]), total_row
+
+
+@rule("unit.table_scale", "unit", "整张表与报告合计相差一万倍（表头单位写错）")
+def table_scale(ctx: Context, checker: Checker) -> None:
+    """A function table whose 合计 is 10,000 times the report's expenditure total
+    (or a ten-thousandth of it): its figures are in 元 under a 万元 heading, or
+    the reverse, so every number read from it is off by that much.
+
+    Example: 支出总表 合计 19,301,800.00 under 单位：万元, while the 收支总表 gives
+    本年支出合计 1,930.18 万元.
+    """
+    totals = ctx.doc.get("totals") or {}
+    reference = totals.get("expenditure_total")
+    if reference in (None, ""):
+        return
+    reference = Decimal(str(reference))
+    for v in ctx.of(*FUNCTION_FAMILIES):
+        total, row = _table_total(ctx, v)
+        if total is None or total <= 0 or reference <= 0:
+            continue
+        if _slip(total, reference):
+            checker.add(
+                "unit.table_scale", "error", "unit",
+                f"{v.title or '表格'}合计 {fmt(total)} 万元，是报告本年支出合计 {fmt(reference)} 万元的约"
+                f"{'一万倍' if total > reference else '万分之一'}：表中数字的单位（元/万元）与表头不符",
+                Where(v.title or None, v.row_page(row), row),
+                expected=reference,
+                found=total,
+            )
+        else:
+            checker.ok("unit.table_scale")

@@ -5,7 +5,7 @@
 For each PDF (default: ../shared/fixtures/xianghe-2024-budget.pdf and
 ../shared/real/yantai-medical-security-2026-budget.pdf) it prints:
 
-* ours: ``loaders.pipeline.parse_bytes`` in-process + ``store.ingest.ingest_document``
+* ours: ``pipeline.parse_bytes`` in-process + ``store.ingest.ingest_document``
   into a fresh temporary SQLite file, in seconds;
 * pdfplumber: ``pdfplumber.open`` + ``page.extract_tables()`` on every page, seconds;
 * the ratio ours / pdfplumber;
@@ -40,7 +40,7 @@ DEFAULT_FILES = [
 
 
 def step_ours(path: Path, repeat: int) -> dict:
-    from loaders.pipeline import parse_bytes
+    from pipeline import parse_bytes
     from store.engine import dispose_engines
     from store.ingest import ingest_document
 
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{plumber['maxrss_kb'] / 1024:10.0f} {sb_mb}"
         )
     print()
-    print("ours = loaders.pipeline.parse_bytes in-process + store.ingest.ingest_document into a temp SQLite;")
+    print("ours = pipeline.parse_bytes in-process + store.ingest.ingest_document into a temp SQLite;")
     print("plumber = pdfplumber.open + extract_tables() on every page; ratio = ours / plumber;")
     print("sandbox = parse_file_sandboxed (child process, parse only, includes interpreter start-up).")
     print(f"MB = peak RSS (ru_maxrss) of a fresh child process that ran only that step; best of {args.repeat} run(s).")

@@ -25,7 +25,7 @@ SHARED = ROOT.parent / "shared"
 CHILD = r"""
 import json, resource, sys, time
 sys.path[:0] = [sys.argv[2], sys.argv[2] + "/tests"]
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from loaders.readers import ocr_engine
 data = open(sys.argv[1], "rb").read()
 t0 = time.perf_counter(); ocr_engine.engine(); load = time.perf_counter() - t0

@@ -18,6 +18,35 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+# Chinese labels for the measures; names follow DESIGN.md §6.
+TOTALS_LABELS: dict[str, str] = {
+    "revenue_total": "本年收入合计",
+    "expenditure_total": "本年支出合计",
+    "grand_total": "收入总计/支出总计",
+    "carryover_begin": "上年结转",
+    "carryover_end": "年末结转和结余",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "personnel": "人员经费",
+    "public": "公用经费",
+    "fiscal_appropriation": "财政拨款",
+    "general_public_budget": "一般公共预算",
+    "government_fund": "政府性基金预算",
+    "state_capital": "国有资本经营预算",
+    "operating_expenses": "机关运行经费",
+}
+THREE_PUBLIC_LABELS: dict[str, str] = {
+    "total": "“三公”经费合计",
+    "outbound": "因公出国（境）费",
+    "vehicle_total": "公务用车购置及运行维护费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+    "reception": "公务接待费",
+}
+KIND_LABELS = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
+SCOPE_LABELS = {"department": "部门", "unit": "单位"}
+
+
 FUNCTION_CLASSES: dict[str, str] = {
     "201": "一般公共服务支出",
     "202": "外交支出",

@@ -249,7 +249,10 @@ def _save(name: str, doc: dict, data, args: argparse.Namespace) -> bool:
     if status == "stored":
         replaced = getattr(result, "replaced", None)
         extra = f"，替换了“{replaced}”" if replaced else ""
-        print(f"stored  {name}  {_label(doc)}{suffix}{extra}", flush=True)
+        from store.ingest import unit_warning
+
+        slip = unit_warning(doc)
+        print(f"stored  {name}  {_label(doc)}{suffix}{extra}" + (f"  {slip}" if slip else ""), flush=True)
     elif status == "duplicate":
         print(f"duplicate  {name}  {_label(doc)}：{_one_line(result.message)}{suffix}", flush=True)
     else:
@@ -259,6 +262,16 @@ def _save(name: str, doc: dict, data, args: argparse.Namespace) -> bool:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Everything stored is recorded in the audit trail as the command line's user."""
+    import getpass
+
+    from store.users import acting_as
+
+    with acting_as(f"命令行：{getpass.getuser()}"):
+        return _ingest_all(args)
+
+
+def _ingest_all(args: argparse.Namespace) -> int:
     """Parse ``jobs`` files at a time in sandboxed children; store them one by one here.
 
     The files of one batch — one folder, or the files named as arguments —
@@ -378,6 +391,52 @@ def cmd_survey(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise ValueError("两次输入的密码不同")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Users who may upload, replace, re-parse (editor) and delete (admin) in the app."""
+    from store import users
+    from store.engine import get_engine
+    from store.models import ROLE_LABELS
+
+    engine = get_engine(args.db) if args.db else None
+    try:
+        if args.action == "list":
+            rows = users.list_users(engine=engine)
+            if not rows:
+                print("没有用户：应用以本机单用户模式运行（任何人都可上传和删除）")
+            for row in rows:
+                print(f"{row['name']}\t{row['role']}（{ROLE_LABELS.get(row['role'], row['role'])}）")
+            return EXIT_OK
+        if not args.name:
+            raise users.UserError("请给出用户名")
+        if args.action == "add":
+            users.add_user(args.name, None if args.oidc else _password(args), args.role, engine=engine)
+            print(f"已添加用户 {args.name}（{ROLE_LABELS[args.role]}）")
+        elif args.action == "passwd":
+            users.set_password(args.name, _password(args), engine=engine)
+            print(f"已修改 {args.name} 的密码")
+        elif args.action == "role":
+            users.set_role(args.name, args.role, engine=engine)
+            print(f"{args.name} 的角色改为{ROLE_LABELS[args.role]}")
+        elif args.action == "remove":
+            users.remove_user(args.name, engine=engine)
+            print(f"已删除用户 {args.name}")
+    except (users.UserError, ValueError) as exc:
+        _err(str(exc))
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     import settings
 
@@ -407,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m loaders",
         description="预决算透视：解析、入库、检查预决算公开文件（PDF / Excel / Word / 文本）",
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,settings}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{parse,ingest,check,survey,user,settings}")
     sp = sub.add_parser("parse", help="解析文件，输出 JSON（budgetlens.document/1）")
     sp.add_argument("file", nargs="+", metavar="FILE", help="PDF / XLSX / XLS / DOCX / TXT 文件；多个文件作为同一份报告合并解析")
     _identity_args(sp)
@@ -431,6 +490,15 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--json", action="store_true", help="输出 JSON")
     sv.add_argument("--markdown", action="store_true", help="输出 Markdown 报告（清单有 city 列时按城市汇总）")
     sv.set_defaults(func=cmd_survey)
+    su = sub.add_parser("user", help="管理可上传、删除报告的用户（add / passwd / role / remove / list）")
+    su.add_argument("action", choices=["add", "passwd", "role", "remove", "list"])
+    su.add_argument("name", nargs="?", help="用户名")
+    su.add_argument("--role", choices=["viewer", "editor", "admin"], default="editor",
+                    help="viewer 查看；editor 上传、替换、重新解析；admin 另可删除")
+    su.add_argument("--password-stdin", action="store_true", help="从标准输入读密码（脚本用）")
+    su.add_argument("--oidc", action="store_true", help="通过身份提供方（st.login）登录的用户，不设密码；用户名即其邮箱")
+    su.add_argument("--db", metavar="URL", default=None, help="数据库地址（默认 DATABASE_URL 设置）")
+    su.set_defaults(func=cmd_user)
     ss = sub.add_parser("settings", help="列出设置及其当前值")
     ss.set_defaults(func=cmd_settings)
     return p

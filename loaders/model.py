@@ -29,7 +29,7 @@ class Paragraph:
     text: str
     page: int | None = None
     # The file the paragraph came from, set only when several files are read
-    # as one document (loaders.pipeline.parse_files); None otherwise.
+    # as one document (pipeline.parse_files); None otherwise.
     file: str | None = None
 
 
@@ -57,7 +57,7 @@ class Table:
     # PDF's word positions, no rules), 'sheet', 'word', 'delimited' (text).
     strategy: str | None = None
     # The file the table came from, set only when several files are read as
-    # one document (loaders.pipeline.parse_files); None otherwise.
+    # one document (pipeline.parse_files); None otherwise.
     file: str | None = None
     # Set on tables read by OCR (loaders/readers/ocr.py): engine, dpi, and the
     # arithmetic verification: {"checked", "holds", "corrections", "unverified"}.

@@ -4,10 +4,10 @@ Some agencies publish one report as several files: the narrative (情况说明)
 in one PDF and the tables in another, one file per table, or Excel
 attachments beside the PDF.  Two things live here:
 
-* :func:`parse_files` — several files of one report -> ONE parsed document
-  (schema ``budgetlens.document/1``).  Each file is read by its reader (the
-  registry), every block is tagged with the file it came from, the blocks are
-  concatenated and recognised once.
+* :func:`combine` — several files of one report -> ONE Document, which the
+  entry point (``pipeline.parse_files``) recognises once.  Each file is read by
+  its reader (the registry), every block is tagged with the file it came from,
+  the blocks are concatenated.
 
   Order: the file with the most narrative text comes first, the others follow
   in the order given.  The recognisers need that: the identity (agency, year,
@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 
-from loaders.model import Document, Source, Table
-from loaders.pipeline import _failing, _flag_unverified, _norm, parse_bytes, recognise
-from loaders.recognise.views import build_views
-from loaders.registry import read_document, reread_document
+from loaders.model import Document, Source
+
+def _norm(text: str | None) -> str:
+    return "".join((text or "").split())
+
 
 SET_PREFIX = "budgetlens.files/1"
 IDENTITY = ("agency", "year", "kind", "scope")
@@ -63,28 +63,10 @@ def files_sha256(shas: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- parsing
 
 
-@dataclass
-class _Part:
-    data: bytes
-    name: str
-    doc: Document
-    tag: str = ""  # the file's name in provenance (unique within the document)
-
-
-def parse_files(files: Sequence[tuple[bytes, str]], identity: dict | None = None) -> dict:
-    """Several files of one report -> one parsed document (see the module docstring).
-
-    ``files`` are ``(bytes, name)``; ``identity`` is what the user said the
-    report is, as for ``parse_bytes``.  Raises the ``LoaderError`` of a file
-    that cannot be read, or ``NotAReportError`` when the files together are
-    not a report.
-    """
-    files = list(files)
-    if not files:
-        raise ValueError("parse_files needs at least one file")
-    if len(files) == 1:
-        return parse_bytes(files[0][0], files[0][1], identity)
-    parts = report_order([_Part(data, name, read_document(data, name)) for data, name in files])
+def combine(parts: list) -> Document:
+    """The files of one report (``parts``: each with ``data``, ``name``, ``doc`` and
+    a ``tag`` to fill, in :func:`report_order`) as one Document: every block
+    tagged with its file, a source naming the set."""
     for part, tag in zip(parts, _unique([p.doc.source.file for p in parts])):
         part.tag = tag
         for block in part.doc.blocks:
@@ -96,18 +78,12 @@ def parse_files(files: Sequence[tuple[bytes, str]], identity: dict | None = None
         format=first.format,
         pages=sum(p.doc.source.pages or 0 for p in parts),
     )
-    doc = Document(source=source, blocks=[b for p in parts for b in p.doc.blocks])
-    out = recognise(doc, identity)
-    if _failing(out):
-        out = _try_other_strategy(parts, doc, out, identity)
-    _flag_unverified(out)
-    attach_files(out, doc, parts)
-    return out
+    return Document(source=source, blocks=[b for p in parts for b in p.doc.blocks])
 
 
-def report_order(parts: list[_Part]) -> list[_Part]:
+def report_order(parts: list) -> list:
     """The file with the most narrative text first, the others as given."""
-    def narrative(part: _Part) -> int:
+    def narrative(part) -> int:
         return sum(len(p.text.strip()) for p in part.doc.paragraphs())
 
     lead = max(range(len(parts)), key=lambda i: (narrative(parts[i]), -i))
@@ -131,7 +107,7 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def attach_files(out: dict, doc: Document, parts: list[_Part]) -> None:
+def attach_files(out: dict, doc: Document, parts: list) -> None:
     """``source.files``, and ``file`` on the provenance the recognisers and checks
     wrote without it (findings, performance items)."""
     out["source"]["files"] = [
@@ -164,62 +140,6 @@ def attach_files(out: dict, doc: Document, parts: list[_Part]) -> None:
             for finding in item.get("findings") or []:
                 if "file" not in finding and finding.get("table") and item.get("file"):
                     finding["file"] = item["file"]
-
-
-def _try_other_strategy(parts: list[_Part], doc: Document, out: dict, identity: dict | None) -> dict:
-    """As ``pipeline._try_other_strategy``, per file: the failing tables of each
-    file read again with its reader's other strategy; a new reading is kept
-    only where its own arithmetic then holds."""
-    failing = _failing(out)
-    other_tables: list[Table] = []
-    for part in parts:
-        pages = {p for t in failing if t.get("file") == part.tag for p in t.get("pages") or []}
-        if not pages:
-            continue
-        other = reread_document(part.data, part.name, pages)
-        if other is None:
-            continue
-        for table in other.tables():
-            table.file = part.tag
-            other_tables.append(table)
-    if not other_tables:
-        return out
-    blocks = list(doc.blocks)
-    position = {i: k for i, k in enumerate(k for k, b in enumerate(blocks) if isinstance(b, Table))}
-    other_views = build_views(other_tables)
-    swapped: dict[int, Table] = {}
-    strategy: dict[int, str] = {}
-    for t in failing:
-        same = [
-            v for v in other_views
-            if v.table.file == t.get("file") and v.family == t["kind"] and v.table.pages == t["pages"]
-            and _norm(v.title) == _norm(t["title"])
-        ]
-        if len(same) == 1 and t["index"] in position:
-            swapped[t["index"]] = blocks[position[t["index"]]]
-            strategy[t["index"]] = t.get("strategy") or ""
-            blocks[position[t["index"]]] = same[0].table
-    if not swapped:
-        return out
-    trial = recognise(Document(source=doc.source, blocks=blocks), identity)
-    by_index = {t["index"]: t for t in trial["tables"]}
-    kept = []
-    for index, original in swapped.items():
-        t = by_index.get(index)
-        if t is not None and t["verification"]["holds"]:
-            kept.append(index)
-        else:
-            blocks[position[index]] = original
-    if not kept:
-        for t in failing:
-            t["verification"]["strategies_tried"].append("aligned")
-        return out
-    final = trial if len(kept) == len(swapped) else recognise(Document(source=doc.source, blocks=blocks), identity)
-    for t in final["tables"]:
-        if t["index"] in swapped:
-            t["verification"]["strategies_tried"] = [s for s in (strategy[t["index"]], "aligned") if s]
-    doc.blocks[:] = blocks  # attach_files reads the tables kept
-    return final
 
 
 # --------------------------------------------------------------------------- grouping

@@ -1,7 +1,7 @@
 """Parse untrusted files in a child process with memory and time limits.
 
 ``parse_file_sandboxed(path_or_bytes, name)`` runs
-``loaders.pipeline.parse_bytes(data, name)`` in a fresh interpreter
+``pipeline.parse_bytes(data, name)`` in a fresh interpreter
 (``python -m loaders _child``) whose address space (``RLIMIT_AS`` =
 ``PARSE_MEMORY_MB``) and CPU time (``RLIMIT_CPU``) are capped by the child itself
 before it reads the file, while the parent enforces the wall-clock limit
@@ -9,7 +9,7 @@ before it reads the file, while the parent enforces the wall-clock limit
 ``MAX_FILE_MB`` before the file is read.
 
 ``parse_files_sandboxed([(bytes, name), …])`` does the same for several files of
-one report, read as one document (``loaders.pipeline.parse_files``), with the
+one report, read as one document (``pipeline.parse_files``), with the
 time limit per file.
 
 The request (bytes, name) goes to the child's stdin as a pickle; the answer comes
@@ -48,9 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # "module:function" called in the child as function(data: bytes, name: str) -> dict.
 # Tests point it elsewhere; it travels to the child as a string.
-TARGET = "loaders.pipeline:parse_bytes"
+TARGET = "pipeline:parse_bytes"
 # The same for several files of one report: function(files: list[(bytes, name)]) -> dict.
-FILES_TARGET = "loaders.pipeline:parse_files"
+FILES_TARGET = "pipeline:parse_files"
 
 # Bytes of the child's stderr kept for the debug log.
 _STDERR_TAIL = 64 * 1024
@@ -154,7 +154,7 @@ def parse_files_sandboxed(
     progress=None,
 ) -> dict:
     """Several files of one report (``(bytes, name)``) parsed as ONE document
-    (``loaders.pipeline.parse_files``) in a limited child process.
+    (``pipeline.parse_files``) in a limited child process.
 
     The time limit is ``PARSE_TIMEOUT_S`` per file; memory as for one file.
     Raises as :func:`parse_file_sandboxed` does; the error names the file it
@@ -190,6 +190,7 @@ def _run_child(
     ocr_mb = int(settings.get("OCR_MEMORY_MB"))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    env["BUDGETLENS_PARENT_PID"] = str(os.getpid())  # the child dies with us (_die_with_parent)
     # Under RLIMIT_AS, keep thread pools and malloc arenas from reserving address space.
     for key, value in (("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MALLOC_ARENA_MAX", "2")):
         env.setdefault(key, value)
@@ -503,8 +504,23 @@ def _error_payload(exc: LoaderError) -> dict:
     }
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this child when its parent dies (Linux), so a
+    parent killed with SIGKILL leaves no parse running on."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - not Linux: the CPU limit still ends the child
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
 def child_main(argv: list[str]) -> None:
     """``python -m loaders _child MEMORY_MB CPU_S``: one request on stdin, one reply on stdout."""
+    _die_with_parent(int(os.environ.get("BUDGETLENS_PARENT_PID", os.getppid())))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the reply
     memory_mb, cpu_s = int(argv[0]), int(argv[1])

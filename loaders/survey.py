@@ -86,7 +86,7 @@ class Grade:
 
 
 def grade_document(doc: dict, file: str, seconds: float = 0.0) -> Grade:
-    """The grade of a parsed document (the dict ``loaders.pipeline`` returns)."""
+    """The grade of a parsed document (the dict ``pipeline`` returns)."""
     totals = doc.get("totals") or {}
     findings = doc.get("findings") or []
     errors = [f for f in findings if f.get("severity") == "error"]

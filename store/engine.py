@@ -100,10 +100,13 @@ def get_engine(url: str | None = None) -> Engine:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The tables each revision leaves: a store made before migrations (by
-# create_all) is stamped at the newest revision whose tables it already has.
+# create_all) is stamped at the newest revision whose tables it already has,
+# then upgraded (0004 changes columns of existing tables, so stamping such a
+# store at the head would leave it without them).
 _BASELINE = {"agencies", "meta", "documents", "document_files", "tables", "line_items", "findings", "projects",
              "self_evaluations"}
-REVISION_TABLES = {"0001": _BASELINE, "0002": _BASELINE | {"document_parts", "line_item_files"}}
+_0002 = _BASELINE | {"document_parts", "line_item_files"}
+REVISION_TABLES = {"0001": _BASELINE, "0002": _0002, "0003": _0002 | {"users", "audit_events"}}
 # any number, the same in every process: one migrating process at a time on PostgreSQL
 _PG_LOCK = 7_210_415
 

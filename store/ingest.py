@@ -2,7 +2,7 @@
 
 ``ingest_document`` stores one parsed document (see docs/document-schema.md) and
 its original bytes in ONE transaction: either every row is written or none.  A
-document read from several files (``loaders.pipeline.parse_files``) is stored
+document read from several files (``pipeline.parse_files``) is stored
 the same way with all its originals (``document_parts``); its sha256 is that of
 the set of files (``loaders.multifile.files_sha256``).
 
@@ -37,6 +37,7 @@ from analysis.checks import all_findings
 from loaders.jsonout import plain
 from loaders.multifile import files_sha256
 
+from store import users
 from store.engine import get_engine, writer
 from store.models import (
     ECONOMIC_MEASURES,
@@ -348,9 +349,11 @@ def ingest_document(
     url: str | None = None,
     replace: bool = False,
     reparse: bool = False,
+    actor: str | None = None,
 ) -> IngestResult:
     """Store ``doc`` (a parsed document dict) and ``data`` (its original bytes;
     for a document read from several files, ``[(name, bytes), …]`` of all of them).
+    ``actor`` (the signed-in user) goes into the audit trail, in the same transaction.
 
     One transaction for everything; see the module docstring for the outcomes.
     ``reparse``: the same bytes are already stored and ``doc`` is a new parse
@@ -377,7 +380,7 @@ def ingest_document(
     ident = (agency, year, kind, scope)
 
     try:
-        return _ingest(engine, doc, originals, sha256, ident, replace, reparse)
+        return _ingest(engine, doc, originals, sha256, ident, replace, reparse, actor)
     except IntegrityError:
         # Another writer stored the same file or slot between our check and insert.
         with Session(engine) as session:
@@ -411,7 +414,14 @@ def _agency(session: Session, name: str, code: str | None) -> Agency:
 
 
 def _ingest(
-    engine: Engine, doc, originals: list[_Original], sha256: str, ident: tuple, replace: bool, reparse: bool = False
+    engine: Engine,
+    doc,
+    originals: list[_Original],
+    sha256: str,
+    ident: tuple,
+    replace: bool,
+    reparse: bool = False,
+    actor: str | None = None,
 ) -> IngestResult:
     agency_name, year, kind, scope = ident
     source = doc.get("source") or {}
@@ -491,25 +501,49 @@ def _ingest(
             session.add(SelfEvaluation(document=document, **_self_evaluation_row(seq, item)))
         session.flush()
         document_id = document.id
+        action = "reparsed" if reparse else "replaced" if replaced_name is not None else "stored"
+        files = " + ".join(o.file_name for o in originals)
+        users.record(session, actor, action, document_id, f"{describe(*ident)}；{files}")
         bump_revision(session)
 
     what = describe(*ident)
+    slip = unit_warning(doc)
     if len(originals) > 1:
         what += f"（{len(originals)} 个文件合并为一份报告）"
     message = f"已保存{what}：{len(line_items)} 个数据项，{len(findings)} 条检查结果"
     if replaced_name is not None:
         message = f"已用新文件替换“{replaced_name}”，" + message
+    if slip:
+        message += f"；{slip}"
     return IngestResult("stored", message, document_id, replaced_name)
 
 
-def delete_document(engine: Engine | None, document_id: int) -> bool:
+def unit_warning(doc: Mapping[str, Any]) -> str | None:
+    """'疑似元与万元混用 2 处…' when the checks found amounts 10,000 times off (the ``unit`` family)."""
+    slips = [f for f in all_findings(dict(doc)) if f.get("severity") == "error" and (f.get("family") == "unit"
+             or str(f.get("rule") or "").startswith("unit."))]
+    if not slips:
+        return None
+    pages = sorted({f.get("page") for f in slips if f.get("page") is not None})
+    where = f"（第{'、'.join(str(p) for p in pages[:5])}页）" if pages else ""
+    return f"注意：疑似元与万元混用 {len(slips)} 处{where}，相关数字可能相差一万倍，请对照原文核对"
+
+
+def delete_document(engine: Engine | None, document_id: int, actor: str | None = None) -> bool:
     """Delete a document and everything parsed from it (cascade); drop its agency
-    if it has no other document.  Returns False if there was no such document."""
+    if it has no other document.  Returns False if there was no such document.
+    ``actor`` goes into the audit trail."""
     engine = _resolve_engine(engine, None)
     with Session(writer(engine)) as session, session.begin():
-        agency_id = session.scalar(select(Document.agency_id).where(Document.id == document_id))
-        if agency_id is None:
+        found = session.execute(
+            select(Document.agency_id, Agency.name, Document.year, Document.kind, Document.scope, Document.file_name)
+            .join(Agency, Document.agency_id == Agency.id)
+            .where(Document.id == document_id)
+        ).first()
+        if found is None:
             return False
+        agency_id = found[0]
+        users.record(session, actor, "deleted", document_id, f"{describe(*found[1:5])}；{found[5]}")
         session.execute(delete(Document).where(Document.id == document_id))
         remaining = session.scalar(select(func.count()).select_from(Document).where(Document.agency_id == agency_id))
         if not remaining:

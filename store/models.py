@@ -45,35 +45,10 @@ KINDS = ("budget", "final_accounts", "performance_targets")
 SCOPES = ("department", "unit")
 SEVERITIES = ("error", "warning", "info")
 
-# Chinese labels for the measures; names follow DESIGN.md §6.
-TOTALS_LABELS: dict[str, str] = {
-    "revenue_total": "本年收入合计",
-    "expenditure_total": "本年支出合计",
-    "grand_total": "收入总计/支出总计",
-    "carryover_begin": "上年结转",
-    "carryover_end": "年末结转和结余",
-    "basic": "基本支出",
-    "project": "项目支出",
-    "personnel": "人员经费",
-    "public": "公用经费",
-    "fiscal_appropriation": "财政拨款",
-    "general_public_budget": "一般公共预算",
-    "government_fund": "政府性基金预算",
-    "state_capital": "国有资本经营预算",
-    "operating_expenses": "机关运行经费",
-}
-THREE_PUBLIC_LABELS: dict[str, str] = {
-    "total": "“三公”经费合计",
-    "outbound": "因公出国（境）费",
-    "vehicle_total": "公务用车购置及运行维护费",
-    "vehicle_purchase": "公务用车购置费",
-    "vehicle_operation": "公务用车运行维护费",
-    "reception": "公务接待费",
-}
 FUNCTION_MEASURES = ("total", "basic", "project")
 ECONOMIC_MEASURES = ("total", "personnel", "public")
-KIND_LABELS = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
-SCOPE_LABELS = {"department": "部门", "unit": "单位"}
+# the Chinese names of the measures, kinds and scopes live in the glossary (one place)
+from glossary import KIND_LABELS, SCOPE_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS  # noqa: E402,F401
 
 AMOUNT_PRECISION = 20
 AMOUNT_SCALE = 6
@@ -305,6 +280,38 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+ROLES = ("viewer", "editor", "admin")
+ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理员"}
+
+
+class User(Base):
+    """A person who may sign in: viewer (browse), editor (upload, replace,
+    re-parse), admin (also delete).  Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("name", name="uq_users_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: signs in through the identity provider
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who stored, replaced, re-parsed or deleted which document, and when.
+    Kept when the document goes (no foreign key)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    user: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 class ParsedTable(Base):
     """A table recognised in a document: title as printed, pages, cell texts."""
 
@@ -444,7 +451,7 @@ class SelfEvaluation(Base):
 
 __all__ = [
     "Base", "Agency", "Document", "DocumentFile", "DocumentParsed", "DocumentPart", "ParsedTable", "LineItem", "LineItemFile", "Finding",
-    "Project", "SelfEvaluation", "Amount", "amount_problem", "UTCDateTime", "tidy_amount", "utcnow",
+    "Project", "SelfEvaluation", "User", "AuditEvent", "ROLES", "ROLE_LABELS", "Amount", "amount_problem", "UTCDateTime", "tidy_amount", "utcnow",
     "SECTIONS", "KINDS", "SCOPES", "SEVERITIES", "TOTALS_LABELS", "THREE_PUBLIC_LABELS",
     "FUNCTION_MEASURES", "ECONOMIC_MEASURES", "KIND_LABELS", "SCOPE_LABELS",
 ]

@@ -5,8 +5,7 @@ by the sample loader and the 报告库 page.
 form one report (several files of one agency, year, kind and scope) as ONE
 document.  ``load_samples(engine)`` ingests every file in ``data/samples`` (PDF forms
 first, then by name), each parsed in the sandboxed child process
-(``loaders.sandbox``; in-process ``loaders.pipeline.parse_bytes`` only if the
-sandbox module is unavailable).  Several samples are the same document in
+(``loaders.sandbox``, which runs ``pipeline.parse_bytes``).  Several samples are the same document in
 another format (Excel/Word twins kept for upload demos); the store refuses the
 second form of a document, which is expected.  Nothing here raises for a bad
 file: every outcome — stored, duplicate, refused, unreadable — comes back as an
@@ -40,14 +39,10 @@ Progress = Callable[[int, int, str], None]
 
 def parse_document(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict:
     """Parse ``data`` (a file called ``name``) into the document dict, in the
-    sandboxed child process when available.  Raises ``LoaderError``.
+    sandboxed child process.  Raises ``LoaderError``.
     ``progress(event, done, total)`` follows OCR page by page (loaders.sandbox)."""
-    try:
-        from loaders.sandbox import parse_file_sandboxed
-    except ImportError:  # pragma: no cover - only while the sandbox is being written
-        from loaders.pipeline import parse_bytes
+    from loaders.sandbox import parse_file_sandboxed
 
-        return parse_bytes(data, name, identity)
     return parse_file_sandboxed(data, name, identity=identity, progress=progress)
 
 
@@ -131,12 +126,8 @@ class BatchItem:
 def parse_files_document(files: list[tuple[bytes, str]], identity: dict | None = None) -> dict:
     """Several files of one report parsed as ONE document, in the sandboxed
     child process when available.  Raises ``LoaderError``."""
-    try:
-        from loaders.sandbox import parse_files_sandboxed
-    except ImportError:  # pragma: no cover
-        from loaders.pipeline import parse_files
+    from loaders.sandbox import parse_files_sandboxed
 
-        return parse_files(files, identity)
     return parse_files_sandboxed(files, identity=identity)
 
 

@@ -61,7 +61,7 @@ def test_seed_000_without_current_values_keeps_what_the_text_itself_gives():
 
 @needs_seeds
 def test_seed_000_parsed_paragraphs_give_the_same():
-    from loaders.pipeline import parse_bytes
+    from pipeline import parse_bytes
 
     doc = parse_bytes(SEED_000.read_bytes(), SEED_000.name)
     figs = by_measure(at.quoted_prior_figures(doc["paragraphs"], year=doc["year"], kind=doc["kind"],

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import settings
 from conftest import FIXTURES, ROOT, SEEDS
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from store import queries
 from store.engine import get_engine
 from store.ingest import ingest_document
@@ -430,3 +430,87 @@ def test_text_from_documents_is_never_markup(tmp_path, monkeypatch):
     charts = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
     assert charts and any("恶意" in spec for spec in charts)
     assert all("<a href" not in spec and "&lt;a href" in spec for spec in charts if "恶意" in spec)
+
+
+def test_with_users_configured_an_anonymous_visitor_cannot_change_anything(store):
+    from store import users
+
+    engine, ids = store
+    users.add_user("管理员甲", "correct horse", "admin", engine=engine)
+    users.add_user("编辑乙", "battery staple", "editor", engine=engine)
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), ids["xianghe"])
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert "删除" not in labels and "重新解析" not in labels
+    assert not at.get("file_uploader")
+    assert any("需要登录" in i.value for i in at.info)
+
+    # a wrong password signs nobody in
+    at.text_input(key="auth_name").set_value("管理员甲")
+    at.text_input(key="auth_password").set_value("wrong password")
+    next(b for b in at.button if b.label == "登录").click().run()
+    assert any("用户名或密码不对" in e.value for e in at.error)
+    assert "删除" not in [b.label for b in at.button]
+
+    # an editor may re-parse but not delete
+    at.text_input(key="auth_name").set_value("编辑乙")
+    at.text_input(key="auth_password").set_value("battery staple")
+    next(b for b in at.button if b.label == "登录").click().run()
+    labels = [b.label for b in at.button]
+    assert "重新解析" in labels and "删除" not in labels and at.get("file_uploader")
+
+    # an admin may delete, and the deletion is recorded with the admin's name
+    next(b for b in at.button if b.label == "退出登录").click().run()
+    at.text_input(key="auth_name").set_value("管理员甲")
+    at.text_input(key="auth_password").set_value("correct horse")
+    next(b for b in at.button if b.label == "登录").click().run()
+    next(b for b in at.button if b.label == "删除").click().run()
+    next(b for b in at.button if b.label == "确认删除").click().run()
+    assert not at.exception
+    assert len(queries.list_documents(engine=engine)) == 1
+    trail = users.audit_events(engine=engine)
+    assert trail[0]["action"] == "deleted" and trail[0]["user"] == "管理员甲" and "香河县医疗保障局" in trail[0]["detail"]
+
+
+def test_without_users_the_page_says_it_runs_as_one_local_user(store):
+    _engine, ids = store
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), ids["xianghe"])
+    assert any("本机单用户模式" in c.value for c in at.caption)
+    assert "删除" in [b.label for b in at.button]
+
+
+def test_login_required_for_browsing_when_the_setting_says_so(store, monkeypatch):
+    from store import users
+
+    engine, _ids = store
+    users.add_user("查看丙", "viewer password", "viewer", engine=engine)
+    monkeypatch.setenv("BUDGETLENS_LOGIN_REQUIRED", "true")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert [t.value for t in at.title] == ["请先登录"] and not at.dataframe
+
+
+def test_an_amount_ten_thousand_times_off_is_said_at_ingest_and_marked_on_the_page(tmp_path, monkeypatch):
+    from pipeline import parse_bytes as parse
+    from variants import text as text_doc
+
+    expenditure = [
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["", "合计", "1,200,000.00", "1,000,000.00", "200,000.00"],
+        ["210", "卫生健康支出", "1,200,000.00", "1,000,000.00", "200,000.00"],
+    ]
+    summary = [
+        ["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+        ["一、一般公共预算拨款收入", "120.00", "一、卫生健康支出", "120.00"],
+        ["本年收入合计", "120.00", "本年支出合计", "120.00"],
+    ]
+    data = text_doc(["某县卫生健康局2026年部门预算", "部门收支总表", "单位：万元", summary,
+                     "部门支出总表", "单位：万元", expenditure]).encode("utf-8")
+    doc = parse(data, "slip.txt")
+    assert any(f["rule"] == "unit.table_scale" and f["severity"] == "error" for f in doc["findings"])
+    url = f"sqlite:///{tmp_path / 'slip.db'}"
+    result = ingest_document(doc, data, engine=get_engine(url))
+    assert result.status == "stored" and "疑似元与万元混用" in result.message
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), result.document_id)
+    assert any("疑似元与万元混用" in e.value for e in at.error)

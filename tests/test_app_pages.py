@@ -1,7 +1,7 @@
 """The analysis pages rendered by Streamlit's AppTest through app.py (st.navigation).
 
 Each test points BUDGETLENS_DATABASE_URL at a temporary SQLite store filled by
-parsing real inputs (the seeds, the Wanli PDFs) with loaders.pipeline.parse_bytes
+parsing real inputs (the seeds, the Wanli PDFs) with pipeline.parse_bytes
 and storing them with store.ingest.ingest_document; BUDGETLENS_NO_SAMPLES=1
 keeps the app from loading its sample reports.  Selections are given as URL
 query parameters, the way a copied link gives them.
@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REAL, ROOT, SEEDS
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from store.engine import dispose_engines, get_engine
 from store.ingest import ingest_document
 
@@ -324,11 +324,14 @@ def test_an_unexpected_error_is_one_chinese_sentence_with_a_reference(seeded_url
     def broken(*args, **kwargs):
         raise RuntimeError("数据库连接断开（测试）")
 
-    monkeypatch.setattr("store.queries.findings", broken)
     monkeypatch.setenv("BUDGETLENS_DATABASE_URL", seeded_url)
     monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
     monkeypatch.setattr("components.export.export_available", lambda: False)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    # every page's reads go through the revision-keyed cache, which asks the
+    # store its revision first: the store breaks there (a cached result would hide
+    # a broken query)
+    monkeypatch.setattr("store.queries.revision", broken)
     at.switch_page("views/quality.py").run()
     assert not at.exception, "no traceback reaches the user"
     shown = [e.value for e in at.error]

@@ -425,7 +425,7 @@ def test_sandbox_empty_and_missing(tmp_path):
 
 
 def test_sandbox_parses_real_seed_like_in_process():
-    from loaders.pipeline import parse_bytes
+    from pipeline import parse_bytes
 
     data = SEED_000.read_bytes()
     assert sandbox.parse_file_sandboxed(SEED_000) == parse_bytes(data, SEED_000.name)

@@ -165,7 +165,7 @@ def test_parse_in_order_yields_input_order_and_reports_completion(tmp_path):
 
 def test_store_interrupted_leaves_nothing(monkeypatch, db_url):
     """Ctrl-C in the middle of a store rolls the whole file back."""
-    from loaders.pipeline import parse_bytes
+    from pipeline import parse_bytes
     from store import ingest as ingest_mod
     from store.queries import counts_overview, list_documents
 
@@ -192,7 +192,7 @@ SLOW_TARGET = textwrap.dedent(
         Path(os.environ["BATCH_TEST_PIDS"], str(os.getpid())).write_text(name)
         if name.startswith("slow"):
             time.sleep(600)
-        from loaders.pipeline import parse_bytes
+        from pipeline import parse_bytes
         return parse_bytes(data, name)
     """
 )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis.checks import Checker, Part, Where, run_checks
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"

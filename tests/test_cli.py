@@ -67,7 +67,7 @@ def test_parse_prints_document_json():
 
 
 def test_parse_output_equals_in_process_pipeline():
-    from loaders.pipeline import parse_bytes
+    from pipeline import parse_bytes
 
     proc = run_loaders("parse", SEED_002)
     assert proc.returncode == 0, proc.stderr
@@ -246,3 +246,37 @@ def test_settings_never_print_the_database_password():
     assert proc.returncode == 0, proc.stderr
     assert "s3cr3t" not in proc.stdout
     assert "DATABASE_URL = postgresql+psycopg://bureau:***@db.local:5432/bl" in proc.stdout
+
+
+def test_user_command_manages_accounts_and_hashes_passwords(tmp_path):
+    url = f"sqlite:///{tmp_path / 'users.db'}"
+    proc = run_loaders("user", "list", "--db", url)
+    assert proc.returncode == 0 and "本机单用户模式" in proc.stdout
+    proc = subprocess_run_with_input(["user", "add", "张三", "--role", "admin", "--password-stdin", "--db", url], "s3cret-pass\n")
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess_run_with_input(["user", "add", "李四", "--password-stdin", "--db", url], "short\n")
+    assert proc.returncode == 2 and "密码至少 8 位" in proc.stderr
+    proc = run_loaders("user", "list", "--db", url)
+    assert "张三\tadmin（管理员）" in proc.stdout
+    from sqlalchemy import create_engine, text
+
+    with create_engine(url).connect() as conn:
+        stored = conn.execute(text("SELECT password_hash FROM users")).scalar()
+    assert stored.startswith("$argon2") and "s3cret-pass" not in stored
+    from store import users
+    from store.engine import get_engine
+
+    assert users.authenticate("张三", "s3cret-pass", engine=get_engine(url)).role == "admin"
+    assert users.authenticate("张三", "wrong-pass", engine=get_engine(url)) is None
+    assert run_loaders("user", "remove", "张三", "--db", url).returncode == 0
+    assert run_loaders("user", "remove", "张三", "--db", url).returncode == 2
+
+
+def subprocess_run_with_input(args: list[str], stdin: str):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, cli_env
+
+    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=cli_env(), input=stdin,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)

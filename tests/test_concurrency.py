@@ -72,3 +72,63 @@ def test_an_ingest_killed_at_any_moment_leaves_no_partial_document(kind, tmp_pat
     n, status, message = ingest_one(url, 99, 0.0, 10)
     assert status == "stored", message
     dispose_engines()
+
+
+def test_the_parse_child_dies_with_its_parent(tmp_path):
+    """A parent killed with SIGKILL in the middle of a parse leaves no child running."""
+    pidfile = tmp_path / "child.pid"
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, threading, time, os\n"
+        f"sys.path[:0] = [{str(HERE.parent)!r}, {str(HERE)!r}]\n"
+        "from loaders import sandbox\n"
+        "t = threading.Thread(target=lambda: sandbox.parse_file_sandboxed(b'%PDF-1.4 slow', 'slow.pdf', "
+        "target='slow_target:parse', timeout_s=100), daemon=True)\n"
+        "t.start()\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], env=dict(os.environ, PYTHONPATH=str(HERE.parent)))
+    child = None
+    for _ in range(100):  # wait for the parse child to start
+        time.sleep(0.2)
+        out = subprocess.run(["pgrep", "-P", str(parent.pid), "-f", "loaders _child"], capture_output=True, text=True)
+        if out.stdout.strip():
+            child = int(out.stdout.split()[0])
+            break
+    assert child is not None, "the parse child started"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(50):
+        time.sleep(0.1)
+        if not os.path.exists(f"/proc/{child}") or "Z" in open(f"/proc/{child}/stat").read().split()[2]:
+            break
+    alive = os.path.exists(f"/proc/{child}") and "Z" not in open(f"/proc/{child}/stat").read().split()[2]
+    if alive:  # leave nothing behind, then fail
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the parse child outlived its killed parent"
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_eight_uploads_at_once_through_the_apps_path_all_succeed(kind, tmp_path):
+    """Streamlit serves each browser session in a thread of one process: eight
+    sessions uploading at once go through store.samples.parse_and_ingest together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store import samples
+    from variants import text as text_doc
+
+    url = _url(kind, tmp_path, "uploads")
+    engine = get_engine(url)
+
+    def upload(n: int):
+        summary = [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+                   ["一、一般公共预算拨款收入", f"{100 + n}.00", "一、卫生健康支出", f"{100 + n}.00"],
+                   ["本年收入合计", f"{100 + n}.00", "本年支出合计", f"{100 + n}.00"]]
+        data = text_doc([f"{'甲乙丙'[n % 3]}县卫生健康局{2000 + n}年部门预算", "部门收支总表", "单位：万元", summary]).encode("utf-8")
+        return samples.parse_and_ingest(data, f"upload{n}.txt", engine=engine)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(upload, range(8)))
+    assert [r.status for r in results] == ["stored"] * 8, [r.message for r in results]
+    dispose_engines()

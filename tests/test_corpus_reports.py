@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from golden import SHARED
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 CORPUS = SHARED / "corpus" / "files"
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 import pytest
 
 from golden import FIXTURES, NARRATIVE_ONLY, TABLE_ONLY_FORMATS, seed_path, truth
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 PROVENANCE = {"page", "table", "row"}
 

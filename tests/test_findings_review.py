@@ -25,7 +25,7 @@ import pytest
 
 from analysis.checks import all_findings
 from golden import SHARED
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 REAL = SHARED / "real"
 CORPUS = SHARED / "corpus" / "files"

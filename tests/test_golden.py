@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from golden import FIXTURES, differences, seed_path, truth
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 SEEDS = ["000", "001", "002", "003", "004"]
 

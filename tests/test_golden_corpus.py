@@ -7,7 +7,7 @@ read and what is unusual about the document.  Amounts are decimal strings in 万
 printed ``0.00`` is ``"0.00"``.
 
 For every truth file the report is parsed with the project's own entry point
-(``loaders.pipeline.parse_bytes``, as tests/test_real_pdfs.py does) and compared:
+(``pipeline.parse_bytes``, as tests/test_real_pdfs.py does) and compared:
 
 * identity: agency, year, kind, scope;
 * totals: every total the truth gives must be present and equal (Decimal);
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from golden import SHARED
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 CORPUS = SHARED / "corpus" / "files"
 TRUTH_DIR = Path(__file__).resolve().parent / "golden_corpus"

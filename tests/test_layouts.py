@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from variants import text
 
 D = Decimal

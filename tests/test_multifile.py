@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, run_loaders
 from loaders.multifile import files_sha256, group
-from loaders.pipeline import parse_bytes, parse_files
+from pipeline import parse_bytes, parse_files
 from pdfgen import cjk_pdf, text_op
 from variants import (
     FUNCTION_YUAN,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis.narrative import facts, key_of, mentions, passages
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -25,7 +25,7 @@ import pytest
 
 from loaders.errors import NotAReportError, ScannedFileError
 from loaders.model import Table
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from loaders.readers import ocr, ocr_engine, ocr_verify
 from loaders.readers.ocr_engine import Reading
 from loaders.readers.ocr_layout import CellMeta, clean_text

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from golden import FIXTURES, seed_path, truth
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 SEEDS = ["000", "001", "002", "003", "004"]
 
@@ -204,6 +204,9 @@ def test_self_evaluation_split_by_a_page_break_is_joined():
     blocks = [Paragraph(text=p) for p in table.caption] + [top, Paragraph(text="第 5 页"), bottom]
     split = Document(source=Source("x.txt", "0", "text", 1), blocks=blocks)
     out = performance.extract(split, build_views(list(split.tables())))
+    from analysis.review import review
+
+    review(out)  # the scores, as the pipeline adds them
     rec = out["self_evaluations"][0]
     for key in ("name", "budget", "executed", "execution_points", "reported_score", "narrative_score", "indicator_count", "weights_sum", "computed_score"):
         assert rec[key] == whole[key], key

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from golden import SHARED
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from loaders.recognise.performance_list import parse_encoded_indicators
 from variants import Sheet, text, workbook
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from golden import SHARED
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 REAL = SHARED / "real"
 

@@ -1,5 +1,5 @@
 """Report layouts the fixtures do not cover, built as real files and parsed
-through ``loaders.pipeline.parse_bytes``.
+through ``pipeline.parse_bytes``.
 
 Reports from other provinces word their headings differently, split codes into
 类/款/项 columns, print amounts in 元 with thousands separators, put 三公 items
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from loaders.errors import NotAReportError
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from variants import (
     AGENCY,
     Sheet,

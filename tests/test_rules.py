@@ -187,3 +187,18 @@ def test_no_reason_asked_where_the_template_gives_none():
     d = clean_doc()
     d["paragraphs"] += [{"text": t.split("，主要原因")[0] + "。", "page": 3} for t in CHANGES]
     assert found(d, "narrative.reason_missing") == []
+
+
+def test_a_table_in_yuan_under_a_wan_heading():
+    d = clean_doc()
+    d["totals"] = {"expenditure_total": "120.00"}
+    rows = d["tables"][1]["rows"]
+    for row in rows[1:]:
+        for c in range(2, 5):
+            if row[c]:
+                row[c] = f"{float(row[c].replace(',', '')) * 10000:,.2f}"
+    out = found(d, "unit.table_scale")
+    assert [(f["rule"], f["page"]) for f in out] == [("unit.table_scale", 5)]
+    assert "一万倍" in out[0]["message"]
+    d["totals"] = {"expenditure_total": "1200000.00"}
+    assert found(d, "unit.table_scale") == []

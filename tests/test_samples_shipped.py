@@ -11,7 +11,7 @@ import json
 import pytest
 
 from loaders.jsonout import plain
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 from store import queries, samples
 from store.engine import get_engine
 

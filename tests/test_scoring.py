@@ -13,7 +13,7 @@ import pytest
 from analysis import scoring
 from analysis.scoring import ScoringConfig, evaluate, execution_points, grade, months_in, parse_value, score_indicator
 from golden import seed_path
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 CFG = ScoringConfig()
 

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.target_quality import QualityConfig, assess, quantification, similarity, template_groups, unit_fits
 from golden import seed_path
-from loaders.pipeline import parse_bytes
+from pipeline import parse_bytes
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 Each builder returns the bytes of a real file (an openpyxl workbook, a Word
 document, tab-separated or markdown text) so a test can run it through
-``loaders.pipeline.parse_bytes`` exactly as an upload would be.
+``pipeline.parse_bytes`` exactly as an upload would be.
 
 A table is a list of rows; a row is a list of cell values (str, or a number
 for a numeric Excel cell).  ``Sheet.merges`` lists merged ranges in Excel

@@ -18,13 +18,15 @@ import streamlit as st
 import settings
 from components import cached
 from components.export import table
+from components import auth
 from components.paging import pager
 from components.safety import md
 from analysis.frames import rule_label
 from components.layout import MISSING, engine, fmt_number, kpi_row, localise_uploader, page_setup
 from loaders.jsonout import dumps
 from store import queries, samples
-from store.ingest import delete_document
+from store import users
+from store.ingest import delete_document, unit_warning
 from store.models import THREE_PUBLIC_LABELS, TOTALS_LABELS
 
 KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
@@ -176,7 +178,10 @@ def _identity_form(k: int, r: dict) -> None:
                 st.error("请填写单位名称")
                 return
             identity = {"agency": agency.strip(), "year": int(year), "kind": kind, "scope": scope}
-            with st.spinner(f"正在保存 {r['name']}…"):
+            if not auth.can("upload"):
+                auth.write_note()
+                return
+            with st.spinner(f"正在保存 {r['name']}…"), users.acting_as(auth.actor()):
                 result = samples.parse_and_ingest_files(
                     ss.lib_pending[r["name"]], engine=eng, replace=ss.get("lib_replace", False), identity=identity
                 )
@@ -192,53 +197,60 @@ def _identity_form(k: int, r: dict) -> None:
 
 with st.container(border=True):
     st.subheader("上传报告")
-    limit_mb = int(settings.get("MAX_FILE_MB"))
-    replace = st.checkbox(
-        "替换同一部门同年度同类型的已有报告",
-        key="lib_replace",
-        help="不勾选时，同一部门、同一年度、同一类型（预算/决算/绩效目标）和范围已有报告的文件会被拒绝，已有报告保持不变。",
-    )
-    localise_uploader(f"将文件拖到这里，或点击“选择文件”。单个文件不超过 {limit_mb} MB · PDF、Excel、Word、文本、图片（扫描件）")
-    files = st.file_uploader(
-        "选择或拖入文件（可多选）",
-        type=UPLOAD_TYPES,
-        accept_multiple_files=True,
-        key=f"lib_uploader_{ss.lib_uploader}",
-        help=(
-            f"支持 PDF、Excel（xlsx/xls）、Word（docx）、文本（txt/md）和图片（png/jpg），单个文件不超过 {limit_mb} MB。"
-            "扫描件（无文字层的 PDF 页面、图片）经文字识别（OCR）读取，每页需数秒，数字经勾稽关系校验并标明“OCR”。"
-        ),
-    )
-    if files:
-        bar = st.progress(0.0, text="准备解析…")
-        total = len(files)
-        results = []
-        last_stored = None
-
-        def _parsed(done: int, _total: int, name: str) -> None:
-            bar.progress(done / (total + 1), text=f"已解析 {name}（{done}/{total}）…")
-
-        # files uploaded together that form one report are stored as one document
-        items = samples.parse_and_ingest_batch(
-            [(f.getvalue(), f.name) for f in files], engine=eng, replace=replace, progress=_parsed,
-            ocr_progress=lambda index, name: _ocr_progress(bar, name, index, total),
+    if auth.current() is not None and auth.current().local:
+        st.caption("本机单用户模式：尚未设置用户，任何能打开本页的人都可上传和删除报告。"
+                   "管理员在服务器上添加用户后（见使用说明），上传、替换和删除须登录。")
+    if not auth.can("upload"):
+        auth.write_note()
+    else:
+        limit_mb = int(settings.get("MAX_FILE_MB"))
+        replace = st.checkbox(
+            "替换同一部门同年度同类型的已有报告",
+            key="lib_replace",
+            help="不勾选时，同一部门、同一年度、同一类型（预算/决算/绩效目标）和范围已有报告的文件会被拒绝，已有报告保持不变。",
         )
-        for item in items:
-            result = item.result
-            record = _record(item.name, result, len(item.names))
-            if record["conflict"] or result.status == "needs_identity":
-                ss.lib_pending[item.name] = item.files
-            if result.status == "stored":
-                last_stored = result.document_id
-            results.append(record)
-        bar.progress(1.0, text=f"已处理 {total} 个文件")
-        ss.lib_results = results + ss.lib_results
-        ss.lib_uploader += 1  # a fresh, empty uploader
-        if any(r["status"] == "stored" for r in results):
-            _after_change()
-        if last_stored is not None:
-            _select(last_stored)
-        st.rerun()
+        localise_uploader(f"将文件拖到这里，或点击“选择文件”。单个文件不超过 {limit_mb} MB · PDF、Excel、Word、文本、图片（扫描件）")
+        files = st.file_uploader(
+            "选择或拖入文件（可多选）",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"lib_uploader_{ss.lib_uploader}",
+            help=(
+                f"支持 PDF、Excel（xlsx/xls）、Word（docx）、文本（txt/md）和图片（png/jpg），单个文件不超过 {limit_mb} MB。"
+                "扫描件（无文字层的 PDF 页面、图片）经文字识别（OCR）读取，每页需数秒，数字经勾稽关系校验并标明“OCR”。"
+            ),
+        )
+        if files:
+            bar = st.progress(0.0, text="准备解析…")
+            total = len(files)
+            results = []
+            last_stored = None
+
+            def _parsed(done: int, _total: int, name: str) -> None:
+                bar.progress(done / (total + 1), text=f"已解析 {name}（{done}/{total}）…")
+
+            # files uploaded together that form one report are stored as one document
+            with users.acting_as(auth.actor()):
+                items = samples.parse_and_ingest_batch(
+                    [(f.getvalue(), f.name) for f in files], engine=eng, replace=replace, progress=_parsed,
+                    ocr_progress=lambda index, name: _ocr_progress(bar, name, index, total),
+                )
+            for item in items:
+                result = item.result
+                record = _record(item.name, result, len(item.names))
+                if record["conflict"] or result.status == "needs_identity":
+                    ss.lib_pending[item.name] = item.files
+                if result.status == "stored":
+                    last_stored = result.document_id
+                results.append(record)
+            bar.progress(1.0, text=f"已处理 {total} 个文件")
+            ss.lib_results = results + ss.lib_results
+            ss.lib_uploader += 1  # a fresh, empty uploader
+            if any(r["status"] == "stored" for r in results):
+                _after_change()
+            if last_stored is not None:
+                _select(last_stored)
+            st.rerun()
 
     for k, r in enumerate(ss.lib_results):
         name, message = r["name"], _combined_note(r, _without_name(r["message"], r["name"]))
@@ -254,9 +266,9 @@ with st.container(border=True):
                 _identity_form(k, r)
         else:
             st.error(f"**{md(name)}**　已拒绝：{md(message)}", icon=":material/block:")
-            if r["conflict"] and name in ss.lib_pending:
+            if r["conflict"] and name in ss.lib_pending and auth.can("replace"):
                 if st.button("用此文件替换已有报告", key=f"lib_replace_{k}", icon=":material/swap_horiz:"):
-                    with st.spinner(f"正在用 {name} 替换已有报告…"):
+                    with st.spinner(f"正在用 {name} 替换已有报告…"), users.acting_as(auth.actor()):
                         result = samples.parse_and_ingest_files(ss.lib_pending[name], engine=eng, replace=True)
                     ss.lib_results[k] = _record(name, result, r.get("files") or 1)
                     if result.status == "stored":
@@ -271,6 +283,32 @@ with st.container(border=True):
             st.rerun()
 
 
+# ----------------------------------------------------------------- audit trail
+
+_ACTIONS = {"stored": "保存", "replaced": "替换", "reparsed": "重新解析", "deleted": "删除"}
+
+
+def _audit_trail() -> None:
+    """Who stored, replaced, re-parsed or deleted which report, and when."""
+    events = users.audit_events(200, engine=eng)
+    if not events:
+        return
+    with st.expander(f"操作记录（最近 {len(events)} 条：谁在何时保存、替换、重新解析或删除了哪份报告）"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "时间": [_local_time(e["at"]) for e in events],
+                    "用户": [e["user"] for e in events],
+                    "操作": [_ACTIONS.get(e["action"], e["action"]) for e in events],
+                    "报告": [e["detail"] for e in events],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(events), 38 + 35 * 10),
+        )
+
+
 # ----------------------------------------------------------------- document list
 
 # a province's store holds tens of thousands: the list is searched and read a page at a time
@@ -278,6 +316,7 @@ stored = cached.count_documents()
 st.subheader(f"已保存的报告（{stored:,} 份）")
 if not stored:
     st.info("报告库是空的。请在上方上传部门预算、部门决算或绩效目标公开文件。")
+    _audit_trail()
     st.stop()
 
 f1, f2, _ = st.columns([2, 1, 2])
@@ -340,6 +379,7 @@ if view.empty:
     st.caption("没有符合筛选条件的报告。")
 elif current is None:
     st.caption("点选表格左侧的方框，查看该报告解析出的表格和数据。")
+_audit_trail()
 
 
 # ----------------------------------------------------------------- document view
@@ -361,6 +401,9 @@ several = len(originals) > 1
 files_text = "、".join(o["file_name"] for o in originals) if several else file_name
 st.divider()
 st.subheader(md(title))
+_slip = unit_warning(parsed) if parsed else None
+if _slip:
+    st.error(md(_slip), icon=":material/warning:")
 st.caption(
     (f"文件：{md(files_text)}（{len(originals)} 个文件合并为一份报告）" if several else f"文件：{md(file_name)}")
     + f"　·　格式：{FORMAT_LABELS.get(doc['format'], doc['format'])}"
@@ -434,13 +477,17 @@ with st.container(horizontal=True, gap="small"):
         icon=":material/data_object:",
         on_click="ignore",
     )
-    reparse = st.button("重新解析", key=f"lib_reparse_{current}", icon=":material/refresh:",
-                        help="用当前版本的解析程序重新解析已保存的原始文件，并替换解析结果")
-    if st.button("删除", key=f"lib_delete_{current}", icon=":material/delete:", help="删除此报告及其全部解析结果"):
+    reparse = auth.can("reparse") and st.button(
+        "重新解析", key=f"lib_reparse_{current}", icon=":material/refresh:",
+        help="用当前版本的解析程序重新解析已保存的原始文件，并替换解析结果",
+    )
+    if auth.can("delete") and st.button(
+        "删除", key=f"lib_delete_{current}", icon=":material/delete:", help="删除此报告及其全部解析结果"
+    ):
         ss.lib_confirm_delete = current
 
-if reparse:
-    with st.spinner(f"正在重新解析 {file_name}…"):
+if reparse and auth.can("reparse"):
+    with st.spinner(f"正在重新解析 {file_name}…"), users.acting_as(auth.actor()):
         result = samples.reparse_document(current, engine=eng)
     if result.status == "stored":
         _after_change()
@@ -454,12 +501,12 @@ flash = ss.pop("lib_flash", None)
 if flash:
     st.success(md(flash[1]), icon=":material/check_circle:")
 
-if ss.get("lib_confirm_delete") == current:
+if ss.get("lib_confirm_delete") == current and auth.can("delete"):
     with st.container(border=True):
         st.warning(f"确定删除“{md(title)}”（{md(file_name)}）吗？其解析出的表格、数据和检查结果将一并删除，且无法恢复。")
         row = st.container(horizontal=True, gap="small")
         if row.button("确认删除", key=f"lib_confirm_{current}", type="primary", icon=":material/delete_forever:"):
-            delete_document(eng, current)
+            delete_document(eng, current, actor=auth.actor())
             ss.pop("lib_confirm_delete", None)
             _after_change()
             _select(None)

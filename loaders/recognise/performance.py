@@ -4,8 +4,8 @@
 of the parsed document (schema in docs/document-schema.md), plus
 ``department_targets`` for a 部门（单位）整体绩效目标表.  Each record carries its
 provenance (page, table title, table index, row).  Self-evaluations are
-re-scored by :mod:`analysis.scoring`, performance targets rated by
-:mod:`analysis.target_quality`; both are pure functions.
+re-scored by :mod:`analysis.scoring` and performance targets rated by
+:mod:`analysis.target_quality` afterwards (analysis/review.py), not here.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import difflib
 import re
 from decimal import Decimal
 
-from analysis import scoring, target_quality
 from loaders.model import Document, Paragraph, Table
 from loaders.recognise.cells import norm
 from loaders.recognise.performance_selfeval import is_self_evaluation, parse_self_evaluation
@@ -28,7 +27,6 @@ _NARRATIVE_RATE = re.compile(r"完成预算的\s*(\d+(?:\.\d+)?)\s*%")
 
 def extract(doc: Document, views: list[TableView], ident=None) -> dict:
     """{"projects": [...], "self_evaluations": [...], "department_targets": [...]}."""
-    cfg = scoring.ScoringConfig.from_settings()
     self_evaluations = []
     narratives = _Narratives(doc)
     groups = _self_evaluation_groups(views)
@@ -41,7 +39,6 @@ def extract(doc: Document, views: list[TableView], ident=None) -> dict:
         if rec is None or rec["name"] is None:
             continue
         narratives.attach(rec, first.table)
-        _score(rec, cfg)
         self_evaluations.append(rec)
 
     parser = TargetParser()
@@ -54,9 +51,6 @@ def extract(doc: Document, views: list[TableView], ident=None) -> dict:
         ):
             parser.feed(v)
     projects = parser.projects()
-    quality = target_quality.assess(projects, target_quality.QualityConfig.from_settings())
-    for project, q in zip(projects, quality):
-        project["quality"] = q
     return {
         "projects": projects,
         "self_evaluations": self_evaluations,
@@ -203,34 +197,3 @@ def _dec(m) -> Decimal | None:
     return Decimal(m.group(1)) if m else None
 
 
-def _score(rec: dict, cfg: scoring.ScoringConfig) -> None:
-    result = scoring.evaluate(rec, cfg)
-    for ind, res in zip(rec["indicators"], result.pop("indicator_results")):
-        ind.update(res)
-    rec.update(result)
-    narrative = rec.get("narrative") or {}
-    for key, label in (("budget", "全年预算数"), ("executed", "执行数")):
-        said, table = narrative.get(key), rec.get(key)
-        if said is None or table is None:
-            continue
-        exp = said.as_tuple().exponent
-        tol = Decimal(5) * Decimal(10) ** (exp - 1) if isinstance(exp, int) and exp < 0 else Decimal("0.5")
-        if abs(said - table) > tol:
-            rec["findings"].append(
-                {
-                    "rule": "score.narrative_amounts",
-                    "severity": "warning",
-                    "message": f"情况说明写{label}为{scoring.fmt(said)}万元，表中为{scoring.fmt(table)}万元",
-                    "page": narrative.get("page"),
-                }
-            )
-    _provenance(rec)
-
-
-def _provenance(rec: dict) -> None:
-    """Page, table and row on every finding: the indicator's row, else the table's."""
-    for f in rec["findings"]:
-        ind = rec["indicators"][f["indicator"]] if isinstance(f.get("indicator"), int) else None
-        f.setdefault("table", rec.get("table"))
-        f.setdefault("page", ind["page"] if ind else rec.get("page"))
-        f.setdefault("row", ind["row"] if ind else rec.get("row"))

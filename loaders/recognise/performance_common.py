@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from analysis.scoring import normalise_operator, to_decimal
+from loaders.recognise.values import normalise_operator, to_decimal
 from loaders.recognise.cells import norm
 
 # 一级指标 names (new template puts 成本指标 at level 1; 004's 整体 table has 投入管理指标).

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from analysis.scoring import parse_value
+from loaders.recognise.values import parse_value
 from loaders.model import Table
 from loaders.recognise.cells import is_amount, norm, parse_amount
 from loaders.recognise.performance_common import clean_text, level2_strength, name_text, number_of

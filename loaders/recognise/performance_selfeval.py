@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from analysis.scoring import normalise_operator, parse_value, status_class
+from loaders.recognise.values import normalise_operator, parse_value, status_class
 from loaders.model import Table
 from loaders.recognise.cells import UNIT_YUAN, norm
 from loaders.recognise.performance_common import (

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from analysis.scoring import parse_value
+from loaders.recognise.values import parse_value
 from loaders.model import Table
 from loaders.recognise.cells import is_amount, norm, parse_amount
 from loaders.recognise.layout import Layout, _fill_labels

@@ -16,11 +16,7 @@
 Existing rows are filled in.
 
 Revision ID: 0004
-Revises: 0003
-
-MERGE NOTE: this revision follows 0003 (user accounts and the audit table, on
-another branch).  Until that branch is merged, down_revision is "0002" so that
-this branch migrates on its own; at the merge set ``down_revision = "0003"``.
+Revises: 0003 (user accounts and the audit trail)
 """
 from __future__ import annotations
 
@@ -30,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # MERGE NOTE: "0003" once the accounts/audit migration is merged (see above)
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,14 @@
-"""Bytes -> parsed document dict (schema budgetlens.document/1).
+"""Document -> parsed document dict (schema budgetlens.document/1): identity,
+totals, lines, tables and performance records, with their provenance.
 
-The same function serves the CLI, the sandbox child and the app.
+Reading bytes, the checks and the choice between reading strategies are the
+entry point's (pipeline.py); this module only recognises what a Document holds.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable
 
-from analysis.checks import run_checks
 from loaders import ocr_provenance
 from loaders.errors import NotAReportError
 from loaders.model import Document, Table
@@ -15,7 +17,6 @@ from loaders.recognise import performance
 from loaders.recognise.identity import identify
 from loaders.recognise.narrative import operating_expenses
 from loaders.recognise.views import TableView, build_views
-from loaders.registry import read_document, reread_document
 
 SCHEMA = "budgetlens.document/1"
 PARSER_VERSION = "0.1.0"
@@ -40,136 +41,18 @@ FUNCTION_FAMILIES = ("expenditure", "general_public_budget", "income")
 ECONOMIC_FAMILIES = ("basic_expenditure",)
 
 
-def parse_files(files: list[tuple[bytes, str]], identity: dict | None = None) -> dict:
-    """Several files of one report (narrative in one, tables in others) ->
-    one parsed document; see loaders/multifile.py.  One file: ``parse_bytes``."""
-    from loaders.multifile import parse_files as parse_several
-
-    return parse_several(files, identity)
-
-
-def parse_bytes(data: bytes, name: str, identity: dict | None = None) -> dict:
-    """Bytes -> parsed document.  ``identity`` ({"agency", "year", "kind",
-    "scope"}, any subset) is what the user said the file is: it wins over what
-    the document says."""
-    doc = read_document(data, name)
-    out = recognise(doc, identity)
-    if _failing(out):
-        out = _try_other_strategy(data, name, doc, out, identity)
-    _flag_unverified(out)
-    return out
-
-
-# ---------------------------------------------------------------- self-verifying extraction
-
-
-def _failing(out: dict) -> list[dict]:
-    return [t for t in out.get("tables") or [] if (t.get("verification") or {}).get("holds") is False]
-
-
-def _verify(out: dict) -> None:
-    """Each table's own arithmetic (rows to 合计, 类 to 款, basic + project =
-    total, the sides of a summary), as the checks tallied it per table."""
-    by_table = (out.get("checks") or {}).get("by_table") or {}
-    unreadable: dict[int, int] = {}
-    for f in out.get("findings") or []:
-        if f.get("rule") == "parse.not_an_amount" and f.get("table_index") is not None:
-            unreadable[f["table_index"]] = unreadable.get(f["table_index"], 0) + 1
-    for t in out.get("tables") or []:
-        tally = dict(by_table.get(t["index"]) or {"ran": 0, "failed": 0})
-        # a cell where an amount belongs that holds something else ('1,517.95 417.41')
-        tally["ran"] += unreadable.get(t["index"], 0)
-        tally["failed"] += unreadable.get(t["index"], 0)
-        t["verification"] = {
-            "checked": tally["ran"] > 0,
-            "holds": (tally["failed"] == 0) if tally["ran"] else None,
-            "checks": tally["ran"],
-            "failed": tally["failed"],
-            "strategies_tried": [t.get("strategy")] if t.get("strategy") else [],
-        }
-
-
-def _try_other_strategy(data: bytes, name: str, doc: Document, out: dict, identity: dict | None = None) -> dict:
-    """Tables whose arithmetic fails read again with the reader's other
-    strategy; a new reading is kept only where its own arithmetic then holds."""
-    failing = _failing(out)
-    pages = {p for t in failing for p in t.get("pages") or []}
-    other = reread_document(data, name, pages)
-    if other is None:
-        return out
-    blocks = list(doc.blocks)
-    position = {i: k for i, k in enumerate(k for k, b in enumerate(blocks) if isinstance(b, Table))}
-    other_views = build_views(list(other.tables()))
-    swapped: dict[int, tuple[Table, str]] = {}
-    for t in failing:
-        same = [
-            v for v in other_views
-            if v.family == t["kind"] and v.table.pages == t["pages"] and _norm(v.title) == _norm(t["title"])
-        ]
-        if len(same) == 1 and t["index"] in position:
-            swapped[t["index"]] = (blocks[position[t["index"]]], t.get("strategy") or "")
-            blocks[position[t["index"]]] = same[0].table
-    if not swapped:
-        return out
-    trial = recognise(Document(source=doc.source, blocks=blocks), identity)
-    by_index = {t["index"]: t for t in trial["tables"]}
-    kept = []
-    for index, (original, _strategy) in swapped.items():
-        t = by_index.get(index)
-        if t is not None and t["verification"]["holds"]:
-            kept.append(index)
-        else:
-            blocks[position[index]] = original
-    if not kept:
-        for t in failing:
-            t["verification"]["strategies_tried"].append("aligned")
-        return out
-    final = trial if len(kept) == len(swapped) else recognise(Document(source=doc.source, blocks=blocks), identity)
-    for t in final["tables"]:
-        if t["index"] in swapped:
-            tried = [swapped[t["index"]][1], "aligned"]
-            t["verification"]["strategies_tried"] = [s for s in tried if s]
-    return final
-
-
-def _flag_unverified(out: dict) -> None:
-    """A table whose arithmetic holds under no strategy: one warning naming it
-    and its first failing row, beside the checks' own findings."""
-    for t in _failing(out):
-        first = next((f for f in out["findings"] if f.get("table_index") == t["index"] and f["severity"] != "info"), None)
-        page = first.get("page") if first else (t.get("pages") or [None])[0]
-        row = first.get("row") if first else None
-        where = f"第{page}页" + (f"第{row + 1}行" if row is not None else "")
-        tried = "、".join(_STRATEGY_ZH.get(s, s) for s in t["verification"]["strategies_tried"]) or "一种读法"
-        out["findings"].append(
-            {
-                "rule": "extract.unverified",
-                "family": "extraction",
-                "severity": "warning",
-                "kind": "extraction",
-                "message": f"{t['title'] or '表格'}的勾稽关系不成立（{where}），已尝试{tried}：请对照原表核对该表数字",
-                "expected": None,
-                "found": None,
-                "page": page,
-                "table": t["title"] or None,
-                "row": row,
-                "table_index": t["index"],
-            }
-        )
-
-
-_STRATEGY_ZH = {"ruled": "按表格线读取", "aligned": "按文字对齐读取", "sheet": "按单元格读取", "word": "按单元格读取", "delimited": "按分隔符读取"}
-
-
-def _norm(text: str | None) -> str:
-    return "".join((text or "").split())
-
-
 IDENTITY_FIELDS = ("agency", "year", "kind", "scope")
 _LOOKED_FOR = "未找到预决算报表或绩效目标表（已查找收支总表、收入/支出总表、财政拨款收支总表、“三公”经费表、绩效目标表、绩效自评表，以及“部门预算/部门决算”说明）"
 
 
-def recognise(doc: Document, identity: dict | None = None) -> dict:
+def recognise(doc: Document, identity: dict | None = None, review: Callable[[dict], None] | None = None) -> dict:
+    """Document -> the parsed document dict (schema budgetlens.document/1).
+
+    ``identity`` is what the user said the file is (it wins over the document);
+    ``review`` is called on the result before it is finished — the entry point
+    (pipeline.py) passes the checks and scoring of analysis/, which loaders
+    never imports.
+    """
     tables: list[Table] = list(doc.tables())
     views = build_views(tables)
     families = {v.family for v in views}
@@ -313,8 +196,8 @@ def recognise(doc: Document, identity: dict | None = None) -> dict:
             }
         )
     out["findings"] = findings
-    out["findings"] = out["findings"] + run_checks(out)
-    _verify(out)
+    if review is not None:
+        review(out)
     ocr_provenance.annotate(out, doc, views)
     return out
 
