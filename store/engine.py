@@ -123,8 +123,10 @@ def _alembic(connection) -> "Config":
 def init_db(engine: Engine) -> None:
     """Bring the store's schema to the newest migration (safe to call repeatedly).
 
-    A new store gets every table and is stamped at the head; a store made
-    before migrations is stamped where its tables say and upgraded; a store
+    A new store gets every table and is stamped at the head, and so does a
+    store made before migrations whose tables already have every column of the
+    models (it gets the missing tables); any other store made before
+    migrations is stamped where its tables say and upgraded; a store
     at an older revision is upgraded.  Schema changes are Alembic revisions
     in store/migrations/versions.
     """
@@ -142,8 +144,15 @@ def init_db(engine: Engine) -> None:
         if current == head:
             return
         if current is None:
-            tables = set(inspect(conn).get_table_names())
-            if not tables & _BASELINE:
+            inspector = inspect(conn)
+            tables = set(inspector.get_table_names())
+            complete = all(
+                {c.name for c in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
+                for table in Base.metadata.sorted_tables if table.name in tables
+            )
+            if not tables & _BASELINE or complete:
+                # a new store, or one whose tables already have every column of
+                # the models: the missing tables are all it lacks
                 Base.metadata.create_all(conn)
                 command.stamp(cfg, "head")
                 return
