@@ -423,6 +423,10 @@ def store_facts(url: str) -> dict:
     }
 
 
+#: a page number past the end: the pager shows the last page
+LAST_PAGE = 10**6
+
+
 def page_views(facts: dict) -> list[dict]:
     """The default view and one heavy view of every page."""
     agency, year = facts["paired"]
@@ -431,6 +435,8 @@ def page_views(facts: dict) -> list[dict]:
         {"name": "报告库 · default", "page": "views/library.py"},
         {"name": "报告库 · one report open", "page": "views/library.py",
          "params": {"doc": str(facts["biggest_document"])}},
+        {"name": "报告库 · search, last page", "page": "views/library.py",
+         "state": {"lib_filter": "医疗保障局", "lib_page": LAST_PAGE}},
         {"name": "部门对比 · default", "page": "views/compare.py"},
         {"name": "部门对比 · 12 agencies 2024", "page": "views/compare.py",
          "params": {"agencies": facts["twelve"], "year": "2024"}},
@@ -440,7 +446,11 @@ def page_views(facts: dict) -> list[dict]:
         {"name": "预决算对比 · budget+final, every line", "page": "views/budget_actual.py",
          "params": {"agency": agency, "year": str(year), "level": "全部"}},
         {"name": "绩效评分 · default", "page": "views/performance.py"},
+        {"name": "绩效评分 · every report, last page", "page": "views/performance.py",
+         "state": {"perf_page": LAST_PAGE, "target_page": LAST_PAGE}},
         {"name": "数据质检 · default", "page": "views/quality.py"},
+        {"name": "数据质检 · whole list, last page", "page": "views/quality.py",
+         "state": {"quality_page": LAST_PAGE, "quality_docs_page": LAST_PAGE}},
         {"name": "地区对比 · default", "page": "views/regions.py"},
         {"name": "汇报 · default", "page": "views/briefing.py"},
     ]

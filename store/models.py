@@ -340,7 +340,10 @@ class LineItem(Base):
     """
 
     __tablename__ = "line_items"
-    __table_args__ = (Index("ix_line_items_document_section", "document_id", "section"),)
+    # (document_id, section) leads, for a document's lines of a section; measure,
+    # amount and page follow so that headline values (latest_documents,
+    # totals_wide) are read from the index alone
+    __table_args__ = (Index("ix_line_items_values", "document_id", "section", "measure", "amount", "page"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

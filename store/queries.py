@@ -100,7 +100,7 @@ def _rows(engine: Engine, stmt) -> list[dict[str, Any]]:
 
 def _tuples(engine: Engine, stmt) -> list[tuple]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(stmt)]
+        return [tuple(r) for r in conn.execute(stmt).fetchall()]  # one fetchall, not one fetch per row
 
 
 def _table(rows: list[tuple], columns: list[str], ints: Iterable[str] = ()) -> pd.DataFrame:
@@ -460,6 +460,10 @@ _SOURCE_FILE = func.coalesce(LineItemFile.file_name, Document.file_name).label("
 
 
 def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict[str, Any]]:
+    return _rows(engine, _line_item_stmt(document_ids, section, measure))
+
+
+def _line_item_stmt(document_ids, section, measure):
     stmt = (
         select(
             *_DOC_SELECT,
@@ -489,7 +493,7 @@ def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict
         _where_in(LineItem.section, section),
         _where_in(LineItem.measure, measure),
     )
-    return _rows(engine, stmt)
+    return stmt
 
 
 def line_items(
@@ -571,21 +575,26 @@ def totals_wide(
 
 
 def _lines_wide(section: str, measures: tuple[str, ...], document_ids, engine, url) -> pd.DataFrame:
-    long = _line_item_rows(document_ids, section, None, _engine(engine, url))
+    long = _tuples(_engine(engine, url), _line_item_stmt(document_ids, section, None))
     key_cols = DOCUMENT_COLUMNS + ["file_name", "seq", "code", "name"]
     prov_cols = ["source_file", "page", "table_title", "row", "origin"]
     columns = key_cols + list(measures) + prov_cols
-    lines: dict[tuple, dict[str, Any]] = {}
+    at = {c: i for i, c in enumerate(LINE_ITEM_COLUMNS)}
+    kept = [at[c] for c in key_cols] + [at[c] for c in prov_cols]
+    doc_at, seq_at, measure_at, amount_at = at["document_id"], at["seq"], at["measure"], at["amount"]
+    slot = {m: len(key_cols) + i for i, m in enumerate(measures)}
+    lines: dict[tuple, list] = {}
     for rec in long:
-        key = (rec["document_id"], rec["seq"])
+        key = (rec[doc_at], rec[seq_at])
         line = lines.get(key)
         if line is None:
-            line = {c: rec[c] for c in key_cols + prov_cols}
-            line.update(dict.fromkeys(measures))
+            head = [rec[i] for i in kept]
+            line = head[:len(key_cols)] + [None] * len(measures) + head[len(key_cols):]
             lines[key] = line
-        if rec["measure"] in measures:
-            line[rec["measure"]] = rec["amount"]
-    return _frame(list(lines.values()), columns, ints=_DOC_INTS + ("seq", "page", "row"))
+        i = slot.get(rec[measure_at])
+        if i is not None:
+            line[i] = rec[amount_at]
+    return _table(list(lines.values()), columns, ints=_DOC_INTS + ("seq", "page", "row"))
 
 
 def function_lines(
@@ -773,26 +782,26 @@ def latest_documents(
         ),
         _where_in(Document.kind, kind),
     ).subquery()
-    latest = select(ranked.c.document_id).where(ranked.c.n == 1).cte("latest")
-    values = (
-        select(
-            LineItem.document_id,
-            _pick("totals", "expenditure_total").label("expenditure_total"),
-            _pick("totals", "basic").label("basic"),
-            _pick("totals", "project").label("project"),
-            _pick("three_public", "total").label("three_public_total"),
-            _pick("totals", "expenditure_total", LineItem.page).label("page"),
-        )
-        .where(LineItem.document_id.in_(select(latest.c.document_id)), LineItem.section.in_(["totals", "three_public"]))
-        .group_by(LineItem.document_id)
-        .subquery()
-    )
+    latest = select(ranked.c.document_id).where(ranked.c.n == 1)
+
+    def value(section: str, measure: str, column=None):
+        # one index search (document_id, section) per document and value: a
+        # join to a grouped subquery made SQLite scan that subquery per document
+        picked = func.max(column if column is not None else LineItem.amount)
+        found = (select(type_coerce(picked, Amount()) if column is None else picked)
+                 .where(LineItem.document_id == Document.id, LineItem.section == section, LineItem.measure == measure)
+                 .correlate(Document).scalar_subquery())
+        return found
+
     stmt = (
-        select(*_DOC_SELECT, Document.file_name, values.c.expenditure_total, values.c.basic, values.c.project,
-               values.c.three_public_total, values.c.page)
-        .join(latest, latest.c.document_id == Document.id)
+        select(*_DOC_SELECT, Document.file_name,
+               value("totals", "expenditure_total").label("expenditure_total"),
+               value("totals", "basic").label("basic"),
+               value("totals", "project").label("project"),
+               value("three_public", "total").label("three_public_total"),
+               value("totals", "expenditure_total", LineItem.page).label("page"))
         .join(Agency, Document.agency_id == Agency.id)
-        .outerjoin(values, values.c.document_id == Document.id)
+        .where(Document.id.in_(latest))
         .order_by(Agency.name)
     )
     return _table(_tuples(_engine(engine, url), stmt), LATEST_COLUMNS, ints=_DOC_INTS + ("page",))

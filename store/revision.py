@@ -1,6 +1,6 @@
 """The store's revision: a counter that every write moves on by one.
 
-Pages cache query results keyed on it (``components/data.py``): a result
+Pages cache query results keyed on it (``components/cached.py``): a result
 computed at revision 41 is good until something is stored, replaced or
 deleted.  The counter lives in the ``meta`` table (key ``revision``) and is
 bumped inside the writing transaction, so a reader sees the new revision

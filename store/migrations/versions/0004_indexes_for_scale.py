@@ -5,6 +5,9 @@
   of parse in every documents row, each scan of the documents read them all);
 * ``documents.errors`` / ``warnings`` / ``infos``: the document's finding
   counts by severity, so that totals and lists never count findings;
+* ``line_items``: (document_id, section, measure, amount, page) replaces
+  (document_id, section), so that a document's headline values come from the
+  index alone;
 * ``findings``: (document_id, severity, rule) — replacing the index on
   document_id alone — and (rule, severity, document_id), so that counts per
   document, severity and rule come from an index;
@@ -63,6 +66,10 @@ def upgrade() -> None:
         op.execute("ALTER TABLE documents DROP COLUMN parsed")
     else:
         op.drop_column("documents", "parsed")
+
+    # -- line items: a document's values of a section from the index alone
+    op.drop_index("ix_line_items_document_section", table_name="line_items")
+    op.create_index("ix_line_items_values", "line_items", ["document_id", "section", "measure", "amount", "page"])
 
     # -- findings: indexes for counts by document, severity and rule
     op.drop_index("ix_findings_document_id", table_name="findings")
@@ -127,6 +134,8 @@ def downgrade() -> None:
     _drop_column("projects", "quality_score")
     for column in ("infos", "warnings", "errors"):
         _drop_column("documents", column)
+    op.drop_index("ix_line_items_values", table_name="line_items")
+    op.create_index("ix_line_items_document_section", "line_items", ["document_id", "section"])
     op.drop_index("ix_findings_rule_severity_document", table_name="findings")
     op.drop_index("ix_findings_document_severity_rule", table_name="findings")
     op.create_index("ix_findings_document_id", "findings", ["document_id"])
