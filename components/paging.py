@@ -36,9 +36,12 @@ def pager(total: int, *, key: str, page_size: int = PAGE_SIZE, noun: str = "条"
         st.session_state[key] = min(max(int(current), 1), pages)
     where = container or st
     left, right = where.columns([1, 3], vertical_alignment="bottom")
+    # a page set through the session (reset, clamped, or by a test) is the
+    # widget's value: giving a default as well would make Streamlit warn
+    default = {} if key in st.session_state else {"value": 1}
     page = left.number_input(
-        f"页码（共 {pages:,} 页）", min_value=1, max_value=pages, value=1, step=1, key=key, bind=BIND,
-        help=f"每页 {page_size} {noun}",
+        f"页码（共 {pages:,} 页）", min_value=1, max_value=pages, step=1, key=key, bind=BIND,
+        help=f"每页 {page_size} {noun}", **default,
     )
     page = min(max(int(page or 1), 1), pages)
     offset = (page - 1) * page_size
