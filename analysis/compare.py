@@ -119,9 +119,12 @@ def shared_years(documents: pd.DataFrame, agencies: Sequence[str], kind: str | N
     if documents is None or documents.empty or not agencies:
         return []
     df = documents[documents["kind"].isin(_kinds(kind))]
+    wanted = set(agencies)
+    df = df[df["agency"].isin(wanted)]
+    own_years = {a: {int(y) for y in g} for a, g in df.groupby("agency", sort=False)["year"]}
     years: set[int] | None = None
     for agency in agencies:
-        own = {int(y) for y in df.loc[df["agency"] == agency, "year"]}
+        own = own_years.get(agency, set())
         years = own if years is None else years & own
     return sorted(years or set(), reverse=True)
 
@@ -159,12 +162,16 @@ def choose_documents(
     if documents is None or documents.empty or not agencies:
         return Selection(pd.DataFrame(columns=cols + ["label", "note"]), year, [], list(agencies or []))
     df = documents[documents["kind"].isin(_kinds(kind))]
+    df = df[df["agency"].isin(set(agencies))]
     shared = shared_years(df, agencies, kind)
     target = int(year) if year is not None else (shared[0] if shared else None)
     key = _preference(kind_order)
     chosen, missing, notes = [], [], []
+    by_agency: dict[str, list[dict]] = {}
+    for rec in df.to_dict("records"):
+        by_agency.setdefault(rec["agency"], []).append(rec)
     for agency in agencies:
-        own = sorted(df[df["agency"] == agency].to_dict("records"), key=key)
+        own = sorted(by_agency.get(agency, []), key=key)
         if not own:
             missing.append(agency)
             continue

@@ -449,6 +449,50 @@ def target_quality_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TARGET_QUALITY_COLUMNS)
 
 
+#: what costs a project target-quality points: (key, label, explanation), in the
+#: order of :func:`target_quality_summary`; the keys are stored per project
+#: (``projects.quality_issues``) by :func:`quality_issues`
+QUALITY_ISSUES: list[tuple[str, str, str]] = [
+    ("unquantified", "有未量化的指标", "指标值没有写成“符号+数值+单位”（如“≥95%”）的项目"),
+    ("unit_mismatch", "计量单位与指标不符", "如人数用百分比、成本用%"),
+    ("levels_incomplete", "指标层级不全", "缺产出、效益或满意度指标"),
+    ("no_cost", "缺成本指标", "没有设成本指标"),
+    ("copied", "疑似套用模板", "指标与其他项目雷同"),
+]
+_LEVELS = {"产出", "效益", "满意度"}
+
+
+def quality_issues(item: Mapping[str, Any] | None) -> list[str] | None:
+    """The :data:`QUALITY_ISSUES` keys that apply to one project item (its
+    ``quality.components``, as :func:`target_quality_table` reads them); None
+    when the project has no target-quality assessment."""
+    quality = _data(_data(item).get("quality"))
+    if not quality:
+        return None
+    parts = _data(quality.get("components"))
+    out = []
+    quantified, unit_fit = dec(parts.get("quantified")), dec(parts.get("unit_fit"))
+    if quantified is not None and quantified < 100:
+        out.append("unquantified")
+    if unit_fit is not None and unit_fit < 100:
+        out.append("unit_mismatch")
+    level1 = parts.get("level1")
+    if level1 is not None and not _LEVELS <= set(level1):
+        out.append("levels_incomplete")
+    if parts.get("cost") is not None and not parts.get("cost"):
+        out.append("no_cost")
+    copied = parts.get("copied_with")
+    if isinstance(copied, list) and len(copied) > 0:
+        out.append("copied")
+    return out
+
+
+def quality_summary_rows(counts: Mapping[str, int]) -> list[tuple[str, int, str]]:
+    """:func:`target_quality_summary`'s rows from counts per issue key (a store's
+    totals: ``store.queries.project_summary``)."""
+    return [(label, int(counts.get(key) or 0), why) for key, label, why in QUALITY_ISSUES]
+
+
 def target_quality_summary(quality: pd.DataFrame) -> list[tuple[str, int, str]]:
     """What most often costs a project target-quality points, over the rows of
     :func:`target_quality_table`: (label, number of projects, explanation)."""
@@ -470,6 +514,100 @@ def target_quality_summary(quality: pd.DataFrame) -> list[tuple[str, int, str]]:
         ("缺成本指标", count("成本指标", lambda v: v == "无"), "没有设成本指标"),
         ("疑似套用模板", count("雷同项目数", lambda v: int(v) > 0), "指标与其他项目雷同"),
     ]
+
+
+# --------------------------------------------------------------------------- a province's totals and pages
+
+
+def page_segments(counts: Iterable[tuple[Any, int]], offset: int, limit: int) -> list[tuple[Any, int, int]]:
+    """Where rows ``offset`` to ``offset + limit`` of a list lie, when the list
+    is groups of ``counts`` rows one after the other (a document's findings,
+    then the next document's …): ``[(group, skip, take), …]`` — take ``take``
+    rows of ``group`` after its first ``skip``."""
+    out = []
+    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
+    position = 0
+    for group, n in counts:
+        n = int(n)
+        if n <= 0:
+            continue
+        lo, hi = max(start, position), min(end, position + n)
+        if lo < hi:
+            out.append((group, lo - position, hi - lo))
+        position += n
+        if position >= end:
+            break
+    return out
+
+
+def _weighted_mean(pairs: list[tuple[Decimal, int]]) -> Decimal | None:
+    n = sum(c for _v, c in pairs)
+    return sum((v * c for v, c in pairs), Decimal(0)) / n if n else None
+
+
+def self_evaluation_totals(counts: pd.DataFrame) -> dict[str, Any]:
+    """The 绩效评分 page's totals from ``store.queries.self_evaluation_score_counts``
+    (items counted by grade, reported and computed score): items, the reported
+    and computed scores as ``[(score, items)]``, their means, how many differ,
+    how many findings, and :func:`grade_counts`' frame — what the page shows
+    over the items themselves (:func:`self_evaluation_table`)."""
+    reported: dict[Decimal, int] = {}
+    computed: dict[Decimal, int] = {}
+    grades: dict[str, int] = {g: 0 for g in GRADES}
+    items = differing = findings = 0
+    for rec in counts.to_dict("records") if counts is not None else []:
+        n = int(rec["items"])
+        items += n
+        findings += int(rec.get("findings") or 0)
+        rep, comp = dec(rec.get("reported_score")), dec(rec.get("computed_score"))
+        if rep is not None:
+            reported[rep] = reported.get(rep, 0) + n
+        if comp is not None:
+            computed[comp] = computed.get(comp, 0) + n
+        d = diff(rep, comp)
+        if d is not None and abs(d) > 0:
+            differing += n
+        stored = rec.get("grade")
+        grade = (stored if isinstance(stored, str) and stored else None) or grade_of(comp if comp is not None else rep)
+        if grade:
+            grades[str(grade)] = grades.get(str(grade), 0) + n
+    rep_pairs, comp_pairs = sorted(reported.items()), sorted(computed.items())
+    return {
+        "items": items,
+        "reported": rep_pairs,
+        "computed": comp_pairs,
+        "mean_reported": _weighted_mean(rep_pairs),
+        "mean_computed": _weighted_mean(comp_pairs),
+        "differing": differing,
+        "findings": findings,
+        "grades": pd.DataFrame({"等级": list(grades), "项目数": list(grades.values())}),
+    }
+
+
+def target_quality_totals(counts: pd.DataFrame) -> dict[str, Any]:
+    """The target-quality totals from ``store.queries.project_quality_counts``:
+    items, the scores as ``[(score, items)]``, their mean, how many score below
+    80, and the :func:`quality_summary_rows` counts per issue."""
+    scores: dict[Decimal, int] = {}
+    issues: dict[str, int] = {}
+    items = 0
+    for rec in counts.to_dict("records") if counts is not None else []:
+        n = int(rec["items"])
+        items += n
+        score = dec(rec.get("quality_score"))
+        if score is not None:
+            scores[score] = scores.get(score, 0) + n
+        for key in str(rec.get("quality_issues") or "").strip(",").split(","):
+            if key:
+                issues[key] = issues.get(key, 0) + n
+    pairs = sorted(scores.items())
+    return {
+        "items": items,
+        "scores": pairs,
+        "mean": _weighted_mean(pairs),
+        "below_80": sum(c for v, c in pairs if v < 80),
+        "issues": issues,
+    }
 
 
 def drop_empty_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -611,6 +749,50 @@ def findings_by_rule(findings: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
+def document_finding_counts(counts: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """:func:`findings_counts`' table from counts per document
+    (``store.queries.finding_counts``: document_id, errors, warnings, infos)
+    for every one of ``documents`` (none counted: zeros)."""
+    cols = ["document_id", "部门", "年度", "类型", "文件", "错误", "警告", "提示", "合计"]
+    if documents is None or documents.empty:
+        return pd.DataFrame(columns=cols)
+    merged = documents[["document_id", "agency", "year", "kind", "file_name"]].merge(
+        counts[["document_id", "errors", "warnings", "infos"]] if counts is not None and not counts.empty
+        else pd.DataFrame(columns=["document_id", "errors", "warnings", "infos"]),
+        on="document_id", how="left",
+    )
+    out = pd.DataFrame({
+        "document_id": merged["document_id"].astype(int),
+        "部门": merged["agency"],
+        "年度": merged["year"],
+        "类型": merged["kind"].map(lambda k: KIND_NAMES.get(k, k)),
+        "文件": merged["file_name"],
+        "错误": merged["errors"].fillna(0).astype(int),
+        "警告": merged["warnings"].fillna(0).astype(int),
+        "提示": merged["infos"].fillna(0).astype(int),
+    })
+    out["合计"] = out["错误"] + out["警告"] + out["提示"]
+    out = out.sort_values(["错误", "警告", "提示", "部门"], ascending=[False, False, False, True], kind="stable")
+    return out.reset_index(drop=True)[cols]
+
+
+def rule_counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`findings_by_rule`' table from counts per rule and severity
+    (``store.queries.finding_rule_counts``: rule, severity, n)."""
+    cols = ["检查类别", "规则", "错误", "警告", "提示", "合计", "规则编号"]
+    if counts is None or counts.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for rule, group in counts.groupby("rule", sort=False):
+        by_sev = dict(zip(group["severity"], group["n"].astype(int)))
+        row = {SEVERITY_LABELS[k]: int(by_sev.get(k, 0)) for k in SEVERITY_ORDER}
+        rows.append({"检查类别": rule_family(rule), "规则": rule_name(rule), **row, "合计": sum(row.values()),
+                     "规则编号": rule})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["错误", "警告", "合计", "规则编号"], ascending=[False, False, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
 def findings_counts(findings: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counts per document: 错误 / 警告 / 提示 / 合计; documents without findings
     appear with zeros when ``documents`` (``list_documents``) is given."""
@@ -649,5 +831,6 @@ __all__ = [
     "MEASURE_LABELS", "KIND_NAMES", "SCOPE_NAMES", "SEVERITY_LABELS", "SEVERITY_ORDER", "FUNCTION_CLASS_NAMES",
     "GRADES", "dec", "to_float", "floats", "pct", "diff", "doc_label", "doc_title", "provenance", "code_level",
     "function_class_amounts", "grade_of", "self_evaluation_table", "indicator_table", "item_findings_table",
-    "grade_counts", "target_quality_table", "target_quality_summary", "drop_empty_columns", "rule_family", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule",
+    "grade_counts", "target_quality_table", "target_quality_summary", "QUALITY_ISSUES", "quality_issues",
+    "quality_summary_rows", "page_segments", "self_evaluation_totals", "target_quality_totals", "drop_empty_columns", "rule_family", "RULE_NAMES", "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts", "findings_by_rule", "document_finding_counts", "rule_counts_table",
 ]

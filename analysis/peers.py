@@ -21,6 +21,7 @@ ranks a group on its measures and adds the group median.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -141,8 +142,10 @@ def agency_kind(rest: str) -> str:
     return OTHER_KIND
 
 
+@lru_cache(maxsize=65536)
 def profile(agency: str) -> AgencyProfile:
-    """Kind, level and region of one agency, from its name."""
+    """Kind, level and region of one agency, from its name (remembered: a
+    province's thousands of agencies are read once, not on every page run)."""
     text = _clean(agency)
     province = city = county = town = None
     central = bool(_CENTRAL.match(text))
@@ -227,6 +230,14 @@ def peers(agency: str, agencies: Iterable[str], *, same_region: str | None = Non
     if agency not in out:
         out.insert(0, agency)
     return out
+
+
+def peer_counts(agencies: Iterable[str]) -> dict[str, int]:
+    """For each agency, how many of ``agencies`` are its peers (same kind and
+    level, itself included): ``len(peers(a, agencies))`` for every ``a`` at once."""
+    names = list(dict.fromkeys(agencies))
+    groups = Counter((profile(a).kind, profile(a).level) for a in names)
+    return {a: groups[(profile(a).kind, profile(a).level)] for a in names}
 
 
 def filter_agencies(
@@ -352,7 +363,7 @@ def region_options(agencies: Sequence[str]) -> tuple[list[str], list[str]]:
 
 __all__ = [
     "LEVELS", "OTHER_KIND", "MEDIAN_LABEL", "AgencyProfile", "kind_synonyms", "city_provinces", "kinds",
-    "agency_kind", "profile", "profiles", "peers", "filter_agencies", "group_label", "group_median", "rank_table",
+    "agency_kind", "profile", "profiles", "peers", "peer_counts", "filter_agencies", "group_label", "group_median", "rank_table",
     "median_by_year", "profile_table", "region_options",
 ]
 

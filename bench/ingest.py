@@ -1,20 +1,29 @@
 """How long parse + store takes, next to bare pdfplumber on the same pages.
 
-    .venv/bin/python bench/ingest.py [--repeat N] [FILE ...]
+    .venv/bin/python bench/ingest.py [--runs N] [--folder DIR] [--reports 20] [--no-batch] [FILE ...]
 
 For each PDF (default: ../shared/fixtures/xianghe-2024-budget.pdf and
 ../shared/real/yantai-medical-security-2026-budget.pdf) it prints:
 
 * ours: ``pipeline.parse_bytes`` in-process + ``store.ingest.ingest_document``
   into a fresh temporary SQLite file, in seconds;
-* pdfplumber: ``pdfplumber.open`` + ``page.extract_tables()`` on every page, seconds;
-* the ratio ours / pdfplumber;
+* pdfplumber: ``pdfplumber.open`` + ``page.extract_tables()`` + ``page.extract_text()``
+  on every page, seconds;
+* the ratio ours / pdfplumber: the two are measured side by side in ONE child
+  process, alternating (ours, pdfplumber, ours, …) ``--runs`` times (default 5),
+  so that the machine's other load falls on both alike; each is the median;
 * sandbox: ``loaders.sandbox.parse_file_sandboxed`` (child process, parse only);
 * peak memory of each measured step, as the ru_maxrss of a fresh child process
-  that ran only that step (so it includes the interpreter and imports).
+  that ran only that step once (so it includes the interpreter and imports).
 
-Each timing is the best of ``--repeat`` runs (default 1), measured inside the child
-after its imports.  Nothing is asserted.
+Then, unless ``--no-batch``:
+
+* batch: ``python -m loaders ingest DIR --jobs 1`` and ``--jobs 2`` on a folder of
+  the first ``--reports`` (20) PDFs of ``--folder`` (../shared/corpus/files), each into
+  a fresh SQLite file, and the speed-up jobs 1 / jobs 2;
+* peak memory of parse + store on the longest report (most pages) in ``--folder``.
+
+Nothing is asserted.
 """
 from __future__ import annotations
 
@@ -22,6 +31,8 @@ import argparse
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,67 +45,79 @@ DEFAULT_FILES = [
     SHARED / "fixtures" / "xianghe-2024-budget.pdf",
     SHARED / "real" / "yantai-medical-security-2026-budget.pdf",
 ]
+DEFAULT_FOLDER = SHARED / "corpus" / "files"
 
 
 # --------------------------------------------------------------------------- steps (run in a child)
 
 
-def step_ours(path: Path, repeat: int) -> dict:
+def _ours_once(path: Path) -> dict:
     from pipeline import parse_bytes
-    from store.engine import dispose_engines
+    from store.engine import dispose_engines, get_engine
     from store.ingest import ingest_document
 
     data = path.read_bytes()
-    best = None
-    status = ""
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="budgetlens-bench-") as tmp:
-            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-            from store.engine import get_engine
+    with tempfile.TemporaryDirectory(prefix="budgetlens-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        get_engine(url)  # schema creation is not part of the measurement
+        t0 = time.perf_counter()
+        doc = parse_bytes(data, path.name)
+        t1 = time.perf_counter()
+        result = ingest_document(doc, data, url=url)
+        t2 = time.perf_counter()
+        dispose_engines()
+    return {"seconds": t2 - t0, "parse": t1 - t0, "store": t2 - t1, "status": result.status,
+            "pages": doc["source"]["pages"]}
 
-            get_engine(url)  # schema creation is not part of the measurement
-            t0 = time.perf_counter()
-            doc = parse_bytes(data, path.name)
-            t1 = time.perf_counter()
-            result = ingest_document(doc, data, url=url)
-            t2 = time.perf_counter()
-            status = result.status
-            dispose_engines()
-        if best is None or t2 - t0 < best[0]:
-            best = (t2 - t0, t1 - t0, t2 - t1)
-    return {"seconds": best[0], "parse": best[1], "store": best[2], "status": status, "pages": doc["source"]["pages"]}
+
+def _plumber_once(path: Path) -> dict:
+    import pdfplumber
+
+    t0 = time.perf_counter()
+    n_tables = 0
+    with pdfplumber.open(path) as pdf:
+        pages = len(pdf.pages)
+        for page in pdf.pages:
+            n_tables += len(page.extract_tables())
+            page.extract_text()
+    return {"seconds": time.perf_counter() - t0, "pages": pages, "tables": n_tables}
+
+
+def step_ours(path: Path, repeat: int) -> dict:
+    return _ours_once(path)
 
 
 def step_pdfplumber(path: Path, repeat: int) -> dict:
-    import pdfplumber
+    return _plumber_once(path)
 
-    best = None
+
+def step_pair(path: Path, repeat: int) -> dict:
+    """ours and pdfplumber alternately, ``repeat`` times each, after one warm-up of each (imports, caches)."""
+    _ours_once(path)
+    _plumber_once(path)
+    ours, plumber = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        n_tables = 0
-        with pdfplumber.open(path) as pdf:
-            pages = len(pdf.pages)
-            for page in pdf.pages:
-                n_tables += len(page.extract_tables())
-        elapsed = time.perf_counter() - t0
-        best = elapsed if best is None else min(best, elapsed)
-    return {"seconds": best, "pages": pages, "tables": n_tables}
+        ours.append(_ours_once(path))
+        plumber.append(_plumber_once(path))
+    med = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
+    ratios = [o["seconds"] / p["seconds"] for o, p in zip(ours, plumber)]
+    return {"seconds": med(ours, "seconds"), "parse": med(ours, "parse"), "store": med(ours, "store"),
+            "plumber": med(plumber, "seconds"), "pages": plumber[0]["pages"], "status": ours[0]["status"],
+            "ratio": med(ours, "seconds") / med(plumber, "seconds"), "ratio_min": min(ratios),
+            "ratio_max": max(ratios)}
 
 
 def step_sandbox(path: Path, repeat: int) -> dict:
     from loaders.sandbox import parse_file_sandboxed
 
-    best = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        parse_file_sandboxed(path)
-        elapsed = time.perf_counter() - t0
-        best = elapsed if best is None else min(best, elapsed)
+    t0 = time.perf_counter()
+    parse_file_sandboxed(path)
+    best = time.perf_counter() - t0
     # the parse ran in a grandchild: report the largest child's peak
     return {"seconds": best, "child_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
 
 
-STEPS = {"ours": step_ours, "pdfplumber": step_pdfplumber, "sandbox": step_sandbox}
+STEPS = {"ours": step_ours, "pdfplumber": step_pdfplumber, "sandbox": step_sandbox, "pair": step_pair}
 
 
 def child(step: str, path: str, repeat: int) -> None:
@@ -120,13 +143,54 @@ def run_step(step: str, path: Path, repeat: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+# --------------------------------------------------------------------------- batch
+
+
+def _pages(path: Path) -> int:
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - not a readable PDF: not the longest
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def batch_speedup(folder: Path, reports: int) -> dict:
+    """``loaders ingest DIR --jobs 1`` against ``--jobs 2`` on the first ``reports`` PDFs of ``folder``."""
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf")[:reports]
+    out: dict = {"files": len(files)}
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    with tempfile.TemporaryDirectory(prefix="budgetlens-batch-") as tmp:
+        src = Path(tmp) / "reports"
+        src.mkdir()
+        for p in files:
+            shutil.copy(p, src / p.name)
+        for jobs in (1, 2):
+            db = Path(tmp) / f"jobs{jobs}.db"
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "loaders", "ingest", str(src), "--jobs", str(jobs),
+                                   "--db", f"sqlite:///{db}"], cwd=ROOT, env=env, capture_output=True, text=True)
+            out[f"jobs{jobs}"] = time.perf_counter() - t0
+            out[f"stored{jobs}"] = sum(1 for line in proc.stdout.splitlines() if line.startswith("stored"))
+    out["speedup"] = out["jobs1"] / out["jobs2"] if out["jobs2"] else float("nan")
+    return out
+
+
 # --------------------------------------------------------------------------- report
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
-    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--runs", "--repeat", dest="repeat", type=int, default=5)
+    ap.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
+    ap.add_argument("--reports", type=int, default=20)
+    ap.add_argument("--no-batch", action="store_true")
     ap.add_argument("--child", nargs=2, metavar=("STEP", "FILE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -136,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     files = args.files or DEFAULT_FILES
     header = (
         f"{'file':<42} {'pages':>5} {'ours s':>8} {'(parse':>7} {'store)':>7} "
-        f"{'plumber s':>9} {'ratio':>6} {'sandbox s':>9} {'ours MB':>8} {'plumber MB':>10} {'sandbox MB':>10}"
+        f"{'plumber s':>9} {'ratio':>6} {'range':>11} {'sandbox s':>9} {'ours MB':>8} {'plumber MB':>10} {'sandbox MB':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -145,25 +209,41 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists():
             print(f"{path.name:<42} missing ({path})")
             continue
-        ours = run_step("ours", path, args.repeat)
-        plumber = run_step("pdfplumber", path, args.repeat)
-        sandboxed = run_step("sandbox", path, args.repeat)
-        if "error" in ours or "error" in plumber:
-            print(f"{path.name:<42} error: ours={ours.get('error', 'ok')} pdfplumber={plumber.get('error', 'ok')}")
+        pair = run_step("pair", path, args.repeat)
+        ours_mem = run_step("ours", path, 1)
+        plumber_mem = run_step("pdfplumber", path, 1)
+        sandboxed = run_step("sandbox", path, 1)
+        if "error" in pair:
+            print(f"{path.name:<42} error: {pair['error']}")
             continue
-        ratio = ours["seconds"] / plumber["seconds"] if plumber["seconds"] else float("nan")
         sb_s = f"{sandboxed['seconds']:9.2f}" if "seconds" in sandboxed else f"{'error':>9}"
         sb_mb = f"{sandboxed['maxrss_kb'] / 1024:10.0f}" if "maxrss_kb" in sandboxed else f"{'-':>10}"
+        mem = lambda r: f"{r['maxrss_kb'] / 1024:.0f}" if "maxrss_kb" in r else "-"  # noqa: E731
         print(
-            f"{path.name:<42} {plumber['pages']:>5} {ours['seconds']:8.2f} {ours['parse']:7.2f} {ours['store']:7.2f} "
-            f"{plumber['seconds']:9.2f} {ratio:5.2f}x {sb_s} {ours['maxrss_kb'] / 1024:8.0f} "
-            f"{plumber['maxrss_kb'] / 1024:10.0f} {sb_mb}"
+            f"{path.name:<42} {pair['pages']:>5} {pair['seconds']:8.2f} {pair['parse']:7.2f} {pair['store']:7.2f} "
+            f"{pair['plumber']:9.2f} {pair['ratio']:5.2f}x {pair['ratio_min']:5.2f}–{pair['ratio_max']:<5.2f} {sb_s} "
+            f"{mem(ours_mem):>8} {mem(plumber_mem):>10} {sb_mb}"
         )
     print()
     print("ours = pipeline.parse_bytes in-process + store.ingest.ingest_document into a temp SQLite;")
-    print("plumber = pdfplumber.open + extract_tables() on every page; ratio = ours / plumber;")
+    print("plumber = pdfplumber.open + extract_tables() + extract_text() on every page; ratio = ours / plumber,")
+    print(f"medians of {args.repeat} alternating runs in one process (range: the per-run ratios);")
     print("sandbox = parse_file_sandboxed (child process, parse only, includes interpreter start-up).")
-    print(f"MB = peak RSS (ru_maxrss) of a fresh child process that ran only that step; best of {args.repeat} run(s).")
+    print("MB = peak RSS (ru_maxrss) of a fresh child process that ran only that step once.")
+    if not args.no_batch and args.folder.is_dir():
+        print()
+        batch = batch_speedup(args.folder, args.reports)
+        print(f"batch: {batch['files']} reports of {args.folder}: --jobs 1 {batch['jobs1']:.1f} s "
+              f"({batch['stored1']} stored), --jobs 2 {batch['jobs2']:.1f} s ({batch['stored2']} stored), "
+              f"speed-up {batch['speedup']:.2f}x")
+        pdfs = [p for p in args.folder.iterdir() if p.suffix.lower() == ".pdf"]
+        longest = max(pdfs, key=lambda p: (_pages(p), p.stat().st_size))
+        peak = run_step("ours", longest, 1)
+        if "maxrss_kb" in peak:
+            print(f"peak memory: {peak['maxrss_kb'] / 1024:.0f} MB for parse + store of the longest report, "
+                  f"{longest.name} ({peak['pages']} pages, {peak['seconds']:.1f} s)")
+        else:
+            print(f"peak memory: {longest.name}: error {peak.get('error')}")
     return 0
 
 

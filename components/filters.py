@@ -89,18 +89,107 @@ def multiselect(
     )
 
 
+#: a picker with more options than this shows a search box and at most this
+#: many matches (plus what is chosen), instead of sending thousands of options
+SEARCH_LIMIT = 50
+
+
+def _chosen(options: Sequence[Any], key: str, format_func: Callable[[Any], str], default: Any,
+            multi: bool) -> list[Any]:
+    """What the picker ``key`` holds now: its value in this session, else the
+    one the URL names (as shown), else ``default`` — as options."""
+    if key in st.session_state:
+        value = st.session_state[key]
+        wanted = list(value) if multi else [value]
+        known = set(options)
+        return [v for v in wanted if v in known]
+    shown = st.query_params.get_all(key)
+    if shown:
+        by_label: dict[str, Any] = {}
+        wanted_labels = set(shown)
+        for option in options:
+            label = format_func(option)
+            if label in wanted_labels and label not in by_label:
+                by_label[label] = option
+        picked = [by_label[v] for v in shown if v in by_label]
+        if picked:
+            return picked if multi else picked[:1]
+    if default is None:
+        return []
+    wanted = list(default) if multi else [default]
+    known = set(options)
+    return [v for v in wanted if v in known]
+
+
+def _matches(options: Sequence[Any], needle: str, format_func: Callable[[Any], str], limit: int) -> list[Any]:
+    needle = needle.strip().lower()
+    if not needle:
+        return list(options[:limit])
+    out = []
+    for option in options:
+        if needle in format_func(option).lower():
+            out.append(option)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _search_box(label: str, key: str, total: int, where: Any) -> str:
+    return where.text_input(
+        f"搜索{label}", key=f"{key}__search", placeholder=f"共 {total:,} 个，输入名称中的文字",
+        help=f"选项较多（{total:,} 个），输入文字后列出最多 {SEARCH_LIMIT} 个相符的",
+    )
+
+
+def search_select(label: str, options: Sequence[Any], *, key: str, default: Any = None,
+                  format_func: Callable[[Any], str] = str, help: str | None = None, container: Any = None,
+                  limit: int = SEARCH_LIMIT) -> Any:
+    """:func:`select`, but over many options a search box beside it narrows
+    them to at most ``limit`` matches (the chosen one always stays)."""
+    options = list(options)
+    if len(options) <= limit:
+        return select(label, options, key=key, default=default, format_func=format_func, help=help,
+                      container=container)
+    where = container or st
+    box, pick = where.columns([1, 2], vertical_alignment="bottom")
+    needle = _search_box(label, key, len(options), box)
+    chosen = _chosen(options, key, format_func, default, multi=False)
+    shown = chosen + [o for o in _matches(options, needle, format_func, limit) if o not in chosen]
+    return select(label, shown, key=key, default=chosen[0] if chosen else None, format_func=format_func,
+                  help=help, container=pick)
+
+
+def search_multiselect(label: str, options: Sequence[Any], *, key: str, default: Sequence[Any] | None = None,
+                       format_func: Callable[[Any], str] = str, max_selections: int | None = None,
+                       help: str | None = None, placeholder: str | None = None, container: Any = None,
+                       limit: int = SEARCH_LIMIT) -> list[Any]:
+    """:func:`multiselect`, but over many options a search box beside it
+    narrows them to at most ``limit`` matches (the chosen ones always stay)."""
+    options = list(options)
+    if len(options) <= limit:
+        return multiselect(label, options, key=key, default=default, format_func=format_func,
+                           max_selections=max_selections, help=help, placeholder=placeholder, container=container)
+    where = container or st
+    box, pick = where.columns([1, 2], vertical_alignment="bottom")
+    needle = _search_box(label, key, len(options), box)
+    chosen = _chosen(options, key, format_func, default, multi=True)
+    shown = chosen + [o for o in _matches(options, needle, format_func, limit) if o not in chosen]
+    return multiselect(label, shown, key=key, default=chosen, format_func=format_func, max_selections=max_selections,
+                       help=help, placeholder=placeholder, container=pick)
+
+
 def agency_select(agencies: Sequence[str], *, key: str = "agency", default: str | None = None,
                   label: str = "部门", help: str | None = None, container: Any = None) -> str | None:
-    """One agency by name."""
-    return select(label, list(agencies), key=key, default=default, help=help, container=container)
+    """One agency by name (searched for among many)."""
+    return search_select(label, list(agencies), key=key, default=default, help=help, container=container)
 
 
 def agencies_select(agencies: Sequence[str], *, key: str = "agencies", default: Sequence[str] | None = None,
                     max_selections: int | None = 12, label: str = "部门", help: str | None = None,
                     container: Any = None) -> list[str]:
-    """Several agencies by name (at most ``max_selections``)."""
-    return multiselect(label, list(agencies), key=key, default=default, max_selections=max_selections,
-                       help=help, placeholder="选择部门", container=container)
+    """Several agencies by name (at most ``max_selections``; searched for among many)."""
+    return search_multiselect(label, list(agencies), key=key, default=default, max_selections=max_selections,
+                              help=help, placeholder="选择部门", container=container)
 
 
 def year_select(years: Sequence[int | None], *, key: str = "year", default: int | None = None,
@@ -125,6 +214,14 @@ def document_label(rec: Mapping[str, Any]) -> str:
     return f"{rec['agency']} {rec['year']}年{kind}（{scope}）"
 
 
+def document_labels(documents: pd.DataFrame) -> dict[int, str]:
+    """document_id -> :func:`document_label`, for every row of ``documents``."""
+    kinds = documents["kind"].map(lambda k: KIND_NAMES.get(k, k))
+    scopes = documents["scope"].map(lambda s: SCOPE_NAMES.get(s, s or ""))
+    return {int(i): f"{a} {y}年{k}（{s}）"
+            for i, a, y, k, s in zip(documents["document_id"], documents["agency"], documents["year"], kinds, scopes)}
+
+
 def document_select(documents: pd.DataFrame, *, key: str = "doc", label: str = "报告",
                     all_label: str | None = None, default: int | None = None, help: str | None = None,
                     container: Any = None) -> int | None:
@@ -132,13 +229,13 @@ def document_select(documents: pd.DataFrame, *, key: str = "doc", label: str = "
     the first option is None, meaning every document."""
     if documents is None or documents.empty:
         return None
-    labels = {int(r["document_id"]): document_label(r) for r in documents.to_dict("records")}
+    labels = document_labels(documents)
     options: list[int | None] = list(labels)
     if all_label is not None:
         options = [None] + options
-    return select(label, options, key=key, default=default,
-                  format_func=lambda d: all_label if d is None else labels.get(d, str(d)), help=help,
-                  container=container)
+    return search_select(label, options, key=key, default=default,
+                         format_func=lambda d: all_label if d is None else labels.get(d, str(d)), help=help,
+                         container=container)
 
 
 def documents_select(documents: pd.DataFrame, *, key: str = "docs", label: str = "报告",
@@ -147,9 +244,10 @@ def documents_select(documents: pd.DataFrame, *, key: str = "docs", label: str =
     """Several documents (by id; shown and linked by their labels)."""
     if documents is None or documents.empty:
         return []
-    labels = {int(r["document_id"]): document_label(r) for r in documents.to_dict("records")}
-    return multiselect(label, list(labels), key=key, default=default, format_func=lambda d: labels.get(d, str(d)),
-                       help=help, placeholder="全部报告", container=container)
+    labels = document_labels(documents)
+    return search_multiselect(label, list(labels), key=key, default=default,
+                              format_func=lambda d: labels.get(d, str(d)), help=help, placeholder="全部报告",
+                              container=container)
 
 
 def checkbox(label: str, *, key: str, default: bool = False, help: str | None = None,
@@ -161,5 +259,6 @@ def checkbox(label: str, *, key: str, default: bool = False, help: str | None = 
 
 __all__ = [
     "ANY_KIND", "KIND_OPTION_LABELS", "select", "multiselect", "agency_select", "agencies_select", "year_select",
-    "kind_select", "document_label", "document_select", "documents_select", "checkbox",
+    "kind_select", "document_label", "document_labels", "document_select", "documents_select", "checkbox",
+    "search_select", "search_multiselect", "SEARCH_LIMIT",
 ]

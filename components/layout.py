@@ -220,7 +220,7 @@ def ensure_samples_loaded() -> None:
             with st.spinner("首次运行，正在载入示例报告…"):
                 note = st.caption(
                     f"共 {len(files)} 个示例文件（data/samples：河北、河南、陕西、山东、上海的部门预算、决算和绩效目标公开文件），"
-                    "逐个解析并保存，约需半分钟到一分钟；以后打开不再重复。Excel/Word 版与已载入的 PDF 是同一份报告，会被跳过。"
+                    "随应用附带的解析结果经核对后直接保存，只需几秒；以后打开不再重复。Excel/Word 版与已载入的 PDF 是同一份报告，会被跳过。"
                 )
                 bar = st.progress(0.0, text="正在载入示例报告…")
 

@@ -99,6 +99,14 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The tables each revision leaves: a store made before migrations (by
+# create_all) is stamped at the newest revision whose tables it already has,
+# then upgraded (0004 changes columns of existing tables, so stamping such a
+# store at the head would leave it without them).
+_BASELINE = {"agencies", "meta", "documents", "document_files", "tables", "line_items", "findings", "projects",
+             "self_evaluations"}
+_0002 = _BASELINE | {"document_parts", "line_item_files"}
+REVISION_TABLES = {"0001": _BASELINE, "0002": _0002, "0003": _0002 | {"users", "audit_events"}}
 # any number, the same in every process: one migrating process at a time on PostgreSQL
 _PG_LOCK = 7_210_415
 
@@ -115,15 +123,17 @@ def _alembic(connection) -> "Config":
 def init_db(engine: Engine) -> None:
     """Bring the store's schema to the newest migration (safe to call repeatedly).
 
-    A new store, or one made before migrations (whose changes all added
-    tables), gets the missing tables and is stamped at the head; a store at
-    an older revision is upgraded.  Schema changes are Alembic revisions in
-    store/migrations/versions.
+    A new store gets every table and is stamped at the head, and so does a
+    store made before migrations whose tables already have every column of the
+    models (it gets the missing tables); any other store made before
+    migrations is stamped where its tables say and upgraded; a store
+    at an older revision is upgraded.  Schema changes are Alembic revisions
+    in store/migrations/versions.
     """
     from alembic import command
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -134,11 +144,20 @@ def init_db(engine: Engine) -> None:
         if current == head:
             return
         if current is None:
-            # A new store, or one made before migrations (every change up to
-            # then added tables): the missing tables are made, the store is at the head.
-            Base.metadata.create_all(conn)
-            command.stamp(cfg, "head")
-            return
+            inspector = inspect(conn)
+            tables = set(inspector.get_table_names())
+            complete = all(
+                {c.name for c in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
+                for table in Base.metadata.sorted_tables if table.name in tables
+            )
+            if not tables & _BASELINE or complete:
+                # a new store, or one whose tables already have every column of
+                # the models: the missing tables are all it lacks
+                Base.metadata.create_all(conn)
+                command.stamp(cfg, "head")
+                return
+            known = [rev for rev, needed in REVISION_TABLES.items() if needed <= tables]
+            command.stamp(cfg, known[-1] if known else "0001")
         command.upgrade(cfg, "head")
 
 

@@ -14,7 +14,7 @@ the set of files (``loaders.multifile.files_sha256``).
   document and everything hanging off it is deleted in the same transaction.
 
 Amounts become exact ``Decimal`` (strings and Decimals accepted, ``None`` stays
-NULL); the parsed dict is kept whole in ``documents.parsed`` with Decimals as
+NULL); the parsed dict is kept whole in ``document_parsed.parsed`` with Decimals as
 strings.
 """
 from __future__ import annotations
@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
+
+from store.derived import project_columns, self_evaluation_columns, severity_counts
+from store.revision import bump_revision
 
 from analysis.checks import all_findings
 from loaders.jsonout import plain
@@ -49,6 +52,7 @@ from store.models import (
     Document,
     amount_problem,
     DocumentFile,
+    DocumentParsed,
     DocumentPart,
     Finding,
     LineItem,
@@ -230,6 +234,7 @@ def _project_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
         "code": _text_or_none(item.get("code")),
         "name": _text_or_none(item.get("name")),
         "amount": to_decimal(item.get("amount"), f"projects[{seq}].amount"),
+        **project_columns(item),
         "data": plain(dict(item)),
     }
 
@@ -244,6 +249,7 @@ def _self_evaluation_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
         "reported_score": to_decimal(item.get("reported_score"), f"{where}.reported_score"),
         "computed_score": to_decimal(item.get("computed_score"), f"{where}.computed_score"),
         "grade": _text_or_none(item.get("grade")),
+        **self_evaluation_columns(item),
         "data": plain(dict(item)),
     }
 
@@ -444,7 +450,7 @@ def _ingest(
             kind=kind,
             scope=scope,
             unit_scale=_text_or_none(doc.get("unit_scale")),
-            parsed=plain(doc),
+            parsed_row=DocumentParsed(parsed=plain(doc)),
         )
         document.file = DocumentFile(data=originals[0].data)
         if len(originals) > 1:
@@ -484,9 +490,11 @@ def _ingest(
             if file is not None:
                 row.source_file = LineItemFile(file_name=str(file))
             session.add(row)
-        findings = all_findings(doc)
+        findings = [_finding_row(f) for f in all_findings(doc)]
         for finding in findings:
-            session.add(Finding(document=document, **_finding_row(finding)))
+            session.add(Finding(document=document, **finding))
+        for column, count in severity_counts(f["severity"] for f in findings).items():
+            setattr(document, column, count)
         for seq, item in enumerate(doc.get("projects") or []):
             session.add(Project(document=document, **_project_row(seq, item)))
         for seq, item in enumerate(doc.get("self_evaluations") or []):
@@ -496,6 +504,7 @@ def _ingest(
         action = "reparsed" if reparse else "replaced" if replaced_name is not None else "stored"
         files = " + ".join(o.file_name for o in originals)
         users.record(session, actor, action, document_id, f"{describe(*ident)}；{files}")
+        bump_revision(session)
 
     what = describe(*ident)
     slip = unit_warning(doc)
@@ -539,6 +548,7 @@ def delete_document(engine: Engine | None, document_id: int, actor: str | None =
         remaining = session.scalar(select(func.count()).select_from(Document).where(Document.agency_id == agency_id))
         if not remaining:
             session.execute(delete(Agency).where(Agency.id == agency_id))
+        bump_revision(session)
     return True
 
 
@@ -554,6 +564,10 @@ def replace_findings(engine: Engine | None, document_id: int, findings: Iterable
             raise LookupError(f"no document {document_id}")
         session.execute(delete(Finding).where(Finding.document_id == document_id))
         session.add_all(Finding(document_id=document_id, **row) for row in rows)
+        session.execute(update(Document).where(Document.id == document_id)
+                        .values(**severity_counts(row["severity"] for row in rows)))
+        session.flush()
+        bump_revision(session)
     return len(rows)
 
 

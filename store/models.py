@@ -185,11 +185,19 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     scope: Mapped[str] = mapped_column(String(32))
     unit_scale: Mapped[str | None] = mapped_column(String(16))
-    # The whole parsed document (Decimals as strings); deferred: only get_document loads it.
-    parsed: Mapped[dict] = deferred(mapped_column(JSON))
+    # How many findings of each severity the document has (findings.severity):
+    # kept with every write of its findings, so that lists and totals never count them.
+    errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    infos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     agency: Mapped[Agency] = relationship(back_populates="documents")
     file: Mapped[DocumentFile | None] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
+    )
+    # The whole parsed document (Decimals as strings), in a table of its own:
+    # only get_document reads it, and a list of documents never passes over it.
+    parsed_row: Mapped[DocumentParsed | None] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
     )
     parts: Mapped[list[DocumentPart]] = relationship(
@@ -221,6 +229,19 @@ class DocumentFile(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     document: Mapped[Document] = relationship(back_populates="file")
+
+
+class DocumentParsed(Base):
+    """The parsed dict of a document, kept apart from ``documents`` (SQLite
+    stores a row's columns together: a parse of 100–400 KB inside every
+    documents row made each scan of the documents read all of them)."""
+
+    __tablename__ = "document_parsed"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    parsed: Mapped[dict] = mapped_column(JSON)
+
+    document: Mapped[Document] = relationship(back_populates="parsed_row")
 
 
 class DocumentPart(Base):
@@ -319,7 +340,10 @@ class LineItem(Base):
     """
 
     __tablename__ = "line_items"
-    __table_args__ = (Index("ix_line_items_document_section", "document_id", "section"),)
+    # (document_id, section) leads, for a document's lines of a section; measure,
+    # amount and page follow so that headline values (latest_documents,
+    # totals_wide) are read from the index alone
+    __table_args__ = (Index("ix_line_items_values", "document_id", "section", "measure", "amount", "page"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
@@ -358,9 +382,15 @@ class Finding(Base):
     """A check result (parser or checks engine) with where it was found."""
 
     __tablename__ = "findings"
+    # counts per document and severity, per rule, and a document's findings by
+    # severity, all from an index alone
+    __table_args__ = (
+        Index("ix_findings_document_severity_rule", "document_id", "severity", "rule"),
+        Index("ix_findings_rule_severity_document", "rule", "severity", "document_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = _document_fk()
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text)
@@ -378,6 +408,8 @@ class Project(Base):
     """A project (项目) of a performance target table; ``data`` is the whole item."""
 
     __tablename__ = "projects"
+    # the store's target-quality totals from an index alone
+    __table_args__ = (Index("ix_projects_quality", "quality_score", "quality_issues"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = _document_fk()
@@ -385,6 +417,11 @@ class Project(Base):
     code: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[Decimal | None] = mapped_column(Amount())
+    # from data["quality"] (analysis/target_quality.py): the target-quality score
+    # and what cost it points (analysis.frames.QUALITY_ISSUES keys, ",a,b,"), so
+    # that a province's totals are summed in SQL instead of read from every item
+    quality_score: Mapped[Decimal | None] = mapped_column(Amount())
+    quality_issues: Mapped[str | None] = mapped_column(String(128))
     data: Mapped[dict | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="projects")
@@ -394,6 +431,10 @@ class SelfEvaluation(Base):
     """A project self-evaluation (项目支出绩效自评); ``data`` is the whole item."""
 
     __tablename__ = "self_evaluations"
+    # the store's score totals (means, grades, bins) from an index alone
+    __table_args__ = (
+        Index("ix_self_evaluations_scores", "grade", "reported_score", "computed_score", "finding_count"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = _document_fk()
@@ -404,13 +445,15 @@ class SelfEvaluation(Base):
     reported_score: Mapped[Decimal | None] = mapped_column(Amount())
     computed_score: Mapped[Decimal | None] = mapped_column(Amount())
     grade: Mapped[str | None] = mapped_column(String(16))
+    # len(data["findings"]): the review's findings about this item
+    finding_count: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="self_evaluations")
 
 
 __all__ = [
-    "Base", "Agency", "Document", "DocumentFile", "DocumentPart", "ParsedTable", "LineItem", "LineItemFile", "Finding",
+    "Base", "Agency", "Document", "DocumentFile", "DocumentParsed", "DocumentPart", "ParsedTable", "LineItem", "LineItemFile", "Finding",
     "Project", "SelfEvaluation", "User", "AuditEvent", "ROLES", "ROLE_LABELS", "Amount", "amount_problem", "UTCDateTime", "tidy_amount", "utcnow",
     "SECTIONS", "KINDS", "SCOPES", "SEVERITIES", "TOTALS_LABELS", "THREE_PUBLIC_LABELS",
     "FUNCTION_MEASURES", "ECONOMIC_MEASURES", "KIND_LABELS", "SCOPE_LABELS",

@@ -16,17 +16,20 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, and_, case, false, func, null, or_, select, type_coerce
 
 from store.engine import get_engine
+from store.revision import read_revision
 from store.models import (
     ECONOMIC_MEASURES,
     FUNCTION_MEASURES,
     THREE_PUBLIC_LABELS,
     TOTALS_LABELS,
     Agency,
+    Amount,
     Document,
     DocumentFile,
+    DocumentParsed,
     DocumentPart,
     Finding,
     LineItem,
@@ -52,6 +55,14 @@ _WIDE_PREFIX = {"totals": "", "three_public": "three_public_", "three_public_bud
 def wide_column(section: str, measure: str) -> str:
     """Column name in :func:`totals_wide`: ``revenue_total``, ``three_public_reception`` …"""
     return _WIDE_PREFIX[section] + measure
+
+
+def _wide_key(column: str) -> tuple[str, str]:
+    """``three_public_reception`` -> ``("three_public", "reception")``: the inverse of :func:`wide_column`."""
+    for section in ("three_public_budget", "three_public"):
+        if column.startswith(_WIDE_PREFIX[section]):
+            return section, column[len(_WIDE_PREFIX[section]):]
+    return "totals", column
 
 
 TOTALS_WIDE_MEASURES = (
@@ -85,6 +96,20 @@ def _filtered(stmt, *conditions):
 def _rows(engine: Engine, stmt) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def _tuples(engine: Engine, stmt) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(stmt).fetchall()]  # one fetchall, not one fetch per row
+
+
+def _table(rows: list[tuple], columns: list[str], ints: Iterable[str] = ()) -> pd.DataFrame:
+    """A frame from row tuples in ``columns`` order (cheaper than dicts for thousands of rows)."""
+    df = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    for col in ints:
+        if col in df.columns:
+            df[col] = df[col].astype("Int64")
+    return df
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str], ints: Iterable[str] = ()) -> pd.DataFrame:
@@ -140,20 +165,27 @@ def list_documents(
     (count), line_items (count), errors / warnings / infos (finding counts), files
     (how many original files: more than 1 for a report read from several files)
     and file_names (their names joined by " + ", file_name for one file).
+
+    A province's store lists thousands: a page shows :func:`documents_page`.
     """
-    tables = (
-        select(ParsedTable.document_id, func.count().label("n")).group_by(ParsedTable.document_id).subquery()
+    conditions = (
+        _where_in(Document.agency_id, agency_id),
+        _where_in(Document.year, year),
+        _where_in(Document.kind, kind),
+        _where_in(Document.scope, scope),
     )
-    items = select(LineItem.document_id, func.count().label("n")).group_by(LineItem.document_id).subquery()
+    return _document_listing(_engine(engine, url), conditions)
 
-    def _severity_count(name: str):
-        return func.sum(case((Finding.severity == name, 1), else_=0)).label(name)
 
-    finds = (
-        select(Finding.document_id, _severity_count("error"), _severity_count("warning"), _severity_count("info"))
-        .group_by(Finding.document_id)
-        .subquery()
-    )
+def _document_listing(eng: Engine, conditions, ids: list[int] | None = None) -> pd.DataFrame:
+    """list_documents' rows for the documents matching ``conditions`` (or with these ``ids``)."""
+    limit_to = (lambda column: column.in_(ids)) if ids is not None else (lambda column: None)
+    tables = _filtered(
+        select(ParsedTable.document_id, func.count().label("n")), limit_to(ParsedTable.document_id)
+    ).group_by(ParsedTable.document_id).subquery()
+    items = _filtered(
+        select(LineItem.document_id, func.count().label("n")), limit_to(LineItem.document_id)
+    ).group_by(LineItem.document_id).subquery()
     stmt = (
         select(
             *_DOC_SELECT,
@@ -167,24 +199,16 @@ def list_documents(
             Document.sha256,
             func.coalesce(tables.c.n, 0).label("tables"),
             func.coalesce(items.c.n, 0).label("line_items"),
-            func.coalesce(finds.c.error, 0).label("errors"),
-            func.coalesce(finds.c.warning, 0).label("warnings"),
-            func.coalesce(finds.c.info, 0).label("infos"),
+            Document.errors,
+            Document.warnings,
+            Document.infos,
         )
         .join(Agency, Document.agency_id == Agency.id)
         .outerjoin(tables, tables.c.document_id == Document.id)
         .outerjoin(items, items.c.document_id == Document.id)
-        .outerjoin(finds, finds.c.document_id == Document.id)
-        .order_by(Agency.name, Document.year.desc(), Document.kind, Document.scope, Document.id)
+        .order_by(*_LISTING_ORDER)
     )
-    stmt = _filtered(
-        stmt,
-        _where_in(Document.agency_id, agency_id),
-        _where_in(Document.year, year),
-        _where_in(Document.kind, kind),
-        _where_in(Document.scope, scope),
-    )
-    eng = _engine(engine, url)
+    stmt = _filtered(stmt, *conditions, limit_to(Document.id))
     rows = _rows(eng, stmt)
     names = _part_names(eng, [r["document_id"] for r in rows])
     for r in rows:
@@ -196,6 +220,86 @@ def list_documents(
         LIST_DOCUMENT_COLUMNS,
         ints=_DOC_INTS + ("pages", "tables", "line_items", "errors", "warnings", "infos", "files"),
     )
+
+
+#: the order of every list of documents: by agency, the latest year first
+_LISTING_ORDER = (Agency.name, Document.year.desc(), Document.kind, Document.scope, Document.id)
+
+
+def _document_search(search: str | None, kind: str | Iterable[str] | None) -> tuple:
+    """Conditions for a text (in the agency's name or a file name, any case) and kinds."""
+    text = (search or "").strip()
+    found = None
+    if text:
+        in_parts = (
+            select(DocumentPart.id)
+            .where(DocumentPart.document_id == Document.id, DocumentPart.file_name.icontains(text, autoescape=True))
+            .exists()
+        )
+        found = or_(
+            Agency.name.icontains(text, autoescape=True), Document.file_name.icontains(text, autoescape=True), in_parts
+        )
+    return (found, _where_in(Document.kind, kind))
+
+
+def count_documents(
+    search: str | None = None, kind: str | Iterable[str] | None = None, *,
+    engine: Engine | None = None, url: str | None = None,
+) -> int:
+    """How many documents :func:`documents_page` pages through."""
+    stmt = _filtered(
+        select(func.count()).select_from(Document).join(Agency, Document.agency_id == Agency.id),
+        *_document_search(search, kind),
+    )
+    with _engine(engine, url).connect() as conn:
+        return int(conn.scalar(stmt) or 0)
+
+
+def documents_page(
+    search: str | None = None,
+    kind: str | Iterable[str] | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """One page of :func:`list_documents` (its columns and order): the documents
+    whose agency or file name contains ``search`` (any case), of ``kind``,
+    rows ``offset`` to ``offset + limit``.  The counts are taken for the page only."""
+    eng = _engine(engine, url)
+    stmt = _filtered(
+        select(Document.id).join(Agency, Document.agency_id == Agency.id).order_by(*_LISTING_ORDER),
+        *_document_search(search, kind),
+    ).limit(max(int(limit), 0)).offset(max(int(offset), 0))
+    with eng.connect() as conn:
+        ids = [int(i) for i in conn.scalars(stmt)]
+    if not ids:
+        return _frame([], LIST_DOCUMENT_COLUMNS)
+    return _document_listing(eng, (), ids)
+
+
+INDEX_COLUMNS = DOCUMENT_COLUMNS + ["file_name"]
+
+
+def document_index(
+    kind: str | Iterable[str] | None = None,
+    year: int | Iterable[int] | None = None,
+    agency_id: int | Iterable[int] | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """One light row per document — document_id, agency_id, agency, year, kind,
+    scope, file_name — in :func:`list_documents`' order, without its counts:
+    what pages choose documents from."""
+    stmt = _filtered(
+        select(*_DOC_SELECT, Document.file_name).join(Agency, Document.agency_id == Agency.id).order_by(*_LISTING_ORDER),
+        _where_in(Document.kind, kind),
+        _where_in(Document.year, year),
+        _where_in(Document.agency_id, agency_id),
+    )
+    return _table(_tuples(_engine(engine, url), stmt), INDEX_COLUMNS, ints=_DOC_INTS)
 
 
 def _part_names(engine: Engine, document_ids: list[int]) -> dict[int, list[str]]:
@@ -239,9 +343,10 @@ def get_document(document_id: int, *, engine: Engine | None = None, url: str | N
             Document.parser_version,
             Document.uploaded_at,
             Document.unit_scale,
-            Document.parsed,
+            DocumentParsed.parsed,
         )
         .join(Agency, Document.agency_id == Agency.id)
+        .outerjoin(DocumentParsed, DocumentParsed.document_id == Document.id)
         .where(Document.id == document_id)
     )
     rows = _rows(_engine(engine, url), stmt)
@@ -355,6 +460,10 @@ _SOURCE_FILE = func.coalesce(LineItemFile.file_name, Document.file_name).label("
 
 
 def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict[str, Any]]:
+    return _rows(engine, _line_item_stmt(document_ids, section, measure))
+
+
+def _line_item_stmt(document_ids, section, measure):
     stmt = (
         select(
             *_DOC_SELECT,
@@ -384,7 +493,7 @@ def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict
         _where_in(LineItem.section, section),
         _where_in(LineItem.measure, measure),
     )
-    return _rows(engine, stmt)
+    return stmt
 
 
 def line_items(
@@ -411,37 +520,51 @@ def totals_wide(
     year: int | Iterable[int] | None = None,
     agency_ids: Iterable[int] | int | None = None,
     *,
+    document_ids: Iterable[int] | int | None = None,
+    measures: Iterable[str] | None = None,
     engine: Engine | None = None,
     url: str | None = None,
 ) -> pd.DataFrame:
     """One row per document: document_id, agency_id, agency, year, kind, scope,
     file_name, then every totals measure (``revenue_total`` …), every three_public
     measure as ``three_public_<key>`` and (final accounts) ``three_public_budget_<key>``.
-    A measure the document does not report, or prints blank, is None."""
+    A measure the document does not report, or prints blank, is None.
+
+    ``document_ids`` keeps those documents; ``measures`` (wide column names)
+    reads and returns only those measures."""
     eng = _engine(engine, url)
     doc_conditions = (
         _where_in(Document.kind, kind),
         _where_in(Document.year, year),
         _where_in(Document.agency_id, agency_ids),
+        _where_in(Document.id, document_ids),
     )
+    wanted = None if measures is None else [m for m in measures]
     docs_stmt = _filtered(
         select(*_DOC_SELECT, Document.file_name)
         .join(Agency, Document.agency_id == Agency.id)
         .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id),
         *doc_conditions,
     )
+    pairs = None
+    if wanted is not None:
+        keys = [_wide_key(column) for column in wanted]
+        pairs = or_(*(and_(LineItem.section == sec, LineItem.measure == m) for sec, m in keys)) if keys else false()
     values_stmt = _filtered(
         select(LineItem.document_id, LineItem.section, LineItem.measure, LineItem.amount)
         .join(Document, LineItem.document_id == Document.id)
         .where(LineItem.section.in_(list(_WIDE_PREFIX)))
         .order_by(LineItem.id),
         *doc_conditions,
+        pairs,
     )
     docs = _rows(eng, docs_stmt)
-    columns = list(TOTALS_WIDE_MEASURES)
+    columns = list(TOTALS_WIDE_MEASURES) if wanted is None else list(wanted)
     by_doc: dict[int, dict[str, Any]] = {d["document_id"]: {**d, **dict.fromkeys(columns)} for d in docs}
     for v in _rows(eng, values_stmt):
         col = wide_column(v["section"], v["measure"])
+        if wanted is not None and col not in wanted:
+            continue
         if col not in columns:  # a key added to the schema later
             columns.append(col)
             for d in by_doc.values():
@@ -452,21 +575,26 @@ def totals_wide(
 
 
 def _lines_wide(section: str, measures: tuple[str, ...], document_ids, engine, url) -> pd.DataFrame:
-    long = _line_item_rows(document_ids, section, None, _engine(engine, url))
+    long = _tuples(_engine(engine, url), _line_item_stmt(document_ids, section, None))
     key_cols = DOCUMENT_COLUMNS + ["file_name", "seq", "code", "name"]
     prov_cols = ["source_file", "page", "table_title", "row", "origin"]
     columns = key_cols + list(measures) + prov_cols
-    lines: dict[tuple, dict[str, Any]] = {}
+    at = {c: i for i, c in enumerate(LINE_ITEM_COLUMNS)}
+    kept = [at[c] for c in key_cols] + [at[c] for c in prov_cols]
+    doc_at, seq_at, measure_at, amount_at = at["document_id"], at["seq"], at["measure"], at["amount"]
+    slot = {m: len(key_cols) + i for i, m in enumerate(measures)}
+    lines: dict[tuple, list] = {}
     for rec in long:
-        key = (rec["document_id"], rec["seq"])
+        key = (rec[doc_at], rec[seq_at])
         line = lines.get(key)
         if line is None:
-            line = {c: rec[c] for c in key_cols + prov_cols}
-            line.update(dict.fromkeys(measures))
+            head = [rec[i] for i in kept]
+            line = head[:len(key_cols)] + [None] * len(measures) + head[len(key_cols):]
             lines[key] = line
-        if rec["measure"] in measures:
-            line[rec["measure"]] = rec["amount"]
-    return _frame(list(lines.values()), columns, ints=_DOC_INTS + ("seq", "page", "row"))
+        i = slot.get(rec[measure_at])
+        if i is not None:
+            line[i] = rec[amount_at]
+    return _table(list(lines.values()), columns, ints=_DOC_INTS + ("seq", "page", "row"))
 
 
 def function_lines(
@@ -488,6 +616,21 @@ def economic_lines(
 # --------------------------------------------------------------------------- findings & performance
 
 
+_FINDING_SELECT = (
+    *_DOC_SELECT,
+    Document.file_name,
+    Finding.id.label("finding_id"),
+    Finding.rule,
+    Finding.severity,
+    Finding.message,
+    Finding.page,
+    Finding.table_title,
+    Finding.row,
+    Finding.expected,
+    Finding.found,
+    func.coalesce(Finding.data["file"].as_string(), Document.file_name).label("source_file"),
+)
+
 FINDING_COLUMNS = DOCUMENT_COLUMNS + [
     "file_name", "finding_id", "rule", "severity", "message", "page", "table_title", "row", "expected", "found",
     "source_file",
@@ -506,20 +649,7 @@ def findings(
     the file of the table a finding names in a report read from several files,
     else file_name)."""
     stmt = (
-        select(
-            *_DOC_SELECT,
-            Document.file_name,
-            Finding.id.label("finding_id"),
-            Finding.rule,
-            Finding.severity,
-            Finding.message,
-            Finding.page,
-            Finding.table_title,
-            Finding.row,
-            Finding.expected,
-            Finding.found,
-            func.coalesce(Finding.data["file"].as_string(), Document.file_name).label("source_file"),
-        )
+        select(*_FINDING_SELECT)
         .join(Document, Finding.document_id == Document.id)
         .join(Agency, Document.agency_id == Agency.id)
         .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id, Finding.id)
@@ -534,6 +664,8 @@ def findings(
     return _frame(rows, FINDING_COLUMNS, ints=_DOC_INTS + ("finding_id", "page", "row"))
 
 
+_NO_DATA = null().label("data")
+
 SELF_EVALUATION_COLUMNS = DOCUMENT_COLUMNS + [
     "file_name", "self_evaluation_id", "seq", "name", "budget", "executed",
     "reported_score", "computed_score", "grade", "data",
@@ -541,9 +673,17 @@ SELF_EVALUATION_COLUMNS = DOCUMENT_COLUMNS + [
 
 
 def self_evaluations(
-    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+    document_ids: Iterable[int] | int | None = None,
+    *,
+    agency_ids: Iterable[int] | int | None = None,
+    years: Iterable[int] | int | None = None,
+    with_data: bool = True,
+    engine: Engine | None = None,
+    url: str | None = None,
 ) -> pd.DataFrame:
-    """Project self-evaluations (绩效自评); ``data`` is the parsed item dict."""
+    """Project self-evaluations (绩效自评); ``data`` is the parsed item dict
+    (None with ``with_data=False``: the scores and amounts only).  ``agency_ids``
+    / ``years`` keep the documents of those agencies / years."""
     stmt = _filtered(
         select(
             *_DOC_SELECT,
@@ -556,12 +696,14 @@ def self_evaluations(
             SelfEvaluation.reported_score,
             SelfEvaluation.computed_score,
             SelfEvaluation.grade,
-            SelfEvaluation.data,
+            SelfEvaluation.data if with_data else _NO_DATA,
         )
         .join(Document, SelfEvaluation.document_id == Document.id)
         .join(Agency, Document.agency_id == Agency.id)
         .order_by(Agency.name, Document.year, Document.id, SelfEvaluation.seq),
         _where_in(SelfEvaluation.document_id, document_ids),
+        _where_in(Document.agency_id, agency_ids),
+        _where_in(Document.year, years),
     )
     rows = _rows(_engine(engine, url), stmt)
     return _frame(rows, SELF_EVALUATION_COLUMNS, ints=_DOC_INTS + ("self_evaluation_id", "seq"))
@@ -571,9 +713,17 @@ PROJECT_COLUMNS = DOCUMENT_COLUMNS + ["file_name", "project_id", "seq", "code", 
 
 
 def projects(
-    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+    document_ids: Iterable[int] | int | None = None,
+    *,
+    agency_ids: Iterable[int] | int | None = None,
+    years: Iterable[int] | int | None = None,
+    with_data: bool = True,
+    engine: Engine | None = None,
+    url: str | None = None,
 ) -> pd.DataFrame:
-    """Projects of performance target tables (项目绩效目标); ``data`` is the parsed item dict."""
+    """Projects of performance target tables (项目绩效目标); ``data`` is the parsed
+    item dict (None with ``with_data=False``).  ``agency_ids`` / ``years`` keep
+    the documents of those agencies / years."""
     stmt = _filtered(
         select(
             *_DOC_SELECT,
@@ -583,15 +733,216 @@ def projects(
             Project.code,
             Project.name,
             Project.amount,
-            Project.data,
+            Project.data if with_data else _NO_DATA,
         )
         .join(Document, Project.document_id == Document.id)
         .join(Agency, Document.agency_id == Agency.id)
         .order_by(Agency.name, Document.year, Document.id, Project.seq),
         _where_in(Project.document_id, document_ids),
+        _where_in(Document.agency_id, agency_ids),
+        _where_in(Document.year, years),
     )
     rows = _rows(_engine(engine, url), stmt)
     return _frame(rows, PROJECT_COLUMNS, ints=_DOC_INTS + ("project_id", "seq"))
+
+
+# --------------------------------------------------------------------------- a province's totals
+#
+# A page over thousands of documents shows sums, counts and one page of rows:
+# these read them from indexes and the stored counts (store/derived.py), never
+# every row's data.
+
+
+LATEST_COLUMNS = INDEX_COLUMNS + ["expenditure_total", "basic", "project", "three_public_total", "page"]
+_KIND_RANK = case((Document.kind == "final_accounts", 0), (Document.kind == "budget", 1), else_=9)
+_SCOPE_RANK = case((Document.scope == "department", 0), else_=1)
+
+
+def _pick(section: str, measure: str, column=None):
+    """The one value of (section, measure) among a document's line items (MAX over the group)."""
+    value = column if column is not None else LineItem.amount
+    picked = func.max(case((and_(LineItem.section == section, LineItem.measure == measure), value)))
+    return type_coerce(picked, Amount()) if column is None else picked
+
+
+def latest_documents(
+    kind: str | Iterable[str] = ("budget", "final_accounts"), *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Each agency's latest document of ``kind`` — the latest year; in one year
+    final accounts before the budget, department before unit, then the lowest
+    id — with its expenditure_total, basic, project, three_public_total and the
+    page of expenditure_total.  Columns: :data:`LATEST_COLUMNS`, by agency."""
+    ranked = _filtered(
+        select(
+            Document.id.label("document_id"),
+            func.row_number().over(
+                partition_by=Document.agency_id,
+                order_by=(Document.year.desc(), _KIND_RANK, _SCOPE_RANK, Document.id),
+            ).label("n"),
+        ),
+        _where_in(Document.kind, kind),
+    ).subquery()
+    latest = select(ranked.c.document_id).where(ranked.c.n == 1)
+
+    def value(section: str, measure: str, column=None):
+        # one index search (document_id, section) per document and value: a
+        # join to a grouped subquery made SQLite scan that subquery per document
+        picked = func.max(column if column is not None else LineItem.amount)
+        found = (select(type_coerce(picked, Amount()) if column is None else picked)
+                 .where(LineItem.document_id == Document.id, LineItem.section == section, LineItem.measure == measure)
+                 .correlate(Document).scalar_subquery())
+        return found
+
+    stmt = (
+        select(*_DOC_SELECT, Document.file_name,
+               value("totals", "expenditure_total").label("expenditure_total"),
+               value("totals", "basic").label("basic"),
+               value("totals", "project").label("project"),
+               value("three_public", "total").label("three_public_total"),
+               value("totals", "expenditure_total", LineItem.page).label("page"))
+        .join(Agency, Document.agency_id == Agency.id)
+        .where(Document.id.in_(latest))
+        .order_by(Agency.name)
+    )
+    return _table(_tuples(_engine(engine, url), stmt), LATEST_COLUMNS, ints=_DOC_INTS + ("page",))
+
+
+def self_evaluation_counts(*, engine: Engine | None = None, url: str | None = None) -> pd.DataFrame:
+    """Documents with self-evaluations: document_id, items (how many)."""
+    stmt = select(SelfEvaluation.document_id, func.count()).group_by(SelfEvaluation.document_id)
+    return _table(_tuples(_engine(engine, url), stmt), ["document_id", "items"], ints=("document_id", "items"))
+
+
+def project_counts(*, engine: Engine | None = None, url: str | None = None) -> pd.DataFrame:
+    """Documents with performance-target projects: document_id, items (how many)."""
+    stmt = select(Project.document_id, func.count()).group_by(Project.document_id)
+    return _table(_tuples(_engine(engine, url), stmt), ["document_id", "items"], ints=("document_id", "items"))
+
+
+SCORE_COUNT_COLUMNS = ["grade", "reported_score", "computed_score", "items", "findings"]
+
+
+def self_evaluation_score_counts(
+    document_id: int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Self-evaluations counted by (grade, reported_score, computed_score) —
+    items, and the sum of their findings — over the store or one document:
+    every total of the 绩效评分 page (means, grades, score bins) follows from it."""
+    stmt = _filtered(
+        select(
+            SelfEvaluation.grade, SelfEvaluation.reported_score, SelfEvaluation.computed_score, func.count(),
+            func.coalesce(func.sum(SelfEvaluation.finding_count), 0),
+        ).group_by(SelfEvaluation.grade, SelfEvaluation.reported_score, SelfEvaluation.computed_score),
+        _where_in(SelfEvaluation.document_id, document_id),
+    )
+    return _table(_tuples(_engine(engine, url), stmt), SCORE_COUNT_COLUMNS, ints=("items", "findings"))
+
+
+QUALITY_COUNT_COLUMNS = ["quality_score", "quality_issues", "items"]
+
+
+def project_quality_counts(
+    document_id: int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Performance-target projects counted by (quality_score, quality_issues)
+    over the store or one document (store/derived.py)."""
+    stmt = _filtered(
+        select(Project.quality_score, Project.quality_issues, func.count())
+        .group_by(Project.quality_score, Project.quality_issues),
+        _where_in(Project.document_id, document_id),
+    )
+    return _table(_tuples(_engine(engine, url), stmt), QUALITY_COUNT_COLUMNS, ints=("items",))
+
+
+FINDING_COUNT_COLUMNS = ["document_id", "errors", "warnings", "infos"]
+_SEVERITY_COUNT = {"error": "errors", "warning": "warnings", "info": "infos"}
+
+
+def finding_counts(
+    severity: str | Iterable[str] | None = None,
+    rule: str | Iterable[str] | None = None,
+    document_ids: Iterable[int] | int | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """Findings per document and severity: document_id, errors, warnings, infos
+    (0 for a severity not asked for).  Without ``rule``, every document (of
+    ``document_ids``) is listed, from the stored counts; with ``rule``, the
+    documents with such findings, counted from the findings' index."""
+    eng = _engine(engine, url)
+    wanted = None if severity is None else ({severity} if isinstance(severity, str) else set(severity))
+    if rule is None:
+        stmt = _filtered(select(Document.id, Document.errors, Document.warnings, Document.infos),
+                         _where_in(Document.id, document_ids)).order_by(Document.id)
+        df = _table(_tuples(eng, stmt), FINDING_COUNT_COLUMNS, ints=FINDING_COUNT_COLUMNS)
+    else:
+        stmt = _filtered(
+            select(Finding.document_id, Finding.severity, func.count()).group_by(Finding.document_id, Finding.severity),
+            _where_in(Finding.rule, rule),
+            _where_in(Finding.document_id, document_ids),
+            _where_in(Finding.severity, wanted),
+        )
+        counts: dict[int, dict[str, int]] = {}
+        for doc_id, sev, n in _tuples(eng, stmt):
+            column = _SEVERITY_COUNT.get(sev)
+            if column:
+                counts.setdefault(int(doc_id), dict.fromkeys(_SEVERITY_COUNT.values(), 0))[column] += int(n)
+        rows = [(doc_id, c["errors"], c["warnings"], c["infos"]) for doc_id, c in sorted(counts.items())]
+        df = _table(rows, FINDING_COUNT_COLUMNS, ints=FINDING_COUNT_COLUMNS)
+    if wanted is not None:
+        for sev, column in _SEVERITY_COUNT.items():
+            if sev not in wanted:
+                df[column] = pd.array([0] * len(df), dtype="Int64")
+    return df
+
+
+def finding_rule_counts(
+    severity: str | Iterable[str] | None = None,
+    document_ids: Iterable[int] | int | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """Findings per rule and severity: rule, severity, n."""
+    stmt = _filtered(
+        select(Finding.rule, Finding.severity, func.count()).group_by(Finding.rule, Finding.severity)
+        .order_by(Finding.rule, Finding.severity),
+        _where_in(Finding.severity, severity),
+        _where_in(Finding.document_id, document_ids),
+    )
+    return _table(_tuples(_engine(engine, url), stmt), ["rule", "severity", "n"], ints=("n",))
+
+
+def findings_slice(
+    document_id: int,
+    severity: str,
+    rule: str | Iterable[str] | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """The findings of one document and severity (and ``rule``), in page order
+    (no page last, then as found), rows ``offset`` to ``offset + limit``:
+    :func:`findings`' columns.  A page of the whole list is a few of these
+    (analysis.frames.page_segments)."""
+    stmt = (
+        _filtered(
+            select(*_FINDING_SELECT)
+            .join(Document, Finding.document_id == Document.id)
+            .join(Agency, Document.agency_id == Agency.id),
+            Finding.document_id == int(document_id),
+            Finding.severity == severity,
+            _where_in(Finding.rule, rule),
+        )
+        .order_by(Finding.page.asc().nulls_last(), Finding.id)
+        .limit(max(int(limit), 0))
+        .offset(max(int(offset), 0))
+    )
+    rows = _rows(_engine(engine, url), stmt)
+    return _frame(rows, FINDING_COLUMNS, ints=_DOC_INTS + ("finding_id", "page", "row"))
 
 
 def counts_overview(*, engine: Engine | None = None, url: str | None = None) -> dict[str, Any]:
@@ -606,9 +957,9 @@ def counts_overview(*, engine: Engine | None = None, url: str | None = None) -> 
             conn.execute(select(Document.format, func.count()).group_by(Document.format).order_by(Document.format)).all()
         )
         years = [int(y) for y in conn.scalars(select(Document.year).distinct().order_by(Document.year))]
-        by_severity = dict(
-            conn.execute(select(Finding.severity, func.count()).group_by(Finding.severity).order_by(Finding.severity)).all()
-        )
+        # the documents' stored counts (store/derived.py), not a count of every finding
+        sums = conn.execute(select(func.sum(Document.errors), func.sum(Document.warnings), func.sum(Document.infos))).one()
+        by_severity = {s: int(n) for s, n in zip(("error", "info", "warning"), (sums[0], sums[2], sums[1])) if n}
     return {
         "agencies": int(agencies),
         "documents": int(documents),
@@ -617,6 +968,13 @@ def counts_overview(*, engine: Engine | None = None, url: str | None = None) -> 
         "years": years,
         "findings": {k: int(n) for k, n in by_severity.items()},
     }
+
+
+def revision(*, engine: Engine | None = None, url: str | None = None) -> int:
+    """The store's revision: moves on with every write (store/revision.py), so a
+    result cached at one revision is good until it changes."""
+    with _engine(engine, url).connect() as conn:
+        return read_revision(conn)
 
 
 def get_meta(key: str, *, engine: Engine | None = None, url: str | None = None) -> str | None:
@@ -639,5 +997,7 @@ __all__ = [
     "document_originals", "get_original_file", "get_originals",
     "document_tables", "line_items", "totals_wide", "function_lines", "economic_lines", "findings",
     "self_evaluations", "projects", "counts_overview", "wide_column", "TOTALS_WIDE_MEASURES", "get_meta",
-    "stored_sha256s",
+    "stored_sha256s", "revision", "document_index", "documents_page", "count_documents", "latest_documents",
+    "self_evaluation_counts", "project_counts", "self_evaluation_score_counts", "project_quality_counts",
+    "finding_counts", "finding_rule_counts", "findings_slice", "INDEX_COLUMNS", "LATEST_COLUMNS",
 ]

@@ -14,6 +14,7 @@ file: every outcome — stored, duplicate, refused, unreadable — comes back as
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -282,6 +283,43 @@ def sample_files(directory: Path | None = None) -> list[Path]:
 
 
 SAMPLES_MARK = "samples_loaded"
+#: the samples' parses shipped with the app: ``<sample file name>.json`` (the
+#: document dict as stored, amounts as strings).  tests/test_samples_shipped.py
+#: parses every sample again and demands the same dict; refresh them with
+#: ``python -m store.samples freeze`` after a parser change.
+PARSED_DIR_NAME = "parsed"
+
+
+def shipped_parse_path(path: Path) -> Path:
+    return path.parent / PARSED_DIR_NAME / f"{path.name}.json"
+
+
+def shipped_parse(path: Path, data: bytes) -> dict | None:
+    """The shipped parse of the sample ``path`` whose bytes are ``data``, or None
+    when there is none or it was made from other bytes."""
+    try:
+        doc = json.loads(shipped_parse_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    source = doc.get("source") if isinstance(doc, dict) else None
+    if not isinstance(source, dict) or source.get("sha256") != hashlib.sha256(data).hexdigest():
+        return None
+    return doc
+
+
+def freeze_samples(paths: Iterable[Path] | None = None) -> list[Path]:
+    """Parse every sample (the sandboxed parse the first run would do) and
+    write its shipped parse; the files written."""
+    from loaders.jsonout import plain
+
+    written = []
+    for path in paths if paths is not None else sample_files():
+        doc = parse_document(path.read_bytes(), path.name)
+        target = shipped_parse_path(path)
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(json.dumps(plain(doc), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def samples_fingerprint(paths: Iterable[Path]) -> str:
@@ -310,9 +348,11 @@ def load_samples(
 ) -> list[IngestResult]:
     """Ingest every sample file (see :func:`sample_files`); one result per file.
 
-    Files are parsed ``workers`` at a time (each in its own child process) and
-    stored one by one in order, so a PDF is always stored before its Excel or
-    Word twin.  ``progress(done, total, file_name)`` is called after each file.
+    A sample with a shipped parse (``data/samples/parsed``, made from the same
+    bytes) is stored from it without parsing; the others are parsed
+    ``workers`` at a time (each in its own child process).  Files are stored one
+    by one in order, so a PDF is always stored before its Excel or Word twin.
+    ``progress(done, total, file_name)`` is called after each file.
     """
     paths = list(files) if files is not None else sample_files()
     finishes_pass = {p.resolve() for p in paths} >= {p.resolve() for p in pending_samples(engine)}
@@ -324,6 +364,9 @@ def load_samples(
             data = path.read_bytes()
         except OSError as exc:
             return None, IngestResult("refused", f"{path.name}：无法读取（{exc.strerror or exc}）")
+        shipped = shipped_parse(path, data)
+        if shipped is not None:
+            return data, _complete(shipped, path.name)
         return data, _parse_outcome(data, path.name)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -359,4 +402,16 @@ __all__ = [
     "parse_files_document",
     "BatchItem",
     "reparse_document",
+    "shipped_parse",
+    "shipped_parse_path",
+    "freeze_samples",
 ]
+
+
+if __name__ == "__main__":  # python -m store.samples freeze
+    import sys
+
+    if sys.argv[1:] != ["freeze"]:
+        sys.exit("usage: python -m store.samples freeze")
+    for written in freeze_samples():
+        print(written.relative_to(ROOT))

@@ -6,19 +6,18 @@ import streamlit as st
 
 from analysis import budget_actual as ba
 from analysis.frames import floats, provenance
+from components import cached as q
 from components import charts, export, filters, layout
 from components.filters import document_label
 from components.safety import md
-from store import queries as q
 
 GAP_COLORS = {"增加": "#2F5D8A", "减少": "#C44E52", "持平": "#8C8C8C"}
 STATE_COLORS = {"已全部执行": "#2F5D8A", "未全部执行": "#E07B39", "无法计算": "#8C8C8C"}
 
 layout.page_setup("预决算对比", "同一部门同一年度：预算安排与决算执行逐项对比（按功能分类、基本/项目支出、“三公”经费）。只有决算时，使用决算文件自身列示的预算数。")
 layout.ensure_samples_loaded()
-eng = layout.engine()
 
-docs = q.list_documents(kind=["budget", "final_accounts"], engine=eng)
+docs = q.document_index(kind=["budget", "final_accounts"])
 if docs.empty:
     st.info("还没有部门预算或决算。请先在「报告库」上传同一部门同一年度的预算公开和决算公开文件。")
     st.stop()
@@ -46,11 +45,11 @@ def _pick(kind: str):
 
 budget_doc, final_doc = _pick("budget"), _pick("final_accounts")
 ids = [int(d["document_id"]) for d in (budget_doc, final_doc) if d]
-wide = q.totals_wide(year=year, agency_ids=[int(own["agency_id"].iloc[0])], engine=eng)
+wide = q.totals_wide(year=year, agency_ids=[int(own["agency_id"].iloc[0])])
 rows = {int(r["document_id"]): r for r in wide.to_dict("records")}
 budget_row = rows.get(int(budget_doc["document_id"])) if budget_doc else None
 final_row = rows.get(int(final_doc["document_id"])) if final_doc else None
-source_rows = q.line_items(ids, section=["totals", "three_public", "three_public_budget"], engine=eng)
+source_rows = q.line_items(ids, section=["totals", "three_public", "three_public_budget"])
 source = provenance(source_rows if not source_rows.empty else own[own["document_id"].isin(ids)])
 stem = f"预决算对比_{agency}_{year}"
 
@@ -79,7 +78,7 @@ if budget_doc and final_doc:
                  money_columns=["预算数", "决算数", "差额"])
 
     st.subheader("按支出功能分类")
-    lines = q.function_lines(ids, engine=eng)
+    lines = q.function_lines(ids)
     pairs = ba.pair_lines(lines[lines["document_id"] == budget_doc["document_id"]],
                           lines[lines["document_id"] == final_doc["document_id"]])
     if pairs.empty:
@@ -128,7 +127,7 @@ if final_doc:
         export.table(three, "ba-three", source=source, file_stem=f"{stem}_三公经费",
                      money_columns=[c for c in ("预算文件数", "决算表预算数", "决算数", "差额") if c in three.columns])
 
-    parsed = (q.get_document(int(final_doc["document_id"]), engine=eng) or {}).get("parsed") or {}
+    parsed = (q.get_document(int(final_doc["document_id"])) or {}).get("parsed") or {}
     st.subheader("决算说明中的年初预算数")
     narrative = ba.narrative_budget_figures(parsed.get("paragraphs") or [], agency=agency)
     if narrative.empty:
@@ -150,7 +149,7 @@ if final_doc:
                      columns={"项目": {"width": 300}})
 
     st.subheader("项目预算数与执行数（绩效自评表）")
-    projects = ba.project_execution(q.self_evaluations(int(final_doc["document_id"]), engine=eng))
+    projects = ba.project_execution(q.self_evaluations(int(final_doc["document_id"])))
     if projects.empty:
         st.caption("决算文件没有项目绩效自评表。")
     else:

@@ -6,16 +6,14 @@ import streamlit as st
 from analysis import compare as ac
 from analysis import peers as ap
 from analysis.frames import doc_title, provenance
+from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
-from store import queries as q
 
 layout.page_setup("部门对比", "同一年度的多个部门并排比较：支出规模、基本与项目支出、人员与公用经费、功能分类结构、“三公”经费、机关运行经费与项目绩效。")
 layout.ensure_samples_loaded()
-eng = layout.engine()
 
-docs = q.list_documents(engine=eng)
-docs = docs[docs["kind"].isin(ac.FINANCIAL_KINDS)] if not docs.empty else docs
+docs = q.document_index(kind=list(ac.FINANCIAL_KINDS))
 if docs.empty:
     st.info("还没有可对比的部门预算或决算。请先在「报告库」上传部门预算公开或部门决算公开文件。")
     st.stop()
@@ -57,8 +55,8 @@ def _pick_peers(anchor: str, pool: list[str]) -> None:
 
 
 p1, p2 = st.columns([3, 1], vertical_alignment="bottom")
-peer_counts = {a: len(ap.peers(a, options)) for a in options}
-anchor = filters.select("参照部门", options, key="peer_of", container=p1,
+peer_counts = ap.peer_counts(options)
+anchor = filters.search_select("参照部门", options, key="peer_of", container=p1,
                         default=max(options, key=lambda a: (peer_counts[a], a in default_agencies)),
                         format_func=lambda a: f"{a}（{ap.profile(a).kind} · {ap.profile(a).level or '级次不详'}）",
                         help="“同类同级”选出与它类别相同、级次相同的部门（受上面的地区筛选限制）")
@@ -96,11 +94,14 @@ if selection.mixed_kinds:
     st.info("注意：所选文件既有预算也有决算，预算数与决算数口径不同。")
 
 doc_ids = [int(d) for d in chosen["document_id"]]
-totals = q.totals_wide(agency_ids=[int(a) for a in chosen["agency_id"]], engine=eng)
-totals = totals[totals["document_id"].isin(doc_ids)]
-counts = ac.performance_counts(chosen, q.projects(engine=eng), q.self_evaluations(engine=eng))
+totals = q.totals_wide(document_ids=doc_ids)
+# the chosen agencies' projects and self-evaluations in the chosen years: counts and scores only
+agency_ids = sorted({int(a) for a in chosen["agency_id"]})
+chosen_years = sorted({int(y) for y in chosen["year"]})
+counts = ac.performance_counts(chosen, q.projects(agency_ids=agency_ids, years=chosen_years, with_data=False),
+                               q.self_evaluations(agency_ids=agency_ids, years=chosen_years, with_data=False))
 table = ac.measure_table(chosen, totals, counts)
-source_rows = q.line_items(doc_ids, section=["totals", "three_public"], engine=eng)
+source_rows = q.line_items(doc_ids, section=["totals", "three_public"])
 source = provenance(source_rows if not source_rows.empty else chosen)
 labels = list(table["label"])
 # chart categories: the agency, its document on a second line
@@ -141,7 +142,7 @@ with tab_scale:
     )
 
 with tab_structure:
-    lines = q.function_lines(doc_ids, engine=eng)
+    lines = q.function_lines(doc_ids)
     shares = ac.function_shares(chosen, lines)
     if shares.empty:
         st.info("所选文件没有可用的支出功能分类明细。请换选其他部门或年度，或在「报告库」上传含支出总表的文件。")

@@ -16,8 +16,10 @@ import pandas as pd
 import streamlit as st
 
 import settings
+from components import cached
 from components.export import table
 from components import auth
+from components.paging import pager
 from components.safety import md
 from analysis.frames import rule_label
 from components.layout import MISSING, engine, fmt_number, kpi_row, localise_uploader, page_setup
@@ -309,9 +311,10 @@ def _audit_trail() -> None:
 
 # ----------------------------------------------------------------- document list
 
-docs = queries.list_documents(engine=eng)
-st.subheader(f"已保存的报告（{len(docs)} 份）")
-if docs.empty:
+# a province's store holds tens of thousands: the list is searched and read a page at a time
+stored = cached.count_documents()
+st.subheader(f"已保存的报告（{stored:,} 份）")
+if not stored:
     st.info("报告库是空的。请在上方上传部门预算、部门决算或绩效目标公开文件。")
     _audit_trail()
     st.stop()
@@ -322,15 +325,10 @@ with f1:
 with f2:
     kind_choice = st.selectbox("类型", ["全部", "预算", "决算", "绩效目标"], key="lib_kind")
 
-view = docs.copy()
-if needle:
-    hit = view["agency"].str.contains(needle, case=False, regex=False) | view["file_names"].str.contains(
-        needle, case=False, regex=False
-    )
-    view = view[hit]
-if kind_choice != "全部":
-    view = view[view["kind"].map(KIND_SHORT) == kind_choice]
-view = view.reset_index(drop=True)
+kind_filter = None if kind_choice == "全部" else next(k for k, v in KIND_SHORT.items() if v == kind_choice)
+matching = cached.count_documents(needle or None, kind_filter) if needle or kind_filter else stored
+offset, limit = pager(matching, key="lib_page", noun="份", reset_on=(needle, kind_choice))
+view = cached.documents_page(needle or None, kind_filter, limit=limit, offset=offset).reset_index(drop=True)
 
 listing = pd.DataFrame(
     {

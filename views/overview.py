@@ -5,20 +5,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import cached as queries
 from components.export import chart, table
-from components.layout import NAV_PAGES, engine, fmt_wan, kpi_row, page_setup
-from store import queries
+from components.layout import NAV_PAGES, fmt_wan, kpi_row, page_setup
+from components.paging import PAGE_SIZE, pager
 
 KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
 FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）", "docx": "Word", "text": "文本"}
-#: later-published kind first when an agency has both for its latest year
-_KIND_RANK = {"final_accounts": 0, "budget": 1}
-_SCOPE_RANK = {"department": 0, "unit": 1}
 _KIND_ORDER = {"budget": 0, "final_accounts": 1, "performance_targets": 2}
+_SCOPE_RANK = {"department": 0, "unit": 1}
+#: more agencies than this: the chart shows the largest, the tables a page at a time
+CHART_AGENCIES = 20
 
 page_setup("概览", "已载入的部门预算、决算和绩效目标公开报告，以及各部门最新一份报告的主要数字。")
-eng = engine()
-counts = queries.counts_overview(engine=eng)
+counts = queries.counts_overview()
 
 if counts["documents"] == 0:
     st.info("还没有任何报告。请先到“报告库”上传部门预算、部门决算或绩效目标公开文件（PDF、Excel、Word 或文本均可）。")
@@ -44,64 +44,65 @@ st.caption(f"按类型：{kinds_text}　　按格式：{formats_text}")
 
 st.subheader("已载入的报告")
 st.caption("每个部门每个年度已有哪些报告；点击“报告库”可查看每份报告的原表和解析结果。")
-docs = queries.list_documents(engine=eng)
+docs = queries.document_index()
+agencies = sorted(set(docs["agency"]))
+if len(agencies) > PAGE_SIZE:
+    needle = st.text_input("查找部门", key="overview_search", placeholder=f"共 {len(agencies):,} 个部门，输入名称中的文字")
+    if needle.strip():
+        agencies = [a for a in agencies if needle.strip().lower() in a.lower()]
+    offset, limit = pager(len(agencies), key="overview_page", noun="个部门")
+    agencies = agencies[offset:offset + limit]
+    docs = docs[docs["agency"].isin(agencies)]
 docs = docs.assign(
     label=[
         KIND_SHORT.get(k, k) + ("（单位）" if s == "unit" else "")
         for k, s in zip(docs["kind"], docs["scope"])
     ]
 )
-coverage = (
-    docs.sort_values(["kind", "scope"], key=lambda col: col.map({**_KIND_ORDER, **_SCOPE_RANK}).fillna(9))
-    .groupby(["agency", "year"])["label"]
-    .agg("、".join)
-    .unstack("year")
-    .sort_index(axis=1)
-)
-coverage.columns = [f"{int(y)}年" for y in coverage.columns]
-coverage.index.name = "部门"
-coverage = coverage.fillna("").reset_index()  # no report that year: an empty cell
-# a year column as wide as its longest entry ("预算（单位）、绩效目标"), at least 80 px
-year_widths = {c: {"width": max(80, 14 * max(len(str(v)) for v in coverage[c]) + 28)}
-               for c in coverage.columns if c != "部门"}
-table(coverage, "overview-coverage", source="报告库中已保存的报告", file_stem="已载入的报告",
-      columns=year_widths)
+if docs.empty:
+    st.info("没有名称中含有这些文字的部门。请换一个词查找。")
+else:
+    coverage = (
+        docs.sort_values(["kind", "scope"], key=lambda col: col.map({**_KIND_ORDER, **_SCOPE_RANK}).fillna(9))
+        .groupby(["agency", "year"])["label"]
+        .agg("、".join)
+        .unstack("year")
+        .sort_index(axis=1)
+    )
+    coverage.columns = [f"{int(y)}年" for y in coverage.columns]
+    coverage.index.name = "部门"
+    coverage = coverage.fillna("").reset_index()  # no report that year: an empty cell
+    # a year column as wide as its longest entry ("预算（单位）、绩效目标"), at least 80 px
+    year_widths = {c: {"width": max(80, 14 * max(len(str(v)) for v in coverage[c]) + 28)}
+                   for c in coverage.columns if c != "部门"}
+    table(coverage, "overview-coverage", source="报告库中已保存的报告", file_stem="已载入的报告",
+          columns=year_widths)
 
 # ----------------------------------------------------------------- headline figures
 
 st.subheader("各部门最新一份报告的支出")
 st.caption("每个部门取年度最新的一份预算或决算（同一年度两者都有时取决算，部门与单位口径都有时取部门）；金额单位：万元。")
 
-wide = queries.totals_wide(kind=["budget", "final_accounts"], engine=eng)
-if wide.empty:
+latest = queries.latest_documents(kind=["budget", "final_accounts"])
+if latest.empty:
     st.info("已载入的报告中没有预算或决算报表（只有绩效目标）。请到「报告库」上传部门预算或部门决算公开文件。")
 else:
-    wide = wide.assign(
-        _kind_rank=wide["kind"].map(_KIND_RANK).fillna(9),
-        _scope_rank=wide["scope"].map(_SCOPE_RANK).fillna(9),
-    )
-    latest = (
-        wide.sort_values(["agency", "year", "_kind_rank", "_scope_rank"], ascending=[True, False, True, True])
-        .groupby("agency", sort=False)
-        .head(1)
-    )
-    ids = [int(i) for i in latest["document_id"]]
-    where = queries.line_items(ids, section="totals", measure="expenditure_total", engine=eng)
-    page_of = {int(r.document_id): r.page for r in where.itertuples()}
-    latest = latest.assign(
-        kind_label=latest["kind"].map(KIND_SHORT),
-        page=[page_of.get(int(i)) for i in latest["document_id"]],
-    )
+    many = len(latest) > CHART_AGENCIES
+    latest = latest.assign(kind_label=latest["kind"].map(KIND_SHORT))
 
     def _where(row) -> str:
         page = row.page
         return f"{row.file_name}，第{int(page)}页" if page is not None and not pd.isna(page) else f"{row.file_name}"
 
     latest["source"] = [_where(r) for r in latest.itertuples()]
-    sources = "；".join(latest["source"])
+    latest = latest.assign(_spent=latest["expenditure_total"].map(lambda v: float(v) if v is not None else None))
+    latest = latest.sort_values("_spent", ascending=False, na_position="last", kind="stable")
 
-    plotted = latest[latest["expenditure_total"].notna()].sort_values("expenditure_total")
+    plotted = latest[latest["expenditure_total"].notna()].head(CHART_AGENCIES).iloc[::-1]
     if not plotted.empty:
+        sources = "；".join(plotted["source"].iloc[::-1])
+        if many:
+            sources += f"（支出最大的 {len(plotted)} 个部门；全部 {len(latest):,} 个部门见下表）"
         labels = [f"{a}（{y}{k}）" for a, y, k in zip(plotted["agency"], plotted["year"], plotted["kind_label"])]
         values = [float(v) for v in plotted["expenditure_total"]]
         fig = go.Figure(
@@ -117,7 +118,7 @@ else:
             )
         )
         fig.update_layout(
-            title="本年支出合计（万元）",
+            title=f"本年支出合计最大的 {len(plotted)} 个部门（万元）" if many else "本年支出合计（万元）",
             height=max(320, 90 + 42 * len(plotted)),
             margin=dict(l=10, r=110, t=60, b=40),
             xaxis=dict(title="万元", separatethousands=True, tickformat=",.0f"),
@@ -126,8 +127,11 @@ else:
         )
         chart(fig, "overview-expenditure", source=sources, file_stem="各部门本年支出合计")
 
-    latest = latest.sort_values("expenditure_total", ascending=False, na_position="last")
-    headline = latest[
+    shown = latest
+    if many:
+        offset, limit = pager(len(latest), key="overview_latest_page", noun="个部门")
+        shown = latest.iloc[offset:offset + limit]
+    headline = shown[
         ["agency", "year", "kind_label", "expenditure_total", "basic", "project", "three_public_total", "source"]
     ].rename(
         columns={

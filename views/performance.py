@@ -6,24 +6,25 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import frames as fr
+from components import cached as q
 from components import charts, export, filters, layout
 from components.filters import document_label
-from store import queries as q
+from components.paging import pager
 
 # 5-point bins closed on the right, (95, 100], so a full score shares the top bin.
 SCORE_BINS = dict(start=0.001, end=100.001, size=5)
 
 layout.page_setup("绩效评分", "项目支出绩效自评：自评得分与按《项目支出绩效评价管理办法》规则复核的得分、差异、等级和发现的问题；预算项目绩效目标的编制质量。")
 layout.ensure_samples_loaded()
-eng = layout.engine()
 
-docs = q.list_documents(engine=eng)
-evaluations = q.self_evaluations(engine=eng)
-projects = q.projects(engine=eng)
+# how many items each document has; the items themselves are read a page at a time
+docs = q.document_index()
+evaluation_counts = q.self_evaluation_counts()
+project_counts = q.project_counts()
 if docs.empty:
     st.info("还没有报告。请先在「报告库」上传含项目绩效自评表的部门决算，或含项目绩效目标表的部门预算。")
     st.stop()
-if evaluations.empty and projects.empty:
+if evaluation_counts.empty and project_counts.empty:
     st.info("已载入的报告中没有识别到项目绩效自评表或项目绩效目标表。请在「报告库」上传附有绩效自评表的部门决算，或附有绩效目标表的部门预算。")
     st.stop()
 
@@ -43,6 +44,45 @@ def _title(text: str) -> dict:
     return dict(text=text, x=0, xanchor="left")
 
 
+#: rows of the item tables per page
+ITEMS_PER_PAGE = 100
+#: more reports than this: no bar per report, the reports are named in the tables
+CHART_REPORTS = 20
+
+
+def _sources(scope_docs, what: str) -> str:
+    """The source line: each report, or the first six and how many more."""
+    records = scope_docs.to_dict("records")
+    line = "；".join(f"{document_label(r)}，{what}" for r in records[:6])
+    return line + (f" 等 {len(records):,} 份报告" if len(records) > 6 else "")
+
+
+def _in_order(scope_docs, counts):
+    """(document_id, items) in the order the item tables list them: by agency, year, document."""
+    ordered = scope_docs.sort_values(["agency", "year", "document_id"], kind="stable")
+    n = dict(zip(counts["document_id"].astype(int), counts["items"].astype(int)))
+    return [(int(d), n.get(int(d), 0)) for d in ordered["document_id"]]
+
+
+def _page_of(fetch, segments, id_column: str):
+    """The rows of one page: each document's slice of its items, in order."""
+    if not segments:
+        return None
+    rows = fetch(document_ids=[d for d, _skip, _take in segments])
+    parts = []
+    for doc_id, skip, take in segments:
+        own = rows[rows["document_id"] == doc_id].sort_values("seq", kind="stable")
+        parts.append(own.iloc[skip:skip + take])
+    return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+
+
+def _histogram(fig, pairs, name: str) -> None:
+    """Scores counted per value, binned by plotly as the raw scores would be."""
+    fig.add_histogram(x=[float(v) for v, _n in pairs], y=[n for _v, n in pairs], histfunc="sum", name=name,
+                      xbins=SCORE_BINS, texttemplate="%{y}", textposition="outside", cliponaxis=False,
+                      hovertemplate="%{x} 分：%{y} 个项目<extra>" + name + "</extra>")
+
+
 #: one report chosen: its agency and year need not be repeated on every row
 PER_REPORT_COLUMNS = ["部门", "年度"]
 #: the indicator table fits the page with two-line rows, 计分说明 the widest
@@ -58,44 +98,35 @@ tab_eval, tab_target = st.tabs(["项目绩效自评复核", "绩效目标质量"
 
 # ------------------------------------------------------------------ self-evaluations
 with tab_eval:
-    if evaluations.empty:
+    if evaluation_counts.empty:
         st.info("已载入的报告中没有项目绩效自评表（通常附在部门决算公开之后）。请在「报告库」上传附有绩效自评表的部门决算，或切换到「绩效目标质量」页签。")
     else:
-        eval_docs = docs[docs["document_id"].isin(evaluations["document_id"])]
+        eval_docs = docs[docs["document_id"].isin(evaluation_counts["document_id"])]
         doc_id = filters.document_select(eval_docs, key="doc", label="报告", all_label="全部报告（跨部门）")
-        scope = evaluations if doc_id is None else evaluations[evaluations["document_id"] == doc_id]
-        table = fr.self_evaluation_table(scope)
         scope_docs = eval_docs if doc_id is None else eval_docs[eval_docs["document_id"] == doc_id]
-        source = "；".join(f"{document_label(r)}，项目绩效自评表" for r in scope_docs.to_dict("records"))
+        totals = fr.self_evaluation_totals(q.self_evaluation_score_counts(doc_id))
+        source = _sources(scope_docs, "项目绩效自评表")
         stem = "绩效自评复核_" + ("全部报告" if doc_id is None else document_label(scope_docs.iloc[0]))
 
-        reported = [v for v in table["自评得分"] if v is not None]
-        computed = [v for v in table["复核得分"] if v is not None]
-        differing = [d for d in table["差异"] if d is not None and abs(d) > 0]
-        mean = lambda xs: sum(xs) / len(xs) if xs else None  # noqa: E731
         layout.kpi_row(
             [
-                ("自评项目", f"{len(table)} 个", None),
-                ("平均自评得分", _points(mean(reported)), None),
-                ("平均复核得分", _points(mean(computed)), "按规则重新计算的得分"),
-                ("得分不一致", f"{len(differing)} 个", "自评得分与复核得分不同的项目"),
-                ("发现问题", f"{int(table['问题数'].sum())} 条", None),
+                ("自评项目", f"{totals['items']:,} 个", None),
+                ("平均自评得分", _points(totals["mean_reported"]), None),
+                ("平均复核得分", _points(totals["mean_computed"]), "按规则重新计算的得分"),
+                ("得分不一致", f"{totals['differing']:,} 个", "自评得分与复核得分不同的项目"),
+                ("发现问题", f"{totals['findings']:,} 条", None),
             ]
         )
-        if not computed:
+        if not totals["computed"]:
             st.caption("这些项目还没有复核得分（评分引擎尚未对其运行），下表只列自评得分和表中的数字。")
 
         c1, c2 = st.columns(2)
         with c1:
             fig = go.Figure()
-            fig.add_histogram(x=[float(v) for v in reported], name="自评得分", xbins=SCORE_BINS, texttemplate="%{y}",
-                              textposition="outside", cliponaxis=False,
-                              hovertemplate="%{x} 分：%{y} 个项目<extra>自评得分</extra>")
-            if computed:
-                fig.add_histogram(x=[float(v) for v in computed], name="复核得分", xbins=SCORE_BINS,
-                                  texttemplate="%{y}", textposition="outside", cliponaxis=False,
-                                  hovertemplate="%{x} 分：%{y} 个项目<extra>复核得分</extra>")
-            low = min([float(v) for v in reported + computed] or [0.0])
+            _histogram(fig, totals["reported"], "自评得分")
+            if totals["computed"]:
+                _histogram(fig, totals["computed"], "复核得分")
+            low = min([float(v) for v, _n in totals["reported"] + totals["computed"]] or [0.0])
             fig.update_layout(title=_title("得分分布（每 5 分一档，项目个数）"), barmode="group", xaxis_title="得分（分）",
                               xaxis_range=[_floor5(low), 100.5], xaxis_tick0=0, xaxis_dtick=5, bargap=0.15,
                               margin=dict(t=90),
@@ -103,19 +134,20 @@ with tab_eval:
                                           title_text=""))
             export.chart(fig, "perf-hist", source=source, file_stem=f"{stem}_得分分布")
         with c2:
-            grades = fr.grade_counts(table["等级"])
+            grades = totals["grades"]
             fig = go.Figure(go.Bar(x=grades["等级"], y=grades["项目数"], text=grades["项目数"], textposition="outside",
                                    cliponaxis=False, hovertemplate="%{x}：%{y} 个<extra></extra>"))
             fig.update_layout(title=_title("等级分布（项目个数；优≥90，良80–90，中60–80，差<60）"), xaxis_title="等级",
                               yaxis_range=[0, max(grades["项目数"].max(), 1) * 1.18], margin=dict(t=90))
             export.chart(fig, "perf-grades", source=source, file_stem=f"{stem}_等级分布")
 
-        if doc_id is None and scope["document_id"].nunique() > 1:
+        if doc_id is None and 1 < len(scope_docs) <= CHART_REPORTS:
+            light = q.self_evaluations(document_ids=[int(d) for d in scope_docs["document_id"]], with_data=False)
             doc_names = {int(r["document_id"]): document_label(r) for r in eval_docs.to_dict("records")}
             per_doc = []
-            for did, group in table.groupby("document_id", sort=False):
-                vals = [v for v in group["自评得分"] if v is not None]
-                comp = [v for v in group["复核得分"] if v is not None]
+            for did, group in light.groupby("document_id", sort=False):
+                vals = [v for v in group["reported_score"] if v is not None]
+                comp = [v for v in group["computed_score"] if v is not None]
                 per_doc.append({"报告": doc_names.get(int(did), str(did)), "项目数": len(group),
                                 "平均自评得分": float(sum(vals) / len(vals)) if vals else None,
                                 "平均复核得分": float(sum(comp) / len(comp)) if comp else None})
@@ -126,8 +158,15 @@ with tab_eval:
                 title="各报告平均得分（分）", unit="分", x_range=[0, 112],
             )
             export.chart(fig, "perf-by-doc", source=source, file_stem=f"{stem}_各报告平均分")
+        elif doc_id is None and len(scope_docs) > CHART_REPORTS:
+            st.caption(f"共 {len(scope_docs):,} 份报告有项目绩效自评表；在上方“报告”中选择一份，可看它的得分和每个项目。")
 
         st.subheader("项目得分")
+        order = _in_order(scope_docs, evaluation_counts)
+        offset, limit = pager(sum(n for _d, n in order), key="perf_page", page_size=ITEMS_PER_PAGE, noun="个项目",
+                              reset_on=doc_id)
+        scope = _page_of(q.self_evaluations, fr.page_segments(order, offset, limit), "self_evaluation_id")
+        table = fr.self_evaluation_table(scope)
         shown = table.drop(columns=["self_evaluation_id", "document_id"]
                            + (PER_REPORT_COLUMNS if doc_id is not None else []))
         export.table(shown, "perf-table", source=source, file_stem=stem, money_columns=["预算数", "执行数"],
@@ -178,37 +217,41 @@ with tab_eval:
 
 # ------------------------------------------------------------------ performance targets
 with tab_target:
-    if projects.empty:
+    if project_counts.empty:
         st.info("已载入的报告中没有项目绩效目标表（通常附在部门预算公开之后）。请在「报告库」上传附有绩效目标表的部门预算，或切换到「项目绩效自评复核」页签。")
     else:
-        target_docs = docs[docs["document_id"].isin(projects["document_id"])]
+        target_docs = docs[docs["document_id"].isin(project_counts["document_id"])]
         tdoc = filters.document_select(target_docs, key="tdoc", label="报告", all_label="全部报告（跨部门）")
-        tscope = projects if tdoc is None else projects[projects["document_id"] == tdoc]
-        quality = fr.target_quality_table(tscope)
         tscope_docs = target_docs if tdoc is None else target_docs[target_docs["document_id"] == tdoc]
-        tsource = "；".join(f"{document_label(r)}，项目绩效目标表" for r in tscope_docs.to_dict("records"))
+        qtotals = fr.target_quality_totals(q.project_quality_counts(tdoc))
+        tsource = _sources(tscope_docs, "项目绩效目标表")
         tstem = "绩效目标质量_" + ("全部报告" if tdoc is None else document_label(tscope_docs.iloc[0]))
-        scores = [v for v in quality["目标质量得分"] if v is not None]
         layout.kpi_row(
             [
-                ("项目", f"{len(quality)} 个", None),
-                ("平均目标质量得分", _points(sum(scores) / len(scores)) if scores else "—",
+                ("项目", f"{qtotals['items']:,} 个", None),
+                ("平均目标质量得分", _points(qtotals["mean"]) if qtotals["scores"] else "—",
                  "指标齐全、量化（符号+数值+单位）、单位相符、未照搬模板"),
-                ("低于 80 分", f"{sum(1 for s in scores if s < 80)} 个", None),
+                ("低于 80 分", f"{qtotals['below_80']:,} 个", None),
             ]
         )
-        if not scores:
+        if not qtotals["scores"]:
             st.caption("这些项目还没有目标质量评分，下表只列项目和指标数。")
         else:
             st.markdown("**常见问题**（项目个数）")
-            layout.kpi_row([(label, f"{n} 个", why) for label, n, why in fr.target_quality_summary(quality)])
-            fig = go.Figure(go.Histogram(x=[float(s) for s in scores], xbins=SCORE_BINS, texttemplate="%{y}",
-                                         textposition="outside", cliponaxis=False,
-                                         hovertemplate="%{x} 分：%{y} 个项目<extra></extra>"))
+            layout.kpi_row([(label, f"{n:,} 个", why) for label, n, why in fr.quality_summary_rows(qtotals["issues"])])
+            fig = go.Figure()
+            fig.add_histogram(x=[float(v) for v, _n in qtotals["scores"]], y=[n for _v, n in qtotals["scores"]],
+                              histfunc="sum", xbins=SCORE_BINS, texttemplate="%{y}", textposition="outside",
+                              cliponaxis=False, hovertemplate="%{x} 分：%{y} 个项目<extra></extra>")
             fig.update_layout(title=_title("绩效目标质量得分分布（每 5 分一档，项目个数）"), xaxis_title="得分（分）",
-                              xaxis_range=[_floor5(min(float(s) for s in scores)), 100.5], xaxis_tick0=0,
-                              xaxis_dtick=5, bargap=0.15)
+                              xaxis_range=[_floor5(min(float(v) for v, _n in qtotals["scores"])), 100.5],
+                              xaxis_tick0=0, xaxis_dtick=5, bargap=0.15)
             export.chart(fig, "target-hist", source=tsource, file_stem=f"{tstem}_得分分布")
+        torder = _in_order(tscope_docs, project_counts)
+        toffset, tlimit = pager(sum(n for _d, n in torder), key="target_page", page_size=ITEMS_PER_PAGE, noun="个项目",
+                                reset_on=tdoc)
+        tscope = _page_of(q.projects, fr.page_segments(torder, toffset, tlimit), "project_id")
+        quality = fr.target_quality_table(tscope)
         export.table(quality.drop(columns=["project_id", "document_id"] + (PER_REPORT_COLUMNS if tdoc is not None else [])),
                      "target-table", source=tsource, file_stem=tstem, money_columns=["预算数"], unit_in_header=False,
                      columns={"项目名称": {"width": 260}, "评分依据": {"width": "large"},

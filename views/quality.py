@@ -1,90 +1,107 @@
 """数据质检: the findings of the checks, filterable, each with its page."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import frames as fr
 from analysis import rules as rule_registry
+from components import cached as q
 from components import export, filters, layout, original
 from components.filters import document_label
-from store import queries as q
+from components.paging import pager
+
+#: the documents with the most findings drawn as bars; every document is in the table
+CHART_DOCUMENTS = 20
 
 layout.page_setup("数据质检", "勾稽关系、表间一致、情况说明与表格是否相符、绩效自评复核等检查发现的问题；每条注明所在页码和表格。")
 layout.ensure_samples_loaded()
-eng = layout.engine()
 
-docs = q.list_documents(engine=eng)
+docs = q.document_index()
 if docs.empty:
     st.info("还没有报告。请先在「报告库」上传部门预算或决算公开文件，检查结果会显示在这里。")
     st.stop()
 
-found = q.findings(engine=eng)
+# the findings are counted in the store and read a page at a time (a province has hundreds of thousands)
+rule_counts = q.finding_rule_counts()
+rules_present = sorted(set(rule_counts["rule"]))
 
 # ------------------------------------------------------------------ filters
 c1, c2, c3, c4 = st.columns([2, 2, 3, 3])
 severities = filters.multiselect("严重程度", list(fr.SEVERITY_ORDER), key="severity",
                                  default=list(fr.SEVERITY_ORDER), format_func=lambda s: fr.SEVERITY_LABELS.get(s, s),
                                  container=c1)
-families_all = [f for f in rule_registry.FAMILIES if not found.empty and (found["rule"].map(rule_registry.family_of) == f).any()]
+families_all = [f for f in rule_registry.FAMILIES if any(rule_registry.family_of(r) == f for r in rules_present)]
 families = filters.multiselect("检查类别", families_all, key="family", default=[], container=c2,
                                format_func=rule_registry.FAMILIES.get, placeholder="全部类别")
-rules_all = sorted(set(found["rule"])) if not found.empty else []
+rules_all = rules_present
 if families:
     rules_all = [r for r in rules_all if rule_registry.family_of(r) in families]
 rules = filters.multiselect("规则", rules_all, key="rule", default=[], container=c3,
                             format_func=fr.rule_label, placeholder="全部规则")
 doc_ids = filters.documents_select(docs, key="docs", label="报告", container=c4)
 
-view = fr.findings_view(found, severities=severities, rules=rules or None, document_ids=doc_ids or None,
-                        rule_labels=fr.RULE_NAMES, families=families or None)
+family_rules = rules_all if families else None  # the counts below follow the chosen families too
+listed_rules = rules or family_rules
 in_scope = docs if not doc_ids else docs[docs["document_id"].isin(doc_ids)]
-scope_findings = found if not doc_ids else found[found["document_id"].isin(doc_ids)]
-if families and not scope_findings.empty:  # the counts below follow the chosen families too
-    scope_findings = scope_findings[scope_findings["rule"].map(rule_registry.family_of).isin(families)]
-counts = fr.findings_counts(scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty
-                            else scope_findings, in_scope)
+scope_counts = q.finding_counts(rule=family_rules, document_ids=doc_ids or None)
+shown_counts = scope_counts.copy()
+for sev, column in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+    if sev not in severities:
+        shown_counts[column] = 0
+counts = fr.document_finding_counts(shown_counts, in_scope)
 source = "；".join(f"{document_label(r)}（{r['file_name']}）" for r in in_scope.to_dict("records")[:6])
 if len(in_scope) > 6:
-    source += f" 等 {len(in_scope)} 份报告"
+    source += f" 等 {len(in_scope):,} 份报告"
 source += "，检查结果"
 
-totals = {s: int((scope_findings["severity"] == s).sum()) if not scope_findings.empty else 0 for s in fr.SEVERITY_ORDER}
+totals = {s: int(scope_counts[c].sum()) if not scope_counts.empty else 0
+          for s, c in (("error", "errors"), ("warning", "warnings"), ("info", "infos"))}
 layout.kpi_row(
     [
-        ("报告", f"{len(in_scope)} 份", None),
-        ("错误", f"{totals['error']} 条", "超出容差的不一致，需要核实"),
-        ("警告", f"{totals['warning']} 条", "可能有问题，或判断不确定"),
-        ("提示", f"{totals['info']} 条", "在舍入容差之内的差异等"),
+        ("报告", f"{len(in_scope):,} 份", None),
+        ("错误", f"{totals['error']:,} 条", "超出容差的不一致，需要核实"),
+        ("警告", f"{totals['warning']:,} 条", "可能有问题，或判断不确定"),
+        ("提示", f"{totals['info']:,} 条", "在舍入容差之内的差异等"),
     ]
 )
 
-if found.empty:
-    st.success(f"已载入的 {len(docs)} 份报告没有检查发现的问题。")
+if rule_counts.empty:
+    st.success(f"已载入的 {len(docs):,} 份报告没有检查发现的问题。")
 
 # ------------------------------------------------------------------ counts per document
 st.subheader("各报告问题数")
-if not counts.empty and counts["合计"].sum() > 0:
-    shown = counts[counts["合计"] > 0]
+with_findings = counts[counts["合计"] > 0]
+if not with_findings.empty:
+    shown = with_findings.head(CHART_DOCUMENTS)
     names = [f"{a} {y}年{k}" for a, y, k in zip(shown["部门"], shown["年度"], shown["类型"])]
     fig = go.Figure()
     colors = {"错误": "#C44E52", "警告": "#E07B39", "提示": "#8C8C8C"}
     for label in ("错误", "警告", "提示"):
         fig.add_bar(y=names, x=shown[label], name=label, orientation="h", marker_color=colors[label],
                     hovertemplate="%{x} 条<extra>" + label + "</extra>")
-    fig.update_layout(title=dict(text="各报告检查发现的问题数（条）", x=0, xanchor="left"), barmode="stack",
+    title = "各报告检查发现的问题数（条）"
+    if len(with_findings) > CHART_DOCUMENTS:
+        title = f"问题最多的 {CHART_DOCUMENTS} 份报告（条；共 {len(with_findings):,} 份报告有问题，见下表）"
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), barmode="stack",
                       xaxis_title="条数", height=max(320, 36 * len(names) + 160), margin=dict(t=90),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text="",
                                   traceorder="normal"))
     fig.update_yaxes(autorange="reversed", automargin=True, ticksuffix="  ")
     export.chart(fig, "quality-counts-chart", source=source, file_stem="数据质检_各报告问题数")
-export.table(counts.drop(columns=["document_id"]), "quality-counts", source=source, file_stem="数据质检_各报告问题数",
-             money_columns=None)
+doc_offset, doc_limit = pager(len(counts), key="quality_docs_page", noun="份报告",
+                              reset_on=(tuple(severities), tuple(families), tuple(doc_ids)))
+export.table(counts.iloc[doc_offset:doc_offset + doc_limit].drop(columns=["document_id"]), "quality-counts",
+             source=source, file_stem="数据质检_各报告问题数", money_columns=None)
 
 # ------------------------------------------------------------------ counts per rule
 st.subheader("各类问题")
-in_view = scope_findings[scope_findings["severity"].isin(severities)] if not scope_findings.empty else scope_findings
-by_rule = fr.findings_by_rule(in_view)
+in_view = q.finding_rule_counts(severity=list(severities), document_ids=doc_ids or None) if doc_ids else \
+    rule_counts[rule_counts["severity"].isin(severities)]
+if families:
+    in_view = in_view[in_view["rule"].map(rule_registry.family_of).isin(families)]
+by_rule = fr.rule_counts_table(in_view)
 if by_rule.empty:
     st.caption("没有符合条件的问题。")
 else:
@@ -92,11 +109,24 @@ else:
     export.table(by_rule, "quality-rules", source=source, file_stem="数据质检_各类问题", money_columns=None,
                  columns={"规则": {"width": 300}})
 
-# ------------------------------------------------------------------ the findings
-st.subheader(f"问题清单（{len(view)} 条）")
-if view.empty:
-    st.info("没有符合筛选条件的问题。" if not found.empty else "没有问题。")
+# ------------------------------------------------------------------ the findings, a page at a time
+listed = scope_counts if listed_rules == family_rules else q.finding_counts(rule=listed_rules,
+                                                                           document_ids=doc_ids or None)
+per_doc = {int(r["document_id"]): r for r in listed.to_dict("records")}
+ordered = in_scope.sort_values(["agency", "year", "document_id"], kind="stable")["document_id"].astype(int)
+column_of = {"error": "errors", "warning": "warnings", "info": "infos"}
+groups = [((sev, d), int(per_doc[d][column_of[sev]]) if d in per_doc else 0)
+          for sev in fr.SEVERITY_ORDER if sev in severities for d in ordered]
+listed_total = sum(n for _g, n in groups)
+st.subheader(f"问题清单（{listed_total:,} 条）")
+if not listed_total:
+    st.info("没有符合筛选条件的问题。" if not rule_counts.empty else "没有问题。")
 else:
+    offset, limit = pager(listed_total, key="quality_page", noun="条",
+                          reset_on=(tuple(severities), tuple(families), tuple(rules), tuple(doc_ids)))
+    rows = [q.findings_slice(doc, sev, rule=listed_rules, offset=skip, limit=take)
+            for (sev, doc), skip, take in fr.page_segments(groups, offset, limit)]
+    view = fr.findings_view(pd.concat(rows, ignore_index=True), rule_labels=fr.RULE_NAMES)
     shown = view.drop(columns=["finding_id", "document_id"])
     if len(in_scope) == 1:  # one report chosen: no need to repeat it on every row
         shown = shown.drop(columns=["报告"])
@@ -108,7 +138,7 @@ else:
 
     # ------------------------------------------------------------------ one finding against its page
     st.subheader("对照原文")
-    records = view.head(500).to_dict("records")
+    records = view.to_dict("records")
     for rec in records:
         rec["_page"] = None if rec["页码"] is None or rec["页码"] != rec["页码"] else int(rec["页码"])
     pick = st.selectbox(

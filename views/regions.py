@@ -6,16 +6,15 @@ import streamlit as st
 from analysis import regions as ar
 from analysis.compare import stacked_parts
 from analysis.frames import KIND_NAMES, provenance
+from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
-from store import queries as q
 
 layout.page_setup("地区对比", "把同一县（区）、市或省已载入的部门合计起来，地区之间并排比较：支出规模、基本与项目支出、"
                   "功能分类结构和“三公”经费。每个合计都注明包含几个部门——部门数不同的地区，合计数不能直接比较规模。")
 layout.ensure_samples_loaded()
-eng = layout.engine()
 
-docs = q.list_documents(kind=["budget", "final_accounts"], engine=eng)
+docs = q.document_index(kind=["budget", "final_accounts"])
 if docs.empty:
     st.info("还没有部门预算或决算。请先在「报告库」上传同一地区几个部门的预算或决算公开文件，再来按地区汇总。")
     st.stop()
@@ -52,10 +51,9 @@ if not chosen_regions:
 
 chosen = ar.choose_documents(docs, level, year, kind, chosen_regions)
 doc_ids = [int(d) for d in chosen["document_id"]]
-totals = q.totals_wide(agency_ids=[int(a) for a in chosen["agency_id"]], engine=eng)
-totals = totals[totals["document_id"].isin(doc_ids)]
+totals = q.totals_wide(document_ids=doc_ids, measures=[m for m, _ in ar.SUM_MEASURES])
 table = ar.region_totals(chosen, totals)
-source_rows = q.line_items(doc_ids, section=["totals", "three_public"], engine=eng)
+source_rows = q.line_items(doc_ids, section=["totals", "three_public"])
 source = provenance(source_rows if not source_rows.empty else chosen)
 kind_name = KIND_NAMES.get(kind, kind)
 stem = f"地区对比_{ar.REGION_LEVELS[level]}_{year}年{kind_name}"
@@ -83,7 +81,7 @@ with tab_scale:
     export.chart(charts.hbar_stacked(categories, segments, totals=ends, title=f"{year}年 各地区本年支出合计（万元）"),
                  "regions-scale", source=source, file_stem=f"{stem}_支出规模")
 with tab_structure:
-    lines = q.function_lines(doc_ids, engine=eng)
+    lines = q.function_lines(doc_ids)
     sums = ar.region_function_sums(chosen, lines)
     if sums.empty:
         st.info("所选地区的文件没有可用的支出功能分类明细。请换一个年度或地区。")

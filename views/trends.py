@@ -8,15 +8,14 @@ import streamlit as st
 from analysis import peers as ap
 from analysis import trends as at
 from analysis.frames import KIND_NAMES, MEASURE_LABELS, floats, provenance
+from components import cached as q
 from components import export, filters, layout
 from components.safety import md
-from store import queries as q
 
 layout.page_setup("年度趋势", "同一部门跨年度的变化：各项指标的同比增减与增幅、支出功能分类构成；未载入的年度用文件说明中引用的上年数补足，并标明为引用数。")
 layout.ensure_samples_loaded()
-eng = layout.engine()
 
-docs = q.list_documents(kind=["budget", "final_accounts"], engine=eng)
+docs = q.document_index(kind=["budget", "final_accounts"])
 if docs.empty:
     st.info("还没有部门预算或决算。请先在「报告库」上传文件，再查看年度趋势。")
     st.stop()
@@ -36,11 +35,11 @@ own = at.one_per_year(own[own["kind"] == kind])
 years = sorted(int(y) for y in own["year"])
 kind_name = KIND_NAMES.get(kind, kind)
 
-totals = q.totals_wide(kind=kind, agency_ids=[int(own["agency_id"].iloc[0])], engine=eng)
+totals = q.totals_wide(kind=kind, agency_ids=[int(own["agency_id"].iloc[0])])
 totals = totals[totals["document_id"].isin(own["document_id"])]
 figures = []
 for rec in totals.to_dict("records"):
-    doc = q.get_document(int(rec["document_id"]), engine=eng) or {}
+    doc = q.get_document(int(rec["document_id"])) or {}
     parsed = doc.get("parsed") or {}
     figures += at.quoted_prior_figures(parsed.get("paragraphs") or [], year=int(rec["year"]), kind=kind, current=rec)
 quoted = at.quoted_frame(figures)
@@ -55,7 +54,7 @@ st.caption(
 if len(all_years) < 2:
     st.info(f"{md(agency)}只有一个年度的{kind_name}，文件中也没有可引用的上年数，暂无法看出趋势。请在「报告库」上传该部门其他年度的文件后再来查看。")
 
-source_rows = q.line_items([int(d) for d in own["document_id"]], section=["totals", "three_public"], engine=eng)
+source_rows = q.line_items([int(d) for d in own["document_id"]], section=["totals", "three_public"])
 source = provenance(source_rows if not source_rows.empty else own)
 if quoted_years:
     source += "；引用数出自各文件情况说明"
@@ -104,8 +103,9 @@ if show_median:
         st.info(f"还没有与{md(agency)}同类同级（{md(group_name)}）的其他部门的{kind_name}，无法计算中位数。"
                 "请在「报告库」上传同类同级部门的文件后再来查看。")
     else:
-        medians = ap.median_by_year(q.totals_wide(kind=kind, engine=eng), chosen, agencies=peer_group,
-                                    exclude=agency)
+        peer_ids = sorted({int(a) for a in docs.loc[docs["agency"].isin(peer_group), "agency_id"]})
+        medians = ap.median_by_year(q.totals_wide(kind=kind, agency_ids=peer_ids, measures=list(chosen)), chosen,
+                                    agencies=peer_group, exclude=agency)
         st.caption(f"同类同级（{md(group_name)}）：{md('、'.join(a for a in peer_group if a != agency))}；"
                    "虚线为这些部门每年的中位数（不含本部门），悬停可见计入的部门数。")
 if chosen and not values.empty:
@@ -182,7 +182,7 @@ with st.expander("逐项明细（含来源与同比%）"):
 
 # ------------------------------------------------------------------ composition
 st.subheader("支出功能分类构成")
-lines = q.function_lines([int(d) for d in own["document_id"]], engine=eng)
+lines = q.function_lines([int(d) for d in own["document_id"]])
 comp = at.composition(own, lines)
 if comp.empty:
     st.info("这些文件没有可用的支出功能分类明细。请在「报告库」上传含支出总表的文件，或选择其他部门。")

@@ -1,0 +1,52 @@
+"""Values the store keeps beside what it was given, so that totals over a
+province's documents are sums of columns instead of reads of every item.
+
+* a document's finding counts by severity (``documents.errors`` / ``warnings`` / ``infos``);
+* a project's target-quality score and issues (``projects.quality_score`` /
+  ``quality_issues``), from its ``quality`` (analysis/target_quality.py);
+* a self-evaluation's number of findings (``self_evaluations.finding_count``).
+
+Every write path (store/ingest.py, store/bulk.py) takes them from here, and
+migration 0004 fills them in for the rows stored before it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from analysis.frames import dec, quality_issues
+
+#: documents column per finding severity
+SEVERITY_COLUMNS = {"error": "errors", "warning": "warnings", "info": "infos"}
+
+
+def severity_counts(severities: Iterable[str]) -> dict[str, int]:
+    """``{"errors": n, "warnings": n, "infos": n}`` for the severities of a document's findings."""
+    out = dict.fromkeys(SEVERITY_COLUMNS.values(), 0)
+    for severity in severities:
+        column = SEVERITY_COLUMNS.get(severity)
+        if column:
+            out[column] += 1
+    return out
+
+
+def issues_text(keys: list[str] | None) -> str | None:
+    """``["copied", "no_cost"]`` -> ``",copied,no_cost,"`` (a LIKE '%,key,%' finds one); None stays None."""
+    return None if keys is None else "," + ",".join(keys) + ("," if keys else "")
+
+
+def project_columns(item: Mapping[str, Any]) -> dict[str, Any]:
+    """``quality_score`` and ``quality_issues`` of one project item."""
+    quality = item.get("quality") if isinstance(item.get("quality"), Mapping) else {}
+    score: Decimal | None = dec(quality.get("score")) if quality else None
+    return {"quality_score": score, "quality_issues": issues_text(quality_issues(item))}
+
+
+def self_evaluation_columns(item: Mapping[str, Any]) -> dict[str, Any]:
+    """``finding_count`` of one self-evaluation item."""
+    findings = item.get("findings")
+    return {"finding_count": len(findings) if isinstance(findings, list) else 0}
+
+
+__all__ = ["SEVERITY_COLUMNS", "severity_counts", "issues_text", "project_columns", "self_evaluation_columns"]

@@ -1,0 +1,138 @@
+"""A store larger than one page: 报告库 and the quality list a page at a time
+(never every row), agency pickers that search, and page reads cached per store
+revision.  The store is built the way bench/scale.py builds a province's —
+the shipped sample parses under other agencies' names, written through the
+bulk path — only smaller (160 documents of 90 agencies)."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from store import queries
+from store.bulk import bulk_ingest
+from store.engine import dispose_engines, get_engine
+
+APP = ROOT / "app.py"
+TIMEOUT = 180
+DOCUMENTS, AGENCIES = 160, 90
+
+pytestmark = pytest.mark.xdist_group(name="app_scale")
+
+
+@pytest.fixture(scope="module")
+def big_url(tmp_path_factory) -> str:
+    from bench import scale
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('scale') / 'big.db'}"
+    results = bulk_ingest(scale.make_entries(DOCUMENTS, AGENCIES, seed=5), engine=get_engine(url), batch_size=50)
+    assert sum(r.status == "stored" for r in results) == DOCUMENTS
+    yield url
+    dispose_engines()
+
+
+@pytest.fixture
+def app(big_url, monkeypatch):
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", big_url)
+    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
+    monkeypatch.setattr("components.export.export_available", lambda: False)
+
+    def run(page: str, params: dict | None = None, state: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.switch_page(page)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        for key, value in (state or {}).items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def _widget(at: AppTest, kind: str, key: str):
+    return next(w for w in getattr(at, kind) if w.key == key)
+
+
+def test_the_library_lists_a_page_at_a_time_and_searches(app, big_url):
+    at = app("views/library.py")
+    assert f"已保存的报告（{DOCUMENTS:,} 份）" in [s.value for s in at.subheader]
+    page = _widget(at, "number_input", "lib_page")
+    assert page.value == 1 and "共 4 页" in page.label  # 160 documents, 50 a page
+    assert any("第 1–50 份，共 160 份" in c.value for c in at.caption)
+    # the last page: the ten left
+    at = app("views/library.py", params={"lib_page": "4"})
+    assert any("第 151–160 份，共 160 份" in c.value for c in at.caption)
+    # a search narrows the list in the store
+    docs = queries.list_documents(url=big_url)
+    agency = docs["agency"].iloc[0]
+    expected = int(docs["agency"].str.contains(agency, regex=False).sum())
+    at = app("views/library.py", state={"lib_filter": agency})
+    assert not [w for w in at.number_input if w.key == "lib_page"]  # one page: no page widget
+    assert queries.count_documents(agency, url=big_url) == expected
+
+
+def _findings_table(at: AppTest):
+    return next(t.value for t in at.dataframe if "说明" in t.value.columns and "规则" in t.value.columns)
+
+
+def test_the_quality_list_pages_through_every_finding_once(app, big_url):
+    docs = queries.list_documents(url=big_url)
+    docs = docs.assign(findings=docs["errors"] + docs["warnings"] + docs["infos"])
+    doc_id = int(docs.sort_values("findings", ascending=False)["document_id"].iloc[0])
+    everything = queries.findings(doc_id, url=big_url)
+    assert len(everything) > 50, "a document with more findings than one page"
+    pages = -(-len(everything) // 50)
+    seen: list[str] = []
+    for page in range(1, pages + 1):
+        at = app("views/quality.py", state={"docs": [doc_id], "quality_page": page})
+        table = _findings_table(at)
+        assert len(table) == min(50, len(everything) - 50 * (page - 1))
+        seen += [str(v) for v in table["说明"]]
+    assert sorted(seen) == sorted(str(m) for m in everything["message"])
+    # every document: the first page only, and the total says how many there are
+    at = app("views/quality.py")
+    assert len(_findings_table(at)) == 50
+    total = int(docs["findings"].sum())
+    assert f"问题清单（{total:,} 条）" in [s.value for s in at.subheader]
+
+
+def test_an_agency_picker_searches_among_many(app, big_url):
+    agencies = sorted(set(queries.document_index(kind=["budget", "final_accounts"], url=big_url)["agency"]))
+    assert len(agencies) > 50
+    at = app("views/trends.py")
+    box = _widget(at, "text_input", "agency__search")
+    assert f"共 {len(agencies):,} 个" in (box.placeholder or "")
+    picker = _widget(at, "selectbox", "agency")
+    assert len(picker.options) <= 51  # never thousands of options
+    needle = agencies[-1][-6:]
+    at = app("views/trends.py", state={"agency__search": needle})
+    picker = _widget(at, "selectbox", "agency")
+    matching = [a for a in agencies if needle.lower() in a.lower()]
+    assert set(matching) <= set(picker.options)
+    assert len(picker.options) <= len(matching) + 1  # the matches, and what is chosen
+
+
+def test_page_reads_are_cached_per_store_revision(big_url, monkeypatch):
+    import streamlit as st
+
+    from components import cached
+
+    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", big_url)
+    st.cache_data.clear()
+    calls = []
+    original = queries.count_documents
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "count_documents", counting)
+    first = cached.count_documents()
+    assert cached.count_documents() == first and len(calls) == 1  # the second read is the cache's
+    from store.revision import bump_revision
+
+    with get_engine(big_url).begin() as conn:  # any write moves the revision on
+        bump_revision(conn)
+    assert cached.count_documents() == first and len(calls) == 2  # read afresh
