@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from glossary import KIND_SHORT
 from analysis.frames import (
     KIND_NAMES,
     MEASURE_LABELS,
@@ -462,7 +463,6 @@ COLUMN_HELP: dict[str, str] = {
 #: how the per-agency tables can be shown
 VIEWS: dict[str, str] = {"value": "数值", "diff": "与基准部门之差", "rank": "排名（1 为最大）"}
 DOCUMENT_COLUMN = "文件"
-KIND_SHORT: dict[str, str] = {"budget": "预算", "final_accounts": "决算"}
 BASELINE_MARK = "（基准）"
 
 

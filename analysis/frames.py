@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import rules as rules_registry
 
-from glossary import KIND_LABELS, SCOPE_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS
+from glossary import FUNCTION_CLASSES, KIND_LABELS, SCOPE_LABELS, SEVERITY_LABELS, THREE_PUBLIC_LABELS, TOTALS_LABELS
 
 # --------------------------------------------------------------------------- labels
 
@@ -36,39 +36,10 @@ MEASURE_LABELS: dict[str, str] = {
 KIND_NAMES: dict[str, str] = dict(KIND_LABELS)
 SCOPE_NAMES: dict[str, str] = dict(SCOPE_LABELS)
 
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER: tuple[str, ...] = ("error", "warning", "info")
 
-#: 政府收支分类科目 支出功能分类 类 (the 3-digit codes)
-FUNCTION_CLASS_NAMES: dict[str, str] = {
-    "201": "一般公共服务支出",
-    "202": "外交支出",
-    "203": "国防支出",
-    "204": "公共安全支出",
-    "205": "教育支出",
-    "206": "科学技术支出",
-    "207": "文化旅游体育与传媒支出",
-    "208": "社会保障和就业支出",
-    "210": "卫生健康支出",
-    "211": "节能环保支出",
-    "212": "城乡社区支出",
-    "213": "农林水支出",
-    "214": "交通运输支出",
-    "215": "资源勘探工业信息等支出",
-    "216": "商业服务业等支出",
-    "217": "金融支出",
-    "219": "援助其他地区支出",
-    "220": "自然资源海洋气象等支出",
-    "221": "住房保障支出",
-    "222": "粮油物资储备支出",
-    "224": "灾害防治及应急管理支出",
-    "227": "预备费",
-    "229": "其他支出",
-    "230": "转移性支出",
-    "231": "债务还本支出",
-    "232": "债务付息支出",
-    "233": "债务发行费用支出",
-}
+#: 政府收支分类科目 支出功能分类 类 (the 3-digit codes), from the glossary
+FUNCTION_CLASS_NAMES: dict[str, str] = FUNCTION_CLASSES
 
 #: self-evaluation grades (DESIGN.md §4)
 GRADES: tuple[str, ...] = ("优", "良", "中", "差")

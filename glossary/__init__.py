@@ -44,7 +44,10 @@ THREE_PUBLIC_LABELS: dict[str, str] = {
     "reception": "公务接待费",
 }
 KIND_LABELS = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
+KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
 SCOPE_LABELS = {"department": "部门", "unit": "单位"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）", "docx": "Word", "text": "文本", "image": "图片"}
 
 
 FUNCTION_CLASSES: dict[str, str] = {

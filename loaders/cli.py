@@ -24,6 +24,7 @@ import sys
 import traceback
 
 from analysis.checks import all_findings
+from glossary import SEVERITY_LABELS
 from loaders.cli_args import add_identity_options, identity_of, jobs_arg, unknown_hint
 from loaders.errors import LoaderError, debug_enabled
 
@@ -31,7 +32,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_REFUSED = 2
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ZH = SEVERITY_LABELS
 
 
 def _one_line(text: str) -> str:

@@ -21,11 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
+from glossary import KIND_LABELS
 from loaders.errors import LoaderError
 
 EXTENSIONS = (".pdf", ".xlsx", ".xls", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg")
 
-KIND_ZH = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
+KIND_ZH = KIND_LABELS
 SCOPE_ZH = {"department": "部门", "unit": "单位"}
 MANIFEST_KINDS = ("report", "targets", "scanned", "other")
 MANIFEST_KIND_ZH = {"report": "报告", "targets": "绩效目标", "scanned": "扫描件", "other": "非公开文件"}

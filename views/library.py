@@ -23,16 +23,14 @@ from components.paging import pager
 from components.safety import md
 from analysis.frames import rule_label
 from components.layout import MISSING, engine, fmt_number, kpi_row, localise_uploader, page_setup
+from glossary import FORMAT_LABELS, KIND_LABELS, KIND_SHORT, SCOPE_LABELS, SEVERITY_LABELS
 from loaders.jsonout import dumps
 from store import queries, samples
 from store import users
 from store.ingest import delete_document, unit_warning
 from store.models import THREE_PUBLIC_LABELS, TOTALS_LABELS
 
-KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
-KIND_LONG = {"budget": "部门预算", "final_accounts": "部门决算", "performance_targets": "绩效目标"}
-SCOPE_SHORT = {"department": "部门", "unit": "单位"}
-FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel", "xls": "Excel（xls）", "docx": "Word", "text": "文本", "image": "图片"}
+KIND_LONG, SCOPE_SHORT = KIND_LABELS, SCOPE_LABELS
 FAMILY_LABELS = {
     "summary": "收支总表",
     "income": "收入总表",
@@ -53,7 +51,6 @@ FAMILY_LABELS = {
     "unknown": "未归类",
 }
 SECTION_LABELS = {"totals": "收支汇总", "three_public": "“三公”经费", "three_public_budget": "“三公”经费预算数"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 ORIGIN_LABELS = {"table": "报表", "narrative": "情况说明"}
 UPLOAD_TYPES = ["pdf", "xlsx", "xls", "docx", "txt", "md", "png", "jpg", "jpeg"]
 # values read by OCR from a scanned page are marked with this in every table
@@ -65,8 +62,11 @@ ss.setdefault("lib_uploader", 0)
 ss.setdefault("lib_results", [])
 ss.setdefault("lib_pending", {})
 
-def _ocr_progress(bar, name: str, index: int, total: int):
-    """Sandbox progress -> the upload's progress bar: pages done / total of a scan."""
+def _ocr_progress(bar, file_bar, name: str, index: int, total: int):
+    """Sandbox progress -> the upload's bars: pages done / total of a scan, on
+    the overall bar and on the file's own."""
+    if file_bar is not None:
+        file_bar.progress(0.0, text=f"{name}：正在解析…")
 
     def show(event: str, done: int, pages: int) -> None:
         if event not in ("ocr", "ocr_pages") or pages <= 0:
@@ -74,6 +74,8 @@ def _ocr_progress(bar, name: str, index: int, total: int):
         done = 0 if event == "ocr_pages" else done
         share = (index + done / pages) / total
         bar.progress(min(share, 1.0), text=f"正在文字识别（OCR）{name}：第 {done}/{pages} 页（文件 {index + 1}/{total}）…")
+        if file_bar is not None:
+            file_bar.progress(min(done / pages, 1.0), text=f"{name}：文字识别第 {done}/{pages} 页…")
 
     return show
 
@@ -223,17 +225,21 @@ with st.container(border=True):
         if files:
             bar = st.progress(0.0, text="准备解析…")
             total = len(files)
+            # one bar per file under the overall one
+            file_bars = [st.progress(0.0, text=f"{f.name}：等待解析") for f in files] if total > 1 else [None]
             results = []
             last_stored = None
 
             def _parsed(done: int, _total: int, name: str) -> None:
                 bar.progress(done / (total + 1), text=f"已解析 {name}（{done}/{total}）…")
+                if total > 1:
+                    file_bars[done - 1].progress(1.0, text=f"{name}：已解析")
 
             # files uploaded together that form one report are stored as one document
             with users.acting_as(auth.actor()):
                 items = samples.parse_and_ingest_batch(
                     [(f.getvalue(), f.name) for f in files], engine=eng, replace=replace, progress=_parsed,
-                    ocr_progress=lambda index, name: _ocr_progress(bar, name, index, total),
+                    ocr_progress=lambda index, name: _ocr_progress(bar, file_bars[index], name, index, total),
                 )
             for item in items:
                 result = item.result

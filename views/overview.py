@@ -9,9 +9,8 @@ from components import cached as queries
 from components.export import chart, table
 from components.layout import NAV_PAGES, fmt_wan, kpi_row, page_setup
 from components.paging import PAGE_SIZE, pager
+from glossary import FORMAT_LABELS, KIND_SHORT
 
-KIND_SHORT = {"budget": "预算", "final_accounts": "决算", "performance_targets": "绩效目标"}
-FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel（xlsx）", "xls": "Excel（xls）", "docx": "Word", "text": "文本"}
 _KIND_ORDER = {"budget": 0, "final_accounts": 1, "performance_targets": 2}
 _SCOPE_RANK = {"department": 0, "unit": 1}
 #: more agencies than this: the chart shows the largest, the tables a page at a time
