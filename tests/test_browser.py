@@ -8,20 +8,15 @@ downloads a chart PNG and a table's Excel file, and screenshots every page at
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, FIXTURES, REAL, ROOT
+from conftest import ARTIFACTS, FIXTURES, REAL
+from streamlit_server import CHROMIUM, serve
 
-CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,62 +49,13 @@ except ImportError:  # pragma: no cover
     pass
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        BUDGETLENS_DATABASE_URL=f"sqlite:///{tmp / 'browser.db'}",
-        BUDGETLENS_NO_SAMPLES="1",
-        BROWSER_PATH=CHROMIUM,
-        PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]),
-    )
-    env.pop("DATABASE_URL", None)
-    log = open(tmp / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless", "true",
-            "--server.port", str(port),
-            "--server.address", "127.0.0.1",
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("streamlit did not start:\n" + (tmp / "streamlit.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
-        yield base
+        with serve(tmp, f"sqlite:///{tmp / 'browser.db'}") as base:
+            yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(tmp / "streamlit.log", ARTIFACTS / "streamlit.log")
 

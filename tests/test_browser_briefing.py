@@ -10,18 +10,15 @@ screenshots 部门对比, 地区对比 and 汇报 into tests/artifacts/."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from briefing_store import build
-from conftest import ARTIFACTS, ROOT
-from test_browser import CHROMIUM, LAUNCH_ARGS, VIEWPORT, _free_port, _no_exception, _screenshot, _settle
+from conftest import ARTIFACTS
+from streamlit_server import CHROMIUM, serve
+from test_browser import LAUNCH_ARGS, VIEWPORT, _no_exception, _screenshot, _settle
 from ui_text import english_words
 
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在（apt-get install chromium）"),
@@ -32,39 +29,8 @@ pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM
 def app_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser_briefing")
     url = build(f"sqlite:///{tmp / 'store.db'}")
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(BUDGETLENS_DATABASE_URL=url, BUDGETLENS_NO_SAMPLES="1", BROWSER_PATH=CHROMIUM,
-               PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]))
-    env.pop("DATABASE_URL", None)
-    log = open(tmp / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("streamlit did not start:\n" + (tmp / "streamlit.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
+    with serve(tmp, url) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

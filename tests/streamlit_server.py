@@ -1,0 +1,81 @@
+"""``streamlit run app.py`` on a free port for the browser tests: a fresh store
+(no sample loading), the system Chromium for chart export, the log kept."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, deadline_s: float, on_fail) -> None:
+    """Until Streamlit's health endpoint answers ok; ``on_fail()`` when the
+    process ended or the deadline passed."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            on_fail()
+            return
+        time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def serve(tmp: Path, database_url: str) -> Iterator[str]:
+    """The app's base URL while it runs on ``database_url``; the server log is
+    ``tmp/streamlit.log``."""
+    env = dict(os.environ)
+    env.update(
+        BUDGETLENS_DATABASE_URL=database_url,
+        BUDGETLENS_NO_SAMPLES="1",
+        BROWSER_PATH=CHROMIUM,
+        PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]),
+    )
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    log_path = tmp / "streamlit.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def failed() -> None:
+        log.flush()
+        pytest.fail("streamlit did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+
+    try:
+        wait_healthy(base, proc, 60, failed)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
