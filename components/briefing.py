@@ -20,7 +20,6 @@ import datetime as _dt
 import hashlib
 import io
 import json
-import math
 import numbers
 import re
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from components.safety import md
+from components.table_files import is_missing
 
 #: the East Asian font named in the exported files, and the Latin one beside it
 EA_FONT = "Microsoft YaHei"
@@ -99,22 +99,11 @@ def move(items: list[dict], index: int, step: int) -> list[dict]:
 # --------------------------------------------------------------------------- table text
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict, str, bytes)) else False
-    except (TypeError, ValueError):
-        return False
-
-
 def cell_text(value: Any, money: bool = False) -> str:
     """A cell as the briefing prints it: money with 千分位 and two decimals
     (``17,336.07``), other Decimals with their own places (at least two when
     fractional), whole numbers as they are (a year stays ``2024``), ``—`` for blank."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
@@ -158,7 +147,7 @@ def table_rows(frame: pd.DataFrame, money: Sequence[str] = ()) -> tuple[list[str
         name = str(col)
         is_money = name in money_set
         headers.append(f"{name}（万元）" if is_money and "万元" not in name else name)
-        present = [v for v in frame[col] if not _is_missing(v)]
+        present = [v for v in frame[col] if not is_missing(v)]
         numeric.append(is_money or (bool(present) and all(
             isinstance(v, numbers.Number) and not isinstance(v, bool) for v in present)))
     rows = [[cell_text(v, str(c) in money_set) for c, v in zip(frame.columns, rec)]

@@ -381,16 +381,16 @@ def test_original_page_rendered_for_a_finding():
 def test_an_export_whose_browser_cannot_start_fails_in_time_instead_of_hanging(monkeypatch):
     import time
 
-    from components import export
+    from components import chart_images
 
-    monkeypatch.setattr(export, "START_TIMEOUT_S", 20)
-    monkeypatch.setattr(export, "_RENDERER", None)
+    monkeypatch.setattr(chart_images, "START_TIMEOUT_S", 20)
+    monkeypatch.setattr(chart_images, "_RENDERER", None)
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")
     start = time.monotonic()
     with pytest.raises(RuntimeError):
-        export._kaleido_render({"data": [], "layout": {}}, "png", 100, 100, 1)
+        chart_images._kaleido_render({"data": [], "layout": {}}, "png", 100, 100, 1)
     assert time.monotonic() - start < 60
-    monkeypatch.setattr(export, "_RENDERER", None)
+    monkeypatch.setattr(chart_images, "_RENDERER", None)
 
 
 def test_text_from_documents_is_made_inert():
