@@ -13,8 +13,11 @@
   it into the briefing pack (:mod:`components.briefing`, the 汇报 page).
 * The charts' plotly toolbar speaks Chinese (:mod:`components.plotly_locale`).
 
-The pure helpers (:func:`figure_png`, :func:`figure_svg`, :func:`excel_bytes`,
-:func:`csv_bytes`, :func:`neutralise`) need no Streamlit session.
+The pure helpers need no Streamlit session and live beside this module:
+:mod:`components.chart_images` (:func:`figure_png`, :func:`figure_svg`, the
+kaleido renderer), :mod:`components.table_files` (:func:`excel_bytes`,
+:func:`csv_bytes`, :func:`neutralise`) and :mod:`components.source_lines`;
+their names are importable from here as well.
 """
 from __future__ import annotations
 
