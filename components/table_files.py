@@ -125,7 +125,7 @@ def _cell_value(value: Any, money: bool) -> Any:
     return neutralise(text)
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if is_wide(c) else 1 for c in text)
 
 
@@ -171,7 +171,7 @@ def excel_bytes(
     columns = [str(c) for c in df.columns]
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="E8EDF3")
-    widths = [_display_width(c) for c in columns]
+    widths = [display_width(c) for c in columns]
     for j, name in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j, value=neutralise(name))
         cell.font = header_font
@@ -188,7 +188,7 @@ def excel_bytes(
                 shown = f"{v:,.2f}"
             else:
                 shown = "" if v is None else str(v)
-            widths[j] = max(widths[j], _display_width(shown))
+            widths[j] = max(widths[j], display_width(shown))
     ws.freeze_panes = "A2"
     last = len(df) + 1
     note_font = Font(italic=True, color="616E7C")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from briefing_store import BEIDAIHE, MEDICAL_PEERS, QINGLONG, SEEDS, SHILONG, XIANGHE, build, truth_total
-from components import briefing
+from components import briefing, briefing_files
 from conftest import ROOT
 
 APP = ROOT / "app.py"
@@ -159,10 +159,10 @@ def test_briefing_collects_across_pages_reorders_notes_and_exports(store_url, mo
     from docx import Document
     from pptx import Presentation
 
-    pptx = Presentation(io.BytesIO(briefing.pptx_bytes(kept, "测试汇报", "2026年12月7日")))
+    pptx = Presentation(io.BytesIO(briefing_files.pptx_bytes(kept, "测试汇报", "2026年12月7日")))
     texts = ["\n".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in pptx.slides]
     assert "测试汇报" in texts[0] and "平顶山市含 3 个部门" in texts[1]
-    doc = Document(io.BytesIO(briefing.docx_bytes(kept, "测试汇报", "2026年12月7日")))
+    doc = Document(io.BytesIO(briefing_files.docx_bytes(kept, "测试汇报", "2026年12月7日")))
     assert any(p.text == "说明：平顶山市含 3 个部门" for p in doc.paragraphs)
     assert len(doc.tables) == 2
     _ok(at.button(key="brief-clear").click().run())

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import briefing, charts
+from components import briefing, briefing_files, charts
 from conftest import ARTIFACTS
 
 CHART_SOURCE = "香河县医疗保障局 2024年部门预算（xianghe-2024-budget.pdf）《部门预算支出总表》第4–5页"
@@ -68,7 +68,7 @@ def test_pptx_has_a_cover_a_slide_per_chart_and_table_pages_with_sources():
     from pptx import Presentation
     from pptx.oxml.ns import qn
 
-    data = briefing.pptx_bytes(_items(), "医保局同级对比汇报", DAY, png_of=_png)
+    data = briefing_files.pptx_bytes(_items(), "医保局同级对比汇报", DAY, png_of=_png)
     prs = Presentation(io.BytesIO(data))
     slides = list(prs.slides)
     assert len(slides) == 1 + 1 + 3  # cover, chart, 30 rows at 12 a slide
@@ -97,7 +97,7 @@ def test_docx_has_a_cover_images_tables_and_source_lines():
     from docx import Document
     from docx.oxml.ns import qn
 
-    data = briefing.docx_bytes(_items(), "医保局同级对比汇报", DAY, png_of=_png)
+    data = briefing_files.docx_bytes(_items(), "医保局同级对比汇报", DAY, png_of=_png)
     doc = Document(io.BytesIO(data))
     paras = [p.text for p in doc.paragraphs]
     assert "医保局同级对比汇报" in paras and "2026年12月7日" in paras
@@ -125,8 +125,8 @@ def test_libreoffice_renders_both_files_with_chinese(tmp_path):
 
     png_of = briefing.default_png if export.export_available() else _png
     items = _items()
-    files = {"pptx": briefing.pptx_bytes(items, "医保局同级对比汇报", DAY, png_of=png_of),
-             "docx": briefing.docx_bytes(items, "医保局同级对比汇报", DAY, png_of=png_of)}
+    files = {"pptx": briefing_files.pptx_bytes(items, "医保局同级对比汇报", DAY, png_of=png_of),
+             "docx": briefing_files.docx_bytes(items, "医保局同级对比汇报", DAY, png_of=png_of)}
     ARTIFACTS.mkdir(exist_ok=True)
     for ext, data in files.items():
         src = tmp_path / f"briefing.{ext}"

@@ -8,7 +8,7 @@ import re
 import plotly.io as pio
 import streamlit as st
 
-from components import briefing, layout
+from components import briefing, briefing_files, layout
 
 layout.page_setup("汇报", "在各页面的图表和表格下点击“加入汇报”，收集的内容列在这里：调整顺序、删除、添加说明，"
                   "再导出为一份 PowerPoint 和一份 Word 文件（封面、图表、表格及其数据来源）。")
@@ -81,11 +81,11 @@ stem = re.sub(r'[\\/:*?"<>|\s]+', "_", f"{(title or briefing.DEFAULT_TITLE).stri
 snapshot = [dict(i) for i in items]
 with st.container(horizontal=True, gap="small"):
     st.download_button("下载 PowerPoint（PPTX）", key="brief-pptx", icon=":material/slideshow:", on_click="ignore",
-                       data=lambda: briefing.pptx_bytes(snapshot, title, day), file_name=f"{stem}.pptx",
+                       data=lambda: briefing_files.pptx_bytes(snapshot, title, day), file_name=f"{stem}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        type="primary", help="16:9 幻灯片：封面，每张图一页，表格每页 12 行，页脚注明数据来源")
     st.download_button("下载 Word（DOCX）", key="brief-docx", icon=":material/description:", on_click="ignore",
-                       data=lambda: briefing.docx_bytes(snapshot, title, day), file_name=f"{stem}.docx",
+                       data=lambda: briefing_files.docx_bytes(snapshot, title, day), file_name=f"{stem}.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        help="A4 横向：封面和目录，每项一个标题，图下、表下注明单位和数据来源")
     st.button("清空汇报", key="brief-clear", icon=":material/clear_all:", type="tertiary", on_click=_clear)
