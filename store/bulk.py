@@ -38,13 +38,13 @@ from store.ingest import (
     DUPLICATE_MESSAGE,
     DUPLICATE_PART_MESSAGE,
     IngestResult,
-    _TABLE_COLUMNS,
-    _finding_row,
-    _int_or_none,
+    TABLE_COLUMNS,
+    finding_row,
+    int_or_none,
     _originals,
-    _project_row,
-    _self_evaluation_row,
-    _text_or_none,
+    project_row,
+    self_evaluation_row,
+    text_or_none,
     build_line_items,
     describe,
     ingest_document,
@@ -131,17 +131,17 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
         index=index,
         ident=(agency, int(year), kind, scope),
         sha256=sha256,
-        code=_text_or_none(doc.get("agency_code")),
+        code=text_or_none(doc.get("agency_code")),
         document={
             "sha256": sha256,
             "file_name": str(source.get("file") or "未命名文件"),
             "format": str(source.get("format") or "unknown"),
-            "pages": _int_or_none(source.get("pages")),
-            "parser_version": _text_or_none(doc.get("parser_version")),
+            "pages": int_or_none(source.get("pages")),
+            "parser_version": text_or_none(doc.get("parser_version")),
             "year": int(year),
             "kind": kind,
             "scope": scope,
-            "unit_scale": _text_or_none(doc.get("unit_scale")),
+            "unit_scale": text_or_none(doc.get("unit_scale")),
         },
         parsed=as_json(doc),
         data=original.data,
@@ -150,23 +150,23 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
         prepared.tables.append(
             {
                 "seq": seq,
-                "title": _text_or_none(table.get("title")),
-                "kind": _text_or_none(table.get("kind")),
+                "title": text_or_none(table.get("title")),
+                "kind": text_or_none(table.get("kind")),
                 "pages": as_json(table.get("pages")),
                 "rows": as_json(table.get("rows")),
-                "extra": as_json({k: v for k, v in table.items() if k not in _TABLE_COLUMNS}) or None,
+                "extra": as_json({k: v for k, v in table.items() if k not in TABLE_COLUMNS}) or None,
             }
         )
-        prepared.table_keys.append((table.get("file"), _text_or_none(table.get("title"))))
+        prepared.table_keys.append((table.get("file"), text_or_none(table.get("title"))))
     for item in build_line_items(doc):
         item.pop("file", None)  # one file: every item's file is the document's
         prepared.line_items.append(item)
     findings = entry.findings if entry.findings is not None else all_findings(doc)
-    prepared.findings = [_finding_row(f) for f in findings]
+    prepared.findings = [finding_row(f) for f in findings]
     prepared.document.update(severity_counts(f["severity"] for f in prepared.findings))
-    prepared.projects = [_project_row(seq, item) for seq, item in enumerate(doc.get("projects") or [])]
+    prepared.projects = [project_row(seq, item) for seq, item in enumerate(doc.get("projects") or [])]
     prepared.self_evaluations = [
-        _self_evaluation_row(seq, item) for seq, item in enumerate(doc.get("self_evaluations") or [])
+        self_evaluation_row(seq, item) for seq, item in enumerate(doc.get("self_evaluations") or [])
     ]
     return prepared
 

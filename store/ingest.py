@@ -20,18 +20,20 @@ strings.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from store.derived import project_columns, self_evaluation_columns, severity_counts
+from store.derived import severity_counts
 from store.revision import bump_revision
+from store.rows import (
+    TABLE_COLUMNS, build_line_items, finding_row, int_or_none, project_row, self_evaluation_row, text_or_none,
+    to_decimal,
+)
 
 from analysis.checks import all_findings
 from loaders.jsonout import plain
@@ -40,17 +42,12 @@ from loaders.multifile import files_sha256
 from store import users
 from store.engine import get_engine, writer
 from store.models import (
-    ECONOMIC_MEASURES,
-    FUNCTION_MEASURES,
     KIND_LABELS,
     KINDS,
     SCOPE_LABELS,
     SCOPES,
-    THREE_PUBLIC_LABELS,
-    TOTALS_LABELS,
     Agency,
     Document,
-    amount_problem,
     DocumentFile,
     DocumentParsed,
     DocumentPart,
@@ -67,22 +64,6 @@ from store.models import (
 DUPLICATE_MESSAGE = "已存在相同文件（sha256 相同），未重复保存"
 DUPLICATE_SET_MESSAGE = "已存在由相同文件组成的报告（各文件 sha256 均相同），未重复保存"
 DUPLICATE_PART_MESSAGE = "该文件已作为一份多文件报告的一部分保存（sha256 相同），未重复保存"
-
-# doc key -> (line_items.section, labels for measure names)
-_KEYED_SECTIONS = (
-    ("totals", "totals", TOTALS_LABELS),
-    ("three_public", "three_public", THREE_PUBLIC_LABELS),
-    ("three_public_budget", "three_public_budget", THREE_PUBLIC_LABELS),
-)
-# doc key -> (line_items.section, measures taken from each line)
-_LINE_SECTIONS = (
-    ("function_lines", "function", FUNCTION_MEASURES),
-    ("economic_lines", "economic", ECONOMIC_MEASURES),
-)
-
-
-_TABLE_COLUMNS = ("title", "kind", "pages", "rows")
-
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -106,152 +87,9 @@ class IngestResult:
 
 # --------------------------------------------------------------------------- helpers
 
-
-def to_decimal(value: Any, where: str = "") -> Decimal | None:
-    """Amount as ``Decimal``: strings/Decimals/ints accepted, ``None``/``""`` -> None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"金额类型错误（{where}）：{value!r}")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"金额格式错误（{where}）：{value!r}") from None
-    else:
-        raise ValueError(f"金额类型错误（{where}）：{value!r}")
-    problem = amount_problem(result)
-    if problem:
-        raise ValueError(f"{problem}（{where}）")
-    return result
-
-
-def _int_or_none(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    return int(value)
-
-
-def _text_or_none(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(plain(value), ensure_ascii=False)
-    return str(value)
-
-
 def describe(agency: str, year: Any, kind: str, scope: str) -> str:
     """``青龙满族自治县医疗保障局 2023年部门决算（部门）``"""
     return f"{agency} {year}年{KIND_LABELS.get(kind, kind)}（{SCOPE_LABELS.get(scope, scope)}）"
-
-
-def _file_of(provenance: Mapping[str, Any]) -> dict[str, Any]:
-    return {"file": str(provenance["file"])} if provenance.get("file") is not None else {}
-
-
-def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Flatten totals / three_public / three_public_budget / function_lines /
-    economic_lines into line-item dicts (long format) with provenance.
-
-    Provenance comes from the line itself (function/economic lines) or from
-    ``doc["sources"][section][key]``; ``origin`` defaults to ``'table'``.  In a
-    document read from several files an item also names its ``file``.
-    """
-    items: list[dict[str, Any]] = []
-    sources = doc.get("sources") or {}
-    for doc_key, section, labels in _KEYED_SECTIONS:
-        values = doc.get(doc_key) or {}
-        section_sources = sources.get(doc_key) or {}
-        for seq, (key, value) in enumerate(values.items()):
-            src = section_sources.get(key) or {}
-            items.append(
-                {
-                    "section": section,
-                    "seq": seq,
-                    "code": None,
-                    "name": labels.get(key, key),
-                    "measure": key,
-                    "amount": to_decimal(value, f"{doc_key}.{key}"),
-                    "page": _int_or_none(src.get("page")),
-                    "table_title": src.get("table"),
-                    "row": _int_or_none(src.get("row")),
-                    "origin": src.get("origin") or "table",
-                    **_file_of(src),
-                }
-            )
-    for doc_key, section, measures in _LINE_SECTIONS:
-        for seq, line in enumerate(doc.get(doc_key) or []):
-            for measure in measures:
-                if measure not in line:
-                    continue
-                items.append(
-                    {
-                        "section": section,
-                        "seq": seq,
-                        "code": _text_or_none(line.get("code")),
-                        "name": line.get("name"),
-                        "measure": measure,
-                        "amount": to_decimal(line.get(measure), f"{doc_key}[{seq}].{measure}"),
-                        "page": _int_or_none(line.get("page")),
-                        "table_title": line.get("table"),
-                        "row": _int_or_none(line.get("row")),
-                        "origin": line.get("origin") or "table",
-                        **_file_of(line),
-                    }
-                )
-    return items
-
-
-def _finding_row(finding: Mapping[str, Any]) -> dict[str, Any]:
-    table_title = finding.get("table_title", finding.get("table"))
-    return {
-        "rule": str(finding.get("rule") or "unknown"),
-        "severity": str(finding.get("severity") or "info"),
-        "message": str(finding.get("message") or ""),
-        "page": _int_or_none(finding.get("page")),
-        "table_title": _text_or_none(table_title),
-        "row": _int_or_none(finding.get("row")),
-        "expected": _text_or_none(finding.get("expected")),
-        "found": _text_or_none(finding.get("found")),
-        "data": plain(dict(finding)),
-    }
-
-
-def _project_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "code": _text_or_none(item.get("code")),
-        "name": _text_or_none(item.get("name")),
-        "amount": to_decimal(item.get("amount"), f"projects[{seq}].amount"),
-        **project_columns(item),
-        "data": plain(dict(item)),
-    }
-
-
-def _self_evaluation_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
-    where = f"self_evaluations[{seq}]"
-    return {
-        "seq": seq,
-        "name": _text_or_none(item.get("name")),
-        "budget": to_decimal(item.get("budget"), f"{where}.budget"),
-        "executed": to_decimal(item.get("executed"), f"{where}.executed"),
-        "reported_score": to_decimal(item.get("reported_score"), f"{where}.reported_score"),
-        "computed_score": to_decimal(item.get("computed_score"), f"{where}.computed_score"),
-        "grade": _text_or_none(item.get("grade")),
-        **self_evaluation_columns(item),
-        "data": plain(dict(item)),
-    }
 
 
 def _resolve_engine(engine: Engine | None, url: str | None) -> Engine:
@@ -327,7 +165,7 @@ def _originals(doc: Mapping[str, Any], data: bytes | Sequence[tuple[str, bytes]]
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = bytes(data)
         return [_Original(str(source.get("file") or "未命名文件"), hashlib.sha256(data).hexdigest(),
-                          str(source.get("format") or "unknown"), _int_or_none(source.get("pages")), data)]
+                          str(source.get("format") or "unknown"), int_or_none(source.get("pages")), data)]
     given = {hashlib.sha256(bytes(b)).hexdigest(): (name, bytes(b)) for name, b in data}
     listed = source.get("files") or []
     if len(given) == 1 and not listed:
@@ -336,7 +174,7 @@ def _originals(doc: Mapping[str, Any], data: bytes | Sequence[tuple[str, bytes]]
         raise ValueError("文件内容与解析结果的文件清单（source.files）不一致")
     return [
         _Original(str(f.get("file") or given[f["sha256"].lower()][0]), f["sha256"].lower(),
-                  str(f.get("format") or "unknown"), _int_or_none(f.get("pages")), given[f["sha256"].lower()][1])
+                  str(f.get("format") or "unknown"), int_or_none(f.get("pages")), given[f["sha256"].lower()][1])
         for f in listed
     ]
 
@@ -435,7 +273,7 @@ def _ingest(
             session.execute(delete(Document).where(Document.id == old.id))
         session.flush()
 
-        code = _text_or_none(doc.get("agency_code"))
+        code = text_or_none(doc.get("agency_code"))
         agency = _agency(session, agency_name, code)
 
         document = Document(
@@ -443,13 +281,13 @@ def _ingest(
             sha256=sha256,
             file_name=str(source.get("file") or "未命名文件"),
             format=str(source.get("format") or "unknown"),
-            pages=_int_or_none(source.get("pages")),
-            parser_version=_text_or_none(doc.get("parser_version")),
+            pages=int_or_none(source.get("pages")),
+            parser_version=text_or_none(doc.get("parser_version")),
             uploaded_at=utcnow(),
             year=year,
             kind=kind,
             scope=scope,
-            unit_scale=_text_or_none(doc.get("unit_scale")),
+            unit_scale=text_or_none(doc.get("unit_scale")),
             parsed_row=DocumentParsed(parsed=plain(doc)),
         )
         document.file = DocumentFile(data=originals[0].data)
@@ -472,11 +310,11 @@ def _ingest(
             row = ParsedTable(
                 document=document,
                 seq=seq,
-                title=_text_or_none(table.get("title")),
-                kind=_text_or_none(table.get("kind")),
+                title=text_or_none(table.get("title")),
+                kind=text_or_none(table.get("kind")),
                 pages=plain(table.get("pages")),
                 rows=plain(table.get("rows")),
-                extra=plain({k: v for k, v in table.items() if k not in _TABLE_COLUMNS}) or None,
+                extra=plain({k: v for k, v in table.items() if k not in TABLE_COLUMNS}) or None,
             )
             if row.title is not None:
                 tables_by_title.setdefault((table.get("file"), row.title), row)
@@ -490,15 +328,15 @@ def _ingest(
             if file is not None:
                 row.source_file = LineItemFile(file_name=str(file))
             session.add(row)
-        findings = [_finding_row(f) for f in all_findings(doc)]
+        findings = [finding_row(f) for f in all_findings(doc)]
         for finding in findings:
             session.add(Finding(document=document, **finding))
         for column, count in severity_counts(f["severity"] for f in findings).items():
             setattr(document, column, count)
         for seq, item in enumerate(doc.get("projects") or []):
-            session.add(Project(document=document, **_project_row(seq, item)))
+            session.add(Project(document=document, **project_row(seq, item)))
         for seq, item in enumerate(doc.get("self_evaluations") or []):
-            session.add(SelfEvaluation(document=document, **_self_evaluation_row(seq, item)))
+            session.add(SelfEvaluation(document=document, **self_evaluation_row(seq, item)))
         session.flush()
         document_id = document.id
         action = "reparsed" if reparse else "replaced" if replaced_name is not None else "stored"
@@ -558,7 +396,7 @@ def replace_findings(engine: Engine | None, document_id: int, findings: Iterable
     Raises ``LookupError`` if the document does not exist.
     """
     engine = _resolve_engine(engine, None)
-    rows = [_finding_row(f) for f in findings]
+    rows = [finding_row(f) for f in findings]
     with Session(writer(engine)) as session, session.begin():
         if session.get(Document, document_id) is None:
             raise LookupError(f"no document {document_id}")

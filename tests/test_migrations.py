@@ -83,7 +83,7 @@ def _store_at_0002(url: str) -> dict:
     from sqlalchemy import JSON, Integer, Numeric, String, Text, column, table
 
     from store import samples
-    from store.ingest import _finding_row
+    from store.rows import finding_row as _finding_row
     from analysis.checks import all_findings
 
     names = ["qinglong-2023-final.pdf", "xianghe-2024-budget.pdf"]
