@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from components.safety import md
-from components.table_files import is_missing
+from components.table_files import is_missing, python_scalar
 
 #: the East Asian font named in the exported files, and the Latin one beside it
 EA_FONT = "Microsoft YaHei"
@@ -104,11 +104,7 @@ def cell_text(value: Any, money: bool = False) -> str:
     fractional), whole numbers as they are (a year stays ``2024``), ``—`` for blank."""
     if is_missing(value):
         return MISSING
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (AttributeError, ValueError):
-            pass
+    value = python_scalar(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if money:

@@ -76,6 +76,16 @@ def is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+def python_scalar(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds; anything else as it is."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            return value.item()
+        except (AttributeError, ValueError):
+            pass
+    return value
+
+
 def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -91,11 +101,7 @@ def _cell_value(value: Any, money: bool) -> Any:
     """A DataFrame value as openpyxl should write it."""
     if is_missing(value):
         return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
-        try:
-            value = value.item()
-        except (AttributeError, ValueError):
-            pass
+    value = python_scalar(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):

@@ -32,26 +32,26 @@ from sqlalchemy import Engine, insert, select, update
 
 from analysis.checks import all_findings
 from loaders.jsonout import plain
-from loaders.multifile import files_sha256
 from store.engine import get_engine, writer
 from store.ingest import (
     DUPLICATE_MESSAGE,
     DUPLICATE_PART_MESSAGE,
     IngestResult,
-    TABLE_COLUMNS,
-    finding_row,
-    int_or_none,
     _originals,
-    project_row,
-    self_evaluation_row,
-    text_or_none,
-    build_line_items,
+    checked_identity,
     describe,
     ingest_document,
 )
+from store.rows import (
+    build_line_items,
+    finding_row,
+    int_or_none,
+    project_row,
+    self_evaluation_row,
+    TABLE_COLUMNS,
+    text_or_none,
+)
 from store.models import (
-    KINDS,
-    SCOPES,
     Agency,
     Document,
     DocumentFile,
@@ -114,22 +114,16 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
     originals = _originals(doc, entry.data)
     if len(originals) > 1:
         return None
-    sha256 = files_sha256(o.sha256 for o in originals)
+    checked = checked_identity(doc, originals)
+    if isinstance(checked, IngestResult):
+        return checked
+    sha256, ident = checked
+    _agency, year, kind, scope = ident
     source = doc.get("source") or {}
-    claimed = source.get("sha256")
-    if claimed and str(claimed).lower() != sha256:
-        raise ValueError(f"文件内容与解析结果的 sha256 不一致：{claimed} ≠ {sha256}")
-    agency = (doc.get("agency") or "").strip()
-    year, kind, scope = doc.get("year"), doc.get("kind"), doc.get("scope")
-    missing = [label for label, v in (("单位名称", agency), ("年度", year), ("类型", kind), ("范围", scope)) if not v]
-    if missing:
-        return IngestResult("refused", f"无法识别{'、'.join(missing)}，未保存")
-    if kind not in KINDS or scope not in SCOPES:
-        return IngestResult("refused", f"未知的文件类型或范围（{kind}/{scope}），未保存")
     original = originals[0]
     prepared = _Prepared(
         index=index,
-        ident=(agency, int(year), kind, scope),
+        ident=ident,
         sha256=sha256,
         code=text_or_none(doc.get("agency_code")),
         document={

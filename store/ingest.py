@@ -179,6 +179,24 @@ def _originals(doc: Mapping[str, Any], data: bytes | Sequence[tuple[str, bytes]]
     ]
 
 
+def checked_identity(doc: Mapping[str, Any], originals: Sequence["_Original"]) -> tuple[str, tuple] | IngestResult:
+    """The document's sha256 (of its set of files) and (agency, year, kind,
+    scope), or the refusal when one of them is missing or unknown.  Raises
+    ``ValueError`` when the parse names other bytes than the files given."""
+    sha256 = files_sha256(o.sha256 for o in originals)
+    claimed = (doc.get("source") or {}).get("sha256")
+    if claimed and str(claimed).lower() != sha256:
+        raise ValueError(f"文件内容与解析结果的 sha256 不一致：{claimed} ≠ {sha256}")
+    agency = (doc.get("agency") or "").strip()
+    year, kind, scope = doc.get("year"), doc.get("kind"), doc.get("scope")
+    missing = [label for label, v in (("单位名称", agency), ("年度", year), ("类型", kind), ("范围", scope)) if not v]
+    if missing:
+        return IngestResult("refused", f"无法识别{'、'.join(missing)}，未保存")
+    if kind not in KINDS or scope not in SCOPES:
+        return IngestResult("refused", f"未知的文件类型或范围（{kind}/{scope}），未保存")
+    return sha256, (agency, int(year), kind, scope)
+
+
 def ingest_document(
     doc: Mapping[str, Any],
     data: bytes | Sequence[tuple[str, bytes]],
@@ -201,21 +219,10 @@ def ingest_document(
     """
     engine = _resolve_engine(engine, url)
     originals = _originals(doc, data)
-    sha256 = files_sha256(o.sha256 for o in originals)
-    source = doc.get("source") or {}
-    claimed = source.get("sha256")
-    if claimed and str(claimed).lower() != sha256:
-        raise ValueError(f"文件内容与解析结果的 sha256 不一致：{claimed} ≠ {sha256}")
-
-    agency = (doc.get("agency") or "").strip()
-    year, kind, scope = doc.get("year"), doc.get("kind"), doc.get("scope")
-    missing = [label for label, v in (("单位名称", agency), ("年度", year), ("类型", kind), ("范围", scope)) if not v]
-    if missing:
-        return IngestResult("refused", f"无法识别{'、'.join(missing)}，未保存")
-    if kind not in KINDS or scope not in SCOPES:
-        return IngestResult("refused", f"未知的文件类型或范围（{kind}/{scope}），未保存")
-    year = int(year)
-    ident = (agency, year, kind, scope)
+    checked = checked_identity(doc, originals)
+    if isinstance(checked, IngestResult):
+        return checked
+    sha256, ident = checked
 
     try:
         return _ingest(engine, doc, originals, sha256, ident, replace, reparse, actor)
