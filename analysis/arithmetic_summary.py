@@ -112,18 +112,23 @@ def _function_levels(view: TableView, lc: int, vc: int) -> dict[int, int | str]:
     return out
 
 
+def _levelled_rows(view: TableView, lc: int, vc: int):
+    """(row, label, outline level) of each body row of a side that is neither blank nor a 其中 line."""
+    named = _function_levels(view, lc, vc)
+    for r in view.layout.body:
+        label = view.table.rows[r][lc]
+        lv = named.get(r) or label_level(label)
+        if lv not in ("empty", "of"):
+            yield r, label, lv
+
+
 def _outline(view: TableView, lc: int, vc: int, loose: bool) -> list[tuple[Line, list[Part], Line | None, list[Line]]]:
     """(total line, its parts, the previous total, the items) for every 合计/总计 line."""
     out = []
     items: list[Line] = []
     stack: list[Line] = []
     last_total: Line | None = None
-    named = _function_levels(view, lc, vc)
-    for r in view.layout.body:
-        label = view.table.rows[r][lc]
-        lv = named.get(r) or label_level(label)
-        if lv in ("empty", "of"):
-            continue
+    for r, label, lv in _levelled_rows(view, lc, vc):
         v = value(view, r, vc)
         if lv in ("total", "grand"):
             stack = []
@@ -157,12 +162,7 @@ def _trailing_items(view: TableView, lc: int, vc: int, loose: bool) -> list[Line
     items: list[Line] = []
     stack: list[Line] = []
     seen_total = False
-    named = _function_levels(view, lc, vc)
-    for r in view.layout.body:
-        label = view.table.rows[r][lc]
-        lv = named.get(r) or label_level(label)
-        if lv in ("empty", "of"):
-            continue
+    for r, label, lv in _levelled_rows(view, lc, vc):
         if lv in ("total", "grand"):
             items, stack, seen_total = [], [], True
             continue

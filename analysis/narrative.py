@@ -37,7 +37,7 @@ from analysis.narrative_text import (
 
 
 # read from here by the checks and tests: the text helpers with the fact reader
-__all__ = ["Fact", "Mention", "Passage", "COVERAGE", "decimals", "facts", "key_of", "mentions", "page_furniture",
+__all__ = ["Fact", "Mention", "Passage", "COVERAGE", "bracket_depth", "decimals", "facts", "key_of", "mentions", "page_furniture",
            "passages", "scope_of", "sentences", "stage_of", "to_wan"]
 
 # ---------------------------------------------------------------- what a number names
@@ -285,7 +285,7 @@ def _sentence_facts(
                     # "…3.42万元。与2023年相比增加0.00万元": the previous sentence's head
                     ref = _head_of_previous_sentence(acc)
                 else:
-                    ref = _last_level(acc, first_in_sentence, allow_previous=True, depth=_depth_at(sentence, m.start))
+                    ref = _last_level(acc, first_in_sentence, allow_previous=True, depth=bracket_depth(sentence, m.start))
             key = own_key or (acc[ref].key if ref is not None else None)
             if own_key is not None and own_key not in GENERIC:
                 # "其中：基本支出增加66.56万元" — the change of the item it names
@@ -325,7 +325,7 @@ def _sentence_facts(
                 key = None  # "“农林水支出”科目83万元，主要用于人员经费18万元": the class's part, not the department's
             f = Fact("amount", key, value, m.number, m.unit, m.printed, subject.strip(), clean, pi, page,
                      scope=scope, stage=stage, per_unit=per_unit)
-            f.extra["depth"] = _depth_at(sentence, m.start)
+            f.extra["depth"] = bracket_depth(sentence, m.start)
             if inherited:
                 f.extra["inherited"] = True
             acc.append(f)
@@ -356,7 +356,8 @@ def _last_level(acc: list[Fact], start: int, allow_previous: bool, depth: int | 
     return None
 
 
-def _depth_at(sentence: str, pos: int) -> int:
+def bracket_depth(sentence: str, pos: int) -> int:
+    """How many brackets （…） are open at ``pos`` (0: the words stand outside any)."""
     depth = 0
     for ch in sentence[:pos]:
         if ch in "（(":

@@ -13,6 +13,7 @@ from analysis.checks import Checker, Where, fmt
 from analysis.checks_context import Context, value
 from analysis.narrative_figures import HALF, ZERO, item_name, narrative_inputs, printed_tolerance, quote, where_in_narrative
 from analysis.rules import rule
+from analysis.table_reading import where
 from loaders.recognise.cells import is_amount, norm
 
 
@@ -222,7 +223,7 @@ def asset_date(ctx: Context, checker: Checker) -> None:
             "date",
             f"情况说明称固定资产数据“{words}”（即 {said[0]}-{said[1]:02d}-{said[2]:02d}），"
             f"{view.title}注明截止时间 {table_date[0]}-{table_date[1]:02d}-{table_date[2]:02d}",
-            Where(view.title or None, view.page, None),
+            where(view, None),
             expected=f"{said[0]}-{said[1]:02d}-{said[2]:02d}",
             found=f"{table_date[0]}-{table_date[1]:02d}-{table_date[2]:02d}",
         )

@@ -48,6 +48,11 @@ def _where(p: dict) -> Where:
     return Where(table=p.get("table") or None, page=p.get("page"), row=p.get("row"))
 
 
+def _indicator_where(p: dict, ind: dict) -> Where:
+    """An indicator's row in its project's table (the project's page when it has none)."""
+    return Where(p.get("table") or None, ind.get("page") or p.get("page"), ind.get("row"))
+
+
 def _name(p: dict) -> str:
     return p.get("name") or p.get("table") or "项目"
 
@@ -145,7 +150,7 @@ def _monthly_cost(ctx: Context, p: dict, checker: Checker) -> None:
             "warning",
             "narrative_vs_table",
             f"{_name(p)}：绩效目标写“{m.group(0)}”，成本指标“{ind.get('level3')}”为 {ind.get('target')}",
-            Where(p.get("table") or None, ind.get("page") or p.get("page"), ind.get("row")),
+            _indicator_where(p, ind),
             expected=value,
             found=said,
         )
@@ -183,7 +188,7 @@ def _cost_per_period(ctx: Context, p: dict, checker: Checker) -> None:
             "indicator",
             f"{_name(p)}：成本指标“{ind.get('level3')}”（{ind.get('description') or ''}）为 {ind.get('target')}，"
             f"但预算数 {fmt(amount)} ÷ {m.group(3)} = {expected:.4f} 万元",
-            Where(p.get("table") or None, ind.get("page") or p.get("page"), ind.get("row")),
+            _indicator_where(p, ind),
             expected=expected.quantize(Decimal("0.0001")),
             found=value,
         )
@@ -214,7 +219,7 @@ def _cost_cap(ctx: Context, p: dict, checker: Checker) -> None:
             "warning",
             "indicator",
             f"{_name(p)}：成本指标“{ind.get('level3')}”上限 {ind.get('target')}，超过项目资金总额 {fmt(amount)} 万元",
-            Where(p.get("table") or None, ind.get("page") or p.get("page"), ind.get("row")),
+            _indicator_where(p, ind),
             expected=amount,
             found=value,
         )
