@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.frames import MEASURE_LABELS, code_level, dec, diff, pct
-from analysis.trends import joined_paragraphs
+from analysis.trends_quoted import joined_paragraphs
 
 PAIR_COLUMNS = ["科目编码", "科目名称", "级次", "预算数", "决算数", "差额", "执行率（%）"]
 

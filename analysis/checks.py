@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Iterable
 
 import settings
-from analysis.rules import family_of
+from analysis.rules import family_of, run_rules
 
 TOL: Decimal = Decimal(str(settings.get("TOLERANCE")))
 ZERO = Decimal(0)
@@ -244,8 +244,6 @@ def _terms(parts: list[Part]) -> str:
 def run_checks(doc: dict) -> list[dict]:
     """Every check on a parsed document; returns the findings and stores a
     summary in ``doc["checks"]`` ({ran, passed, failed, rounding, errors, …})."""
-    import importlib
-
     checker = Checker()
     try:
         from analysis.checks_context import Context
@@ -255,18 +253,7 @@ def run_checks(doc: dict) -> list[dict]:
         checker.add("checks.crashed", "warning", "internal", f"检查未能完成：{type(exc).__name__}: {exc}", count=False)
         doc["checks"] = checker.summary()
         return checker.findings
-    for name in ("checks_tables", "checks_cross", "checks_narrative", "checks_performance", "rules"):
-        try:
-            module = importlib.import_module(f"analysis.{name}")
-            (module.run_rules if name == "rules" else module.run)(ctx, checker)
-        except Exception as exc:  # a check must never break a parse
-            checker.add(
-                f"{name}.crashed",
-                "warning",
-                "internal",
-                f"检查未能完成：{type(exc).__name__}: {exc}",
-                count=False,
-            )
+    run_rules(ctx, checker)
     doc["checks"] = checker.summary()
     return checker.findings
 

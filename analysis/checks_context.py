@@ -87,6 +87,14 @@ class Context:
         self.kind = doc.get("kind")
         self.agency = norm(doc.get("agency") or "")
         self.year = doc.get("year")
+        self._shared: dict = {}
+
+    def shared(self, key: str, make):
+        """A value several rules read (the narrative's facts, the table figures
+        they are compared with), made by ``make()`` once per document."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
 
     def of(self, *families: str) -> list[TableView]:
         return [v for v in self.views if v.family in families]

@@ -22,7 +22,8 @@ function class; ``line:上级补助收入`` for other summary-table lines;
 Amounts are converted to 万元 (``value``) and keep what was printed
 (``number``, ``unit``) so unit slips can be found.
 
-Paragraphs that a page break split mid-sentence are joined first.
+Paragraphs that a page break split mid-sentence are joined first
+(``analysis.narrative_text``: passages, sentences, numbers).
 """
 from __future__ import annotations
 
@@ -30,152 +31,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# ---------------------------------------------------------------- text
-
-
-_SENTENCE_END = "。！？；;!?：:"
-_HEADING = re.compile(
-    r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+部分)"
+from analysis.narrative_text import (
+    SECTION_HEADING, Mention, Passage, decimals, mentions, page_furniture, passages, sentences, to_wan,
 )
 
 
-_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)")
-
-
-@dataclass
-class Passage:
-    text: str
-    pages: list[tuple[int, int | None]]  # (offset where a paragraph starts, its page)
-    index: int  # index of its first paragraph
-    section: int = 0  # passages under the same (sub)heading share a number
-
-    def page_at(self, offset: int) -> int | None:
-        page = None
-        for start, p in self.pages:
-            if start <= offset:
-                page = p
-        return page
-
-
-def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-
-def page_furniture(paragraphs: list[dict]) -> set[str]:
-    """Keys of running page headers and footers: a short line printed on at
-    least three pages ('苏州市审计局2026年度部门预算公开', '第 3 页', '- 12 -')."""
-    pages_of: dict[str, set] = {}
-    for par in paragraphs:
-        text = (par.get("text") or "").strip()
-        if text and len(text) <= 40 and par.get("page") is not None:
-            pages_of.setdefault(_furniture_key(text), set()).add(par.get("page"))
-    return {k for k, pages in pages_of.items() if len(pages) >= 3}
-
-
-def passages(paragraphs: list[dict]) -> list[Passage]:
-    """Paragraphs joined where a sentence obviously runs on (no closing
-    punctuation, next paragraph not a heading; '…0.00 万' + '元，…'); running
-    page headers and footers are left out, so a sentence continued on the
-    next page is joined across them."""
-    out: list[Passage] = []
-    furniture = page_furniture(paragraphs)
-    for i, par in enumerate(paragraphs):
-        text = (par.get("text") or "").strip()
-        if not text or _furniture_key(text) in furniture:
-            continue
-        page = par.get("page")
-        if out:
-            prev = out[-1]
-            tail = prev.text.rstrip()
-            runs_on = (
-                tail
-                and tail[-1] not in _SENTENCE_END + "）)】」"
-                and not _HEADING.match(text)
-                # a heading line (not a short numbered item that runs on: '（1）…支出 2,906.63 万元，主要用于')
-                and not (_HEADING.match(tail) and len(tail) < 40 and not re.search(r"[，,]", tail))
-            )
-            if tail.endswith("万") and text.startswith("元"):
-                runs_on = True
-            if runs_on and len(tail) > 8:
-                prev.pages.append((len(prev.text), page))
-                prev.text = prev.text + text
-                continue
-        section = (out[-1].section if out else 0) + (1 if _SECTION.match(text) else 0)
-        out.append(Passage(text=text, pages=[(0, page)], index=i, section=section))
-    return out
-
-
-def sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) split at 。！？； and line breaks, but not inside
-    brackets: '…维护费567.72万元（购置费230.55万元；运行维护费337.17万元。）比上年增加
-    46.49万元' is one sentence, whose change is the 567.72's."""
-    out = []
-    start = 0
-    depth = 0
-    for m in re.finditer(r"[。！？；;!?\n（(）)]", text):
-        ch = m.group(0)
-        if ch in "（(":
-            depth += 1
-            continue
-        if ch in "）)":
-            depth = max(0, depth - 1)
-            continue
-        if depth and ch != "\n":
-            continue
-        depth = 0
-        end = m.end()
-        if text[start:end].strip():
-            out.append((start, text[start:end]))
-        start = end
-    if text[start:].strip():
-        out.append((start, text[start:]))
-    return out
-
-
-# ---------------------------------------------------------------- numbers
-
-_NUM = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_MENTION = re.compile(
-    _NUM
-    + r"\s*(?:(?P<unit>亿元|万元|千元|元|万)(?![/／每]|人|户|个|辆|台|次|件|平方|元)|(?P<pct>[%％]))"
-)
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    number: Decimal
-    printed: str
-    unit: str  # 万元 | 元 | 亿元 | 千元 | %
-
-
-def mentions(sentence: str) -> list[Mention]:
-    out = []
-    for m in _MENTION.finditer(sentence):
-        raw = m.group(1)
-        number = Decimal(raw.replace(",", ""))
-        unit = "%" if m.group("pct") else m.group("unit")
-        if unit == "万":
-            unit = "万元"
-        out.append(Mention(m.start(), m.end(), number, m.group(0).strip(), unit))
-    return out
-
-
-def to_wan(number: Decimal, unit: str) -> Decimal:
-    if unit == "元":
-        return number / Decimal(10000)
-    if unit == "千元":
-        return number / Decimal(10)
-    if unit == "亿元":
-        return number * Decimal(10000)
-    return number
-
-
-def decimals(printed: str) -> int:
-    m = re.search(r"\.(\d+)", printed)
-    return len(m.group(1)) if m else 0
-
+# read from here by the checks and tests: the text helpers with the fact reader
+__all__ = ["Fact", "Mention", "Passage", "COVERAGE", "bracket_depth", "decimals", "facts", "key_of", "mentions", "page_furniture",
+           "passages", "scope_of", "sentences", "stage_of", "to_wan"]
 
 # ---------------------------------------------------------------- what a number names
 
@@ -366,7 +229,7 @@ def facts(paragraphs: list[dict]) -> list[Fact]:
     heading_scope = "all"
     for pi, passage in enumerate(passages(paragraphs)):
         local: list[Fact] = []
-        if _SECTION.match(passage.text) and len(passage.text) <= 60 and not mentions(passage.text):
+        if SECTION_HEADING.match(passage.text) and len(passage.text) <= 60 and not mentions(passage.text):
             # '（五）一般公共预算当年拨款情况说明' / '2.政府性基金预算当年拨款结构情况':
             # the fund the heading names is that of the sentences under it.
             heading_scope = scope_of(passage.text) if scope_of(passage.text) != "fiscal" else "all"
@@ -422,7 +285,7 @@ def _sentence_facts(
                     # "…3.42万元。与2023年相比增加0.00万元": the previous sentence's head
                     ref = _head_of_previous_sentence(acc)
                 else:
-                    ref = _last_level(acc, first_in_sentence, allow_previous=True, depth=_depth_at(sentence, m.start))
+                    ref = _last_level(acc, first_in_sentence, allow_previous=True, depth=bracket_depth(sentence, m.start))
             key = own_key or (acc[ref].key if ref is not None else None)
             if own_key is not None and own_key not in GENERIC:
                 # "其中：基本支出增加66.56万元" — the change of the item it names
@@ -462,7 +325,7 @@ def _sentence_facts(
                 key = None  # "“农林水支出”科目83万元，主要用于人员经费18万元": the class's part, not the department's
             f = Fact("amount", key, value, m.number, m.unit, m.printed, subject.strip(), clean, pi, page,
                      scope=scope, stage=stage, per_unit=per_unit)
-            f.extra["depth"] = _depth_at(sentence, m.start)
+            f.extra["depth"] = bracket_depth(sentence, m.start)
             if inherited:
                 f.extra["inherited"] = True
             acc.append(f)
@@ -493,7 +356,8 @@ def _last_level(acc: list[Fact], start: int, allow_previous: bool, depth: int | 
     return None
 
 
-def _depth_at(sentence: str, pos: int) -> int:
+def bracket_depth(sentence: str, pos: int) -> int:
+    """How many brackets （…） are open at ``pos`` (0: the words stand outside any)."""
     depth = 0
     for ch in sentence[:pos]:
         if ch in "（(":

@@ -9,13 +9,15 @@ Two kinds of entry:
 
 * a **rule function** — ``@rule("wording.doubled", "wording", "重复的字词或标点")``
   on a function ``(ctx, checker) -> None`` that looks at the whole parsed
-  document and adds its findings; :func:`run_rules` runs them all.  Adding a
-  rule is adding one such function in the module of its family;
+  document and adds its findings; :func:`run_rules` runs them all, module by
+  module in the order of :data:`RULE_MODULES` and, within a module, in the
+  order they are written (so the findings always come out in the same order).
+  Adding a rule is adding one such function in the module of its family;
 * a **described rule** — :func:`describe` records the id, family, name and
-  example of a comparison made inside one of the older check passes
-  (``checks_tables``, ``checks_cross``, ``checks_narrative``,
-  ``checks_performance``) or the scoring engine, so that it is listed and
-  named like the others.
+  example of a rule that has no function of its own: a sibling id emitted by a
+  rule function that checks several things in one traversal (the table pass of
+  ``table.code_sum``, say; its module describes them), the scoring engine's
+  rules (below), or one raised while reading a file (``parse.*``, ``ocr.*``).
 """
 from __future__ import annotations
 
@@ -50,7 +52,8 @@ class Rule:
     name: str
     severity: str
     doc: str
-    check: Callable | None = None  # None: applied inside an older check pass
+    check: Callable | None = None  # None: applied by another rule function, the scoring or the reader
+    order: tuple[str, int] = ("", 0)  # (module, line) of a rule function: where run_rules runs it
 
     @property
     def family_name(self) -> str:
@@ -74,19 +77,26 @@ def rule(rule_id: str, family: str, name: str, severity: str = "error") -> Calla
     the rule's documentation (say what it finds and give an example)."""
 
     def wrap(func: Callable) -> Callable:
-        _register(Rule(rule_id, family, name, severity, inspect.cleandoc(func.__doc__ or ""), func))
+        order = (func.__module__, func.__code__.co_firstlineno)
+        _register(Rule(rule_id, family, name, severity, inspect.cleandoc(func.__doc__ or ""), func, order))
         return func
 
     return wrap
 
 
 def describe(rule_id: str, family: str, name: str, severity: str = "error", doc: str = "") -> None:
-    """Record a rule applied inside an older check pass (see the module docstring)."""
+    """Record a rule without a function of its own (see the module docstring)."""
     _register(Rule(rule_id, family, name, severity, inspect.cleandoc(doc)))
 
 
-# Modules holding rule functions; importing one registers its rules.
+# Modules holding rule functions, in the order they run; importing one registers its rules.
 RULE_MODULES = (
+    "analysis.rules_arithmetic",
+    "analysis.rules_cross",
+    "analysis.rules_narrative_tables",
+    "analysis.rules_narrative_sums",
+    "analysis.rules_performance_projects",
+    "analysis.rules_performance_department",
     "analysis.rules_completeness",
     "analysis.rules_identity",
     "analysis.rules_classification",
@@ -107,11 +117,16 @@ def load() -> dict[str, Rule]:
     return RULES
 
 
+def rule_functions() -> list[Rule]:
+    """The rules with a function, in the order they run (see the module docstring)."""
+    rank = {name: i for i, name in enumerate(RULE_MODULES)}
+    entries = [r for r in load().values() if r.check is not None]
+    return sorted(entries, key=lambda r: (rank.get(r.order[0], len(rank)), r.order))
+
+
 def run_rules(ctx, checker) -> None:
     """Apply every rule function; one that fails is reported, never fatal."""
-    for entry in list(load().values()):
-        if entry.check is None:
-            continue
+    for entry in rule_functions():
         try:
             entry.check(ctx, checker)
         except Exception as exc:  # a rule must never break a parse
@@ -196,59 +211,11 @@ def markdown() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-# ---------------------------------------------------------------- rules applied inside the older passes
+# ---------------------------------------------------------------- rules raised while reading a file
 
 for _id, _family, _name, _doc in (
-    ("table.code_sum", "arithmetic", "上级科目 = 下级科目之和",
-     "Each 类 equals the sum of its 款, each 款 the sum of its 项, in every amount column.\n"
-     "Example: 210 卫生健康支出 17,246.17 ≠ 21011 + 21015 = 17,246.18 (error beyond n × 0.01)."),
-    ("table.row_sum", "arithmetic", "合计栏 = 各栏之和",
-     "Across a row: 合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费.\n"
-     "Example: 行政运行 合计 1,517.95 ≠ 基本支出 1,500.00 + 项目支出 0.00."),
-    ("table.rows_sum", "arithmetic", "合计行 = 各行之和", "The 合计 row equals the sum of the rows of the top level."),
-    ("table.sum_rows", "arithmetic", "合计行 = 各行之和", "The 合计 row equals the sum of the rows of the top level."),
-    ("summary.balance", "arithmetic", "收入总计 = 支出总计", "收支总表: 收入总计 equals 支出总计."),
-    ("summary.group", "arithmetic", "收支总表分组合计", "A group line of the 收支总表 (财政拨款收入) equals its items."),
-    ("summary.side_sum", "arithmetic", "收支总表一方合计 = 各项之和",
-     "本年收入合计 = the income lines; 收入总计 = 本年收入合计 + 上年结转.\n"
-     "Example: 收入总计 空白 ≠ 财政拨款收入 19,577.43."),
-    ("three_public.sum", "arithmetic", "“三公”经费合计 = 三项之和", "合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费."),
-    ("three_public.vehicle", "arithmetic", "公务用车费 = 购置费 + 运行维护费", "公务用车购置及运行维护费 = 购置费 + 运行维护费."),
-    ("three_public.extra_rows", "arithmetic", "“三公”经费表列入了其他费用", "A 三公 table that also lists 会议费/培训费 inside the 合计."),
-    ("assets.sum", "arithmetic", "资产合计 = 各项之和", "国有资产占用表: 合计 = the items."),
-    ("cross.total", "cross_table", "各表本年支出合计一致", "收支总表 本年支出合计 = 支出总表 合计 (and 一般公共预算 likewise)."),
-    ("cross.basic", "cross_table", "各表基本支出一致", "一般公共预算 基本支出 = 基本支出表 合计."),
-    ("cross.personnel", "cross_table", "各表人员经费一致", "The 人员经费 columns of the 支出表 = 基本支出表 人员经费."),
-    ("cross.class", "cross_table", "各表功能分类“类”级金额一致",
-     "Each 类 on the expenditure side of 收支总表 / 财政拨款收支总表 equals that 类 in the detail table.\n"
-     "Example: 收支预算总表 一般公共服务支出 709.97 ≠ 支出预算总表 201类 空白."),
-    ("cross.economic_function", "cross_table", "经济分类与功能分类科目一致",
-     "An economic line cannot exceed the function lines it funds (30108 ≤ 2080505 …)."),
-    ("cross.three_public_economic", "cross_table", "“三公”经费与经济分类科目一致",
-     "30231 公务用车运行维护费 ≤ 公务用车运行费, 30217 ≤ 公务接待费, 30212 ≤ 因公出国（境）费."),
-    ("narrative.change", "narrative", "说明中的增减额、增幅",
-     "A change and its rate recompute from the amounts they compare: '增加 6,685.20 万元，增长 62.8%'."),
-    ("narrative.date", "narrative", "说明中的时间口径", "截至XXXX年12月31日 is the report's own year end."),
-    ("narrative.empty_note", "narrative", "空表说明与表中数字", "A table said to be empty (空表) holds no amount."),
-    ("narrative.execution", "narrative", "说明中的预算执行率", "完成年初预算的 153.1% recomputes from 决算数 / 预算数."),
-    ("narrative.grade_rate", "narrative", "说明中的评优率", "评优率 recomputes from the counts of 优/良/中/差 projects."),
-    ("narrative.list_sum", "narrative", "说明中分项之和",
-     "'项目支出 1,229.79 万元，主要为：（1）…；（2）…' — the items add up to it."),
-    ("narrative.share", "narrative", "说明中的占比", "'占 85.33%' recomputes from the amount and the base it names."),
-    ("narrative.sum", "narrative", "说明中的合计", "The narrative's 支出合计 = 基本支出 + 项目支出 as it states them."),
-    ("narrative.table", "narrative", "说明与表格数字一致",
-     "Every amount the narrative states (收入/支出合计, 基本/项目支出, 三公 items …) equals the table's.\n"
-     "Example: 说明称基本支出 82,529.89 万元，表5 列示 82,479.29 万元."),
-    ("narrative.unit", "unit", "说明中的金额单位", "An amount written in 元 where the tables' figure is in 万元 (or the reverse)."),
-    ("performance.cost_actual", "performance", "成本指标实际值与执行数", "A 成本指标's actual value is not above the amount spent."),
-    ("performance.cost_cap", "performance", "成本指标上限与项目资金", "A cost cap is not above the project's budget."),
-    ("performance.cost_per_period", "performance", "分期平均成本与预算数", "A quarterly/monthly cost × periods matches the budget."),
-    ("performance.department_budget", "performance", "整体绩效目标表与预算表", "The department target table's budget equals the budget tables'."),
-    ("performance.goal_amount", "performance", "绩效目标所写金额与预算数", "An amount written in a goal equals the project's 预算数."),
-    ("performance.implied_amount", "performance", "绩效目标推算金额与预算数", "Quantity × unit cost in a goal matches the 预算数."),
-    ("performance.monthly_cost", "performance", "月均成本前后一致", "The same monthly cost wherever a project states it."),
-    ("performance.plan_unit", "performance", "资金支出计划的计量单位", "A spending plan in % whose figures are amounts."),
-    ("performance.self_evaluation_text", "performance", "说明与自评表的年度目标", "The narrative's goal matches the self-evaluation's."),
+    ("table.sum_rows", "arithmetic", "合计行 = 各行之和",
+     "The 合计 row equals the sum of the rows of the top level."),
     ("parse.not_an_amount", "extraction", "无法识别的金额", "A cell where an amount belongs holds something else ('1,517.95 417.41')."),
     ("extract.unverified", "extraction", "读取后勾稽仍不成立",
      "A table whose own arithmetic fails under every reading strategy: check its figures against the page.", ),

@@ -6,6 +6,7 @@ import re
 from analysis.checks import Checker, Where
 from analysis.checks_context import Context
 from analysis.rules import rule
+from analysis.table_reading import where
 from loaders.recognise.cells import is_amount, norm
 
 # ---------------------------------------------------------------- contents page
@@ -119,7 +120,7 @@ def empty_without_note(ctx: Context, checker: Checker) -> None:
         checker.add(
             "completeness.empty_without_note", "warning", "completeness",
             f"{v.title or '表格'}没有数字，报告中也没有说明为何是空表",
-            Where(v.title or None, v.page, None),
+            where(v, None),
         )
 
 

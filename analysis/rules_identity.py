@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from analysis.checks import Checker, Where
+from analysis.checks import Checker
 from analysis.checks_context import Context
 from analysis.rules import rule
+from analysis.table_reading import where
 from loaders.recognise.cells import norm
 from loaders.recognise.identity import strip_scope
 
@@ -42,7 +43,7 @@ def table_year(ctx: Context, checker: Checker) -> None:
         checker.add(
             "identity.table_year", "error", "identity",
             f"表名“{v.title}”写的是{'、'.join(str(y) for y in sorted(years))}年，报告是{ctx.year}年",
-            Where(v.title or None, v.page, None),
+            where(v, None),
         )
 
 
@@ -77,6 +78,6 @@ def agency_name(ctx: Context, checker: Checker) -> None:
                 checker.add(
                     "identity.agency_name", "warning", "identity",
                     f"{v.title or '表格'}表头写“{named}”，报告单位是“{ctx.agency}”",
-                    Where(v.title or None, v.page, None),
+                    where(v, None),
                 )
             break

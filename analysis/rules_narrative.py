@@ -18,16 +18,6 @@ _REASON = re.compile(r"原因|主要是|主要为|由于|因为|系|用于|是�
 _TEMPLATE_ASKS = 0.6
 
 
-def _inside_brackets(text: str, pos: int) -> bool:
-    depth = 0
-    for ch in text[:pos]:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-    return depth > 0
-
-
 @rule("narrative.reason_missing", "narrative", "增减变动未说明原因", "warning")
 def reason_missing(ctx: Context, checker: Checker) -> None:
     """A change against last year stated without its reason, in a report whose
@@ -42,7 +32,7 @@ def reason_missing(ctx: Context, checker: Checker) -> None:
         for m in _CHANGE.finditer(text):
             if re.search(r"(增加|减少)\s*0(\.0+)?\s*万元", m.group(0)):
                 continue  # no change, nothing to explain
-            if _inside_brackets(text, m.start()):
+            if nv.bracket_depth(text, m.start()) > 0:
                 continue  # a part listed inside its total's brackets: the total's reason covers it
             tail = text[m.end() : m.end() + 80]
             end = min((tail.find(c) for c in "。；" if c in tail), default=len(tail))

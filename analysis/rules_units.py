@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from analysis.checks import Checker, Where, fmt
 from analysis.checks_context import FUNCTION_FAMILIES, Context, value
-from analysis.checks_tables import _first_amount_col, tree
+from analysis.table_reading import first_amount_col, tree
 from analysis.rules import rule
 
 TEN_THOUSAND = Decimal(10000)
@@ -33,7 +33,7 @@ def slip(ctx: Context, checker: Checker) -> None:
         lines = [x for x in coded if x.kind == "line"]
         if len(lines) < 2:
             continue
-        amount_cols = ctx.amount_columns(v, _first_amount_col(cols))
+        amount_cols = ctx.amount_columns(v, first_amount_col(cols))
         if not amount_cols:
             continue
         col = amount_cols[0]
@@ -62,7 +62,7 @@ def slip(ctx: Context, checker: Checker) -> None:
 def _table_total(ctx: Context, view) -> tuple[Decimal | None, int | None]:
     coded, cols = ctx.coded_rows(view, r"2\d{2}(\d{2}){0,2}")
     total_row = next((x.row for x in coded if x.kind == "total"), None)
-    amount_cols = ctx.amount_columns(view, _first_amount_col(cols))
+    amount_cols = ctx.amount_columns(view, first_amount_col(cols))
     if total_row is None or not amount_cols:
         return None, None
     return value(view, total_row, amount_cols[0]), total_row

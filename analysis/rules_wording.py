@@ -18,20 +18,25 @@ def _quote(text: str, start: int, end: int, width: int = 18) -> str:
     return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
+def _each_match(ctx: Context, checker: Checker, pattern: re.Pattern, rule_id: str, what: str) -> None:
+    """A warning for every match of ``pattern`` in the narrative, quoted in its context."""
+    for par in ctx.paragraphs:
+        text = par.get("text") or ""
+        for m in pattern.finditer(text):
+            checker.add(
+                rule_id, "warning", "wording",
+                f"{what}“{m.group(0)}”：“{_quote(text, m.start(), m.end())}”",
+                Where(page=par.get("page")),
+            )
+
+
 @rule("wording.doubled_punctuation", "wording", "重复的标点", "warning")
 def doubled_punctuation(ctx: Context, checker: Checker) -> None:
     """The same punctuation mark twice in a row.
 
     Example: '2026年收入预算1,234.56万元。。其中…' → 第3页：“…1,234.56万元。。其中…”
     """
-    for par in ctx.paragraphs:
-        text = par.get("text") or ""
-        for m in _DOUBLED_PUNCTUATION.finditer(text):
-            checker.add(
-                "wording.doubled_punctuation", "warning", "wording",
-                f"标点重复“{m.group(0)}”：“{_quote(text, m.start(), m.end())}”",
-                Where(page=par.get("page")),
-            )
+    _each_match(ctx, checker, _DOUBLED_PUNCTUATION, "wording.doubled_punctuation", "标点重复")
 
 
 @rule("wording.doubled_word", "wording", "重复的字词", "warning")
@@ -40,11 +45,4 @@ def doubled_word(ctx: Context, checker: Checker) -> None:
 
     Example: '主要用于保障机构的的正常运转' → “…机构的的正常运转”
     """
-    for par in ctx.paragraphs:
-        text = par.get("text") or ""
-        for m in _DOUBLED_WORD.finditer(text):
-            checker.add(
-                "wording.doubled_word", "warning", "wording",
-                f"字词重复“{m.group(0)}”：“{_quote(text, m.start(), m.end())}”",
-                Where(page=par.get("page")),
-            )
+    _each_match(ctx, checker, _DOUBLED_WORD, "wording.doubled_word", "字词重复")

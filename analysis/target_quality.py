@@ -86,7 +86,6 @@ def quantification(ind: dict) -> tuple[Decimal, str]:
     return HALF, "约数"  # '约6类', '10余次'
 
 
-
 # what an indicator measures, by the words of its name → the unit class it needs
 _EXPECT = [
     ("%", re.compile(r"率|比例|占比|百分比|覆盖面|满意度|知晓度|达标度")),

@@ -163,6 +163,31 @@ def test_every_finding_names_its_family_and_every_rule_is_documented():
             assert "Example" in entry.doc or "例" in entry.doc, entry.id
 
 
+def test_run_checks_runs_the_rule_functions_module_by_module_in_registry_order():
+    entries = rules.rule_functions()
+    ranks = [rules.RULE_MODULES.index(e.order[0]) for e in entries]
+    assert ranks == sorted(ranks) and set(ranks) == set(range(len(rules.RULE_MODULES)))
+    d = clean_doc()
+    run_checks(d)
+    ran = list(d["checks"]["by_rule"])
+    # the table pass (table.code_sum) runs before the cross-table and narrative rules
+    assert ran.index("table.code_sum") < ran.index("cross.class")
+
+
+def test_a_rule_that_fails_is_reported_and_the_others_still_run(monkeypatch):
+    def broken(ctx, checker):
+        raise RuntimeError("boom")
+
+    entry = rules.Rule("extract.broken_for_test", "extraction", "测试用规则", "warning", "Example: none.", broken,
+                       ("tests", 0))
+    monkeypatch.setitem(rules.RULES, entry.id, entry)
+    d = clean_doc()
+    out = run_checks(d)
+    crashed = [f for f in out if f["rule"] == "checks.crashed"]
+    assert [f["message"] for f in crashed] == ["检查“测试用规则”未能完成：RuntimeError: boom"]
+    assert d["checks"]["by_rule"]["table.code_sum"]["ran"] > 0
+
+
 def test_docs_rules_md_is_generated_from_the_registry():
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules.markdown()
 

@@ -52,7 +52,9 @@ def record(out: Path, jobs: int, skip_ocr: bool) -> None:
     if skip_ocr:
         manifest = SHARED / "corpus" / "MANIFEST.tsv"
         scanned = {line.split("\t")[0] for line in manifest.read_text().splitlines() if "\tscanned" in line}
-        files = [f for f in files if f.name not in scanned and str(f.relative_to(SHARED / "corpus")) not in scanned]
+        corpus = SHARED / "corpus"
+        files = [f for f in files
+                 if f.name not in scanned and not (f.is_relative_to(corpus) and str(f.relative_to(corpus)) in scanned)]
     with ProcessPoolExecutor(jobs) as pool:
         for done, (path, text) in enumerate(pool.map(_parse, map(str, files)), 1):
             target = out / (str(Path(path).relative_to(SHARED)) + ".json")

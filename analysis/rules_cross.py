@@ -1,4 +1,4 @@
-"""The same figure wherever several tables print it (DESIGN.md §5).
+"""表间一致 (cross_table): the same figure wherever several tables print it (DESIGN.md §5).
 
 * 收支总表 本年支出合计 = 支出表 合计; 本年收入合计 = 收入表 本年收入;
   财政拨款收支总表 一般公共预算 column = 一般公共预算财政拨款支出表 合计 (and
@@ -16,118 +16,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from analysis.checks import Checker, Where, fmt
 from analysis.checks_context import Context, value
-from analysis.checks_tables import TOL, _first_amount_col, label_level, sides, tree
+from analysis.rules import describe, rule
+from analysis.table_reading import CLASSES, TOL, class_code, first_amount_col, function_classes, label_level, sides
 from loaders.recognise import financial as fin
 from loaders.recognise.cells import is_amount, norm
 from loaders.recognise.views import TableView
-
-CLASSES = {
-    "201": "一般公共服务",
-    "202": "外交",
-    "203": "国防",
-    "204": "公共安全",
-    "205": "教育",
-    "206": "科学技术",
-    "207": "文化旅游体育与传媒",
-    "208": "社会保障和就业",
-    "209": "社会保险基金",
-    "210": "卫生健康",
-    "211": "节能环保",
-    "212": "城乡社区",
-    "213": "农林水",
-    "214": "交通运输",
-    "215": "资源勘探工业信息等",
-    "216": "商业服务业等",
-    "217": "金融",
-    "219": "援助其他地区",
-    "220": "自然资源海洋气象等",
-    "221": "住房保障",
-    "222": "粮油物资储备",
-    "223": "国有资本经营预算",
-    "224": "灾害防治及应急管理",
-    "227": "预备费",
-    "229": "其他",
-    "230": "转移性",
-    "231": "债务还本",
-    "232": "债务付息",
-    "233": "债务发行费用",
-    "234": "抗疫特别国债安排",
-}
-
-
-def class_code(label: str) -> str | None:
-    """The function class (类) a summary-table line names, if any."""
-    key = fin.label_key(label)
-    key = re.sub(r"[（(]类[)）]", "", key)
-    key = re.sub(r"(支出|事务)$", "", key)
-    key = re.sub(r"事务$", "", key)
-    if not key or "合计" in key or "总计" in key or "结转" in key or "结余" in key:
-        return None
-    for code, name in CLASSES.items():
-        if key == name:
-            return code
-    for code, name in CLASSES.items():
-        # A close variant of a long class name ('文化体育与传媒'), never a 款
-        # named after a short one ('其他一般公共服务支出' is not 229 其他支出).
-        if len(name) < 4 or key.startswith("其他"):
-            continue
-        if len(key) >= 4 and (name.startswith(key[:4]) or key.startswith(name[:4])):
-            if code == "223" and "国有资本经营" not in key:
-                continue
-            return code
-    if key == "医疗卫生与计划生育":  # the pre-2018 name of 210
-        return None
-    return None
-
-
-@dataclass
-class ClassValue:
-    value: Decimal | None
-    n: int  # rows summed (1 = printed 类 row)
-    row: int | None
-    table: str
-    page: int | None
-
-
-def function_classes(ctx: Context, view: TableView, col: int | None = None) -> tuple[dict[str, ClassValue], int | None]:
-    """类 code -> value in the table's first amount column (or ``col``)."""
-    coded, cols = ctx.coded_rows(view, r"2\d{2}(\d{2}){0,2}")
-    lines = [x for x in coded if x.kind == "line"]
-    if not lines:
-        return {}, None
-    if col is None:
-        amount_cols = ctx.amount_columns(view, _first_amount_col(cols))
-        if not amount_cols:
-            return {}, None
-        col = amount_cols[0]
-    parents = tree([x.code for x in lines])
-    out: dict[str, ClassValue] = {}
-    for i, x in enumerate(lines):
-        if parents[i] is not None:
-            continue  # only the shallowest rows: a printed 类, or 款/项 rows without one
-        cls = x.code[:3]
-        v = value(view, x.row, col)
-        if len(x.code) == 3 and cls not in out:
-            out[cls] = ClassValue(v, 1, x.row, view.title, view.row_page(x.row))
-            continue
-        cv = out.setdefault(cls, ClassValue(None, 0, x.row, view.title, view.row_page(x.row)))
-        if v is not None:
-            cv.value = (cv.value or Decimal(0)) + v
-        cv.n += 1
-    total_row = next((x.row for x in coded if x.kind == "total"), None)
-    return out, total_row
-
-
-def run(ctx: Context, checker: Checker) -> None:
-    _classes_and_totals(ctx, checker)
-    _basic(ctx, checker)
-    _economic_vs_function(ctx, checker)
-    _three_public_vs_economic(ctx, checker)
 
 
 # ---------------------------------------------------------------- summary tables vs detail tables
@@ -140,7 +37,14 @@ def _side_lines(view: TableView, side_name: str):
     return None, []
 
 
-def _classes_and_totals(ctx: Context, checker: Checker) -> None:
+@rule("cross.class", "cross_table", "各表功能分类“类”级金额一致")
+def classes_and_totals(ctx: Context, checker: Checker) -> None:
+    """Each 类 on the expenditure side of 收支总表 / 财政拨款收支总表 equals that 类 in the detail table.
+
+    Example: 收支预算总表 一般公共服务支出 709.97 ≠ 支出预算总表 201类 空白.
+
+    The same pass compares the summary's 本年支出合计 with the detail table's 合计 (``cross.total``).
+    """
     pairs = [
         ("summary", ("expenditure", "general_public_budget"), None),
         ("fiscal_summary", ("general_public_budget",), "一般公共预算"),
@@ -233,7 +137,7 @@ def _total_vs_detail(ctx, checker, summary, r, vc, label, detail, total_row) -> 
     if total_row is None:
         return
     coded, cols = ctx.coded_rows(detail, r"2\d{2}(\d{2}){0,2}")
-    amount_cols = ctx.amount_columns(detail, _first_amount_col(cols))
+    amount_cols = ctx.amount_columns(detail, first_amount_col(cols))
     if not amount_cols:
         return
     checker.equal(
@@ -250,7 +154,14 @@ def _total_vs_detail(ctx, checker, summary, r, vc, label, detail, total_row) -> 
 # ---------------------------------------------------------------- 基本支出
 
 
-def _basic(ctx: Context, checker: Checker) -> None:
+@rule("cross.basic", "cross_table", "各表基本支出一致")
+def basic(ctx: Context, checker: Checker) -> None:
+    """一般公共预算 基本支出 = 基本支出表 合计.
+
+    Example: 一般公共预算 基本支出 1,000.00 ≠ 基本支出表 合计 990.00.
+
+    The same pass compares the 人员经费 columns (``cross.personnel``).
+    """
     basic = ctx.first("basic_expenditure")
     if basic is None:
         return
@@ -271,7 +182,7 @@ def _basic(ctx: Context, checker: Checker) -> None:
     if total_row is None:
         return
     lay = gpb.layout
-    amount_cols = ctx.amount_columns(gpb, _first_amount_col(cols))
+    amount_cols = ctx.amount_columns(gpb, first_amount_col(cols))
     basic_col = None
     for c in amount_cols:
         path = lay.path(c)
@@ -322,7 +233,12 @@ ECONOMIC_FUNCTION = [
 ]
 
 
-def _economic_vs_function(ctx: Context, checker: Checker) -> None:
+@rule("cross.economic_function", "cross_table", "经济分类与功能分类科目一致")
+def economic_vs_function(ctx: Context, checker: Checker) -> None:
+    """An economic line cannot exceed the function lines it funds.
+
+    Example: 30108 机关事业单位基本养老保险缴费 120.00 > 2080505 100.00.
+    """
     basic = ctx.first("basic_expenditure")
     gpb = ctx.first("general_public_budget")
     if basic is None or gpb is None or gpb.table.ragged:
@@ -332,7 +248,7 @@ def _economic_vs_function(ctx: Context, checker: Checker) -> None:
     for ln in lines:
         eco.setdefault(ln["code"], ln)
     coded, cols = ctx.coded_rows(gpb, r"2\d{6}")
-    amount_cols = ctx.amount_columns(gpb, _first_amount_col(cols))
+    amount_cols = ctx.amount_columns(gpb, first_amount_col(cols))
     basic_col = None
     for c in amount_cols:
         path = gpb.layout.path(c)
@@ -378,7 +294,12 @@ THREE_ECONOMIC = [
 ]
 
 
-def _three_public_vs_economic(ctx: Context, checker: Checker) -> None:
+@rule("cross.three_public_economic", "cross_table", "“三公”经费与经济分类科目一致")
+def three_public_vs_economic(ctx: Context, checker: Checker) -> None:
+    """A 三公 part is not below the economic line it is part of.
+
+    Example: 30231 公务用车运行维护费 12.00 > 三公 公务用车运行费 10.00 (also 30217 ≤ 公务接待费, 30212 ≤ 因公出国（境）费).
+    """
     three = ctx.doc.get("three_public") or {}
     tp_view = ctx.first("three_public")
     if tp_view is None:
@@ -454,3 +375,9 @@ def _economic_by_name(ctx: Context, view: TableView) -> dict:
                 out.setdefault(cell, (value(view, r, c), r, word))
                 break
     return out
+
+
+describe("cross.total", "cross_table", "各表本年支出合计一致",
+         doc="收支总表 本年支出合计 = 支出总表 合计 (and 一般公共预算 likewise).\n\nApplied by ``cross.class``.")
+describe("cross.personnel", "cross_table", "各表人员经费一致",
+         doc="The 人员经费 columns of the 支出表 = 基本支出表 人员经费.\n\nApplied by ``cross.basic``.")
