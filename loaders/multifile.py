@@ -203,4 +203,4 @@ def group(docs: Sequence[dict | None], shas: Sequence[str | None] | None = None)
     return sorted(groups + lone, key=lambda g: g[0])
 
 
-__all__ = ["files_sha256", "parse_files", "group", "identity_key", "report_order", "attach_files", "SET_PREFIX"]
+__all__ = ["files_sha256", "combine", "group", "identity_key", "report_order", "attach_files", "SET_PREFIX"]

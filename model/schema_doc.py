@@ -8,8 +8,8 @@ import re
 import typing
 from decimal import Decimal
 
-from model import document, performance
-from model.record import UNSET, Record
+from model import document
+from model.record import Record
 
 # what the provenance and other common keys mean wherever they stand
 COMMON = {

@@ -18,7 +18,6 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import Connection, Integer, String, cast, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store.models import Meta
@@ -31,21 +30,28 @@ def _connection(target: Connection | Session) -> Connection:
 
 
 def bump_revision(target: Connection | Session) -> None:
-    """Move the revision on by one, in the caller's transaction (a Session or a Connection)."""
+    """Move the revision on by one, in the caller's transaction (a Session or a
+    Connection).  One atomic upsert (INSERT … ON CONFLICT DO UPDATE), so that
+    writers that start the counter at the same moment neither fail nor leave
+    their transaction aborted (PostgreSQL)."""
     conn = _connection(target)
-    nested = target.begin_nested if isinstance(target, Session) else conn.begin_nested
-    stmt = (
-        update(Meta)
-        .where(Meta.key == REVISION_KEY)
-        .values(value=cast(cast(Meta.value, Integer) + 1, String))
-    )
-    if conn.execute(stmt).rowcount:
-        return
-    try:
-        with nested():
-            conn.execute(Meta.__table__.insert().values(key=REVISION_KEY, value=str(secrets.randbelow(10**9) + 1)))
-    except IntegrityError:  # another writer made the row first
+    table = Meta.__table__
+    start = str(secrets.randbelow(10**9) + 1)
+    dialect = conn.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(table).values(key=REVISION_KEY, value=start)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.key], set_={"value": cast(cast(table.c.value, Integer) + 1, String)}
+        )
         conn.execute(stmt)
+        return
+    bump = update(Meta).where(Meta.key == REVISION_KEY).values(value=cast(cast(Meta.value, Integer) + 1, String))
+    if not conn.execute(bump).rowcount:
+        conn.execute(table.insert().values(key=REVISION_KEY, value=start))
 
 
 def read_revision(conn: Connection) -> int:
