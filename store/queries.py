@@ -302,6 +302,53 @@ def document_index(
     return _table(_tuples(_engine(engine, url), stmt), INDEX_COLUMNS, ints=_DOC_INTS)
 
 
+AGENCY_SUMMARY_COLUMNS = ["agency_id", "agency", "documents", "years", "first_year", "last_year", "finals"]
+
+
+def agency_summary(
+    kind: str | Iterable[str] | None = None,
+    year: int | Iterable[int] | None = None,
+    *,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """One row per agency with a document of ``kind`` (and ``year``), by name:
+    agency_id, agency, documents, years (how many distinct years), first_year,
+    last_year, finals (how many of its documents are final accounts).  What
+    agency pickers list — thousands of rows, not one per document."""
+    stmt = _filtered(
+        select(
+            Agency.id, Agency.name, func.count(Document.id), func.count(Document.year.distinct()),
+            func.min(Document.year), func.max(Document.year),
+            func.coalesce(func.sum(case((Document.kind == "final_accounts", 1), else_=0)), 0),
+        )
+        .join(Document, Document.agency_id == Agency.id)
+        .group_by(Agency.id, Agency.name)
+        .order_by(Agency.name),
+        _where_in(Document.kind, kind),
+        _where_in(Document.year, year),
+    )
+    return _table(_tuples(_engine(engine, url), stmt), AGENCY_SUMMARY_COLUMNS,
+                  ints=("agency_id", "documents", "years", "first_year", "last_year", "finals"))
+
+
+YEAR_SUMMARY_COLUMNS = ["year", "agencies", "documents"]
+
+
+def year_summary(
+    kind: str | Iterable[str] | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """One row per year with a document of ``kind``, the latest first: year,
+    agencies (how many distinct agencies), documents."""
+    stmt = _filtered(
+        select(Document.year, func.count(Document.agency_id.distinct()), func.count(Document.id))
+        .group_by(Document.year)
+        .order_by(Document.year.desc()),
+        _where_in(Document.kind, kind),
+    )
+    return _table(_tuples(_engine(engine, url), stmt), YEAR_SUMMARY_COLUMNS, ints=YEAR_SUMMARY_COLUMNS)
+
+
 def _part_names(engine: Engine, document_ids: list[int]) -> dict[int, list[str]]:
     """The file names of the documents read from several files, in document order."""
     if not document_ids:
@@ -1000,4 +1047,5 @@ __all__ = [
     "stored_sha256s", "revision", "document_index", "documents_page", "count_documents", "latest_documents",
     "self_evaluation_counts", "project_counts", "self_evaluation_score_counts", "project_quality_counts",
     "finding_counts", "finding_rule_counts", "findings_slice", "INDEX_COLUMNS", "LATEST_COLUMNS",
+    "agency_summary", "year_summary", "AGENCY_SUMMARY_COLUMNS", "YEAR_SUMMARY_COLUMNS",
 ]
