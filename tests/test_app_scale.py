@@ -170,7 +170,8 @@ def test_agency_and_year_summaries_count_in_sql(big_url):
 
 def test_pages_read_only_the_documents_of_the_agencies_shown(app, big_url, monkeypatch):
     """概览, 部门对比, 年度趋势 and 预决算对比 list agencies from agency_summary and read
-    the documents of the agencies shown or chosen, never the whole index."""
+    the documents of the agencies shown or chosen, never the whole index (绩效评分
+    reads only the documents with items)."""
     import streamlit as st
 
     calls = []
@@ -181,12 +182,29 @@ def test_pages_read_only_the_documents_of_the_agencies_shown(app, big_url, monke
         return real(*args, **kwargs)
 
     monkeypatch.setattr(queries, "document_index", recording)
-    for page in ("views/overview.py", "views/compare.py", "views/trends.py", "views/budget_actual.py"):
+    for page in ("views/overview.py", "views/compare.py", "views/trends.py", "views/budget_actual.py",
+                 "views/performance.py"):
         st.cache_data.clear()
         calls.clear()
         at = app(page)
-        assert calls, page
+        assert calls or page == "views/performance.py", page
         assert all(c.get("agency_id") is not None for c in calls), (page, calls)
         assert all(len(list(c["agency_id"]) if not isinstance(c["agency_id"], int) else [1]) <= 50 for c in calls)
         if page == "views/compare.py":
             assert len(_widget(at, "multiselect", "agencies").value) >= 2
+
+
+def test_documents_with_items_lists_the_reports_of_the_performance_page(big_url):
+    docs = queries.document_index(url=big_url)
+    for items, counted in (("self_evaluations", queries.self_evaluation_counts(url=big_url)),
+                           ("projects", queries.project_counts(url=big_url))):
+        listed = queries.documents_with_items(items, url=big_url)
+        assert list(listed.columns) == queries.ITEM_DOCUMENT_COLUMNS
+        assert not listed.empty and len(listed) == len(counted) < len(docs)
+        expected = docs[docs["document_id"].isin(counted["document_id"])].reset_index(drop=True)
+        assert list(listed["document_id"]) == list(expected["document_id"])  # the listing order
+        assert listed[queries.INDEX_COLUMNS].equals(expected[queries.INDEX_COLUMNS])
+        n = dict(zip(counted["document_id"], counted["items"]))
+        assert [n[d] for d in listed["document_id"]] == list(listed["items"])
+    with pytest.raises(KeyError):
+        queries.documents_with_items("findings", url=big_url)
