@@ -410,6 +410,22 @@ def default_selection(documents: pd.DataFrame, kind: str | None = None) -> tuple
     return year, agencies_with(df, kind, year)[:MAX_AGENCIES]
 
 
+def kinds_of(kind: str | None) -> list[str]:
+    """The document kinds a choice of ``kind`` compares (either financial kind for None / ``"any"``)."""
+    return list(_kinds(kind))
+
+
+def default_year(year_counts: pd.DataFrame) -> int | None:
+    """:func:`default_selection`'s year from counts per year (``year``, ``agencies``:
+    how many agencies have a document of the kind that year, e.g.
+    ``store.queries.year_summary``): the year with the most agencies, the later
+    on a tie; None when no year has :data:`MIN_AGENCIES`."""
+    if year_counts is None or year_counts.empty:
+        return None
+    rows = [(int(n), int(y)) for y, n in zip(year_counts["year"], year_counts["agencies"]) if int(n) >= MIN_AGENCIES]
+    return max(rows)[1] if rows else None
+
+
 #: the page's per-agency tables (one row per document): measure -> short header
 SCALE_COLUMNS: list[tuple[str, str]] = [
     ("expenditure_total", "本年支出合计"),
@@ -538,6 +554,7 @@ def stacked_parts(
 
 
 __all__ = [
+    "kinds_of", "default_year",
     "FINANCIAL_KINDS", "ANY_KIND", "MIN_AGENCIES", "MAX_AGENCIES", "AMOUNT_MEASURES", "STRUCTURE_MEASURES",
     "Selection", "available_years", "agencies_with", "shared_years", "choose_documents", "performance_counts",
     "measure_table", "amount_matrix", "structure_matrix", "side_by_side", "value_columns", "function_shares",

@@ -301,6 +301,25 @@ def test_default_selection_is_the_year_most_agencies_share():
     assert ac.default_selection(many, "budget") == (2023, sorted(["丙局", "乙局", "甲局"]))  # three beat two
 
 
+def test_default_year_from_the_counts_per_year_is_default_selections_year():
+    """The page takes its default year from store.queries.year_summary's counts."""
+    def counts(docs, kind):
+        df = docs[docs["kind"].isin(ac.kinds_of(kind))]
+        per_year = df.groupby("year")["agency"].nunique().sort_index(ascending=False)
+        return pd.DataFrame({"year": per_year.index, "agencies": per_year.values})
+
+    many = docs_frame([(1, 1, "甲局", 2023, "budget", "department"), (2, 2, "乙局", 2023, "budget", "department"),
+                       (3, 3, "丙局", 2023, "budget", "department"), (4, 1, "甲局", 2024, "budget", "department"),
+                       (5, 2, "乙局", 2024, "budget", "department")])
+    for docs, kind in ((DOCS, ac.ANY_KIND), (DOCS, "final_accounts"), (DOCS, "budget"), (many, "budget")):
+        assert ac.default_year(counts(docs, kind)) == ac.default_selection(docs, kind)[0]
+    assert ac.default_year(counts(many, "budget")) == 2023
+    assert ac.default_year(pd.DataFrame({"year": [2025, 2024], "agencies": [2, 2]})) == 2025  # the later on a tie
+    assert ac.default_year(pd.DataFrame(columns=["year", "agencies"])) is None
+    assert ac.kinds_of(None) == ac.kinds_of(ac.ANY_KIND) == list(ac.FINANCIAL_KINDS)
+    assert ac.kinds_of("budget") == ["budget"]
+
+
 def _two_agency_table():
     sel = ac.choose_documents(DOCS, ["甲局", "乙局"], 2024, "budget")
     totals = totals_frame(

@@ -136,3 +136,75 @@ def test_page_reads_are_cached_per_store_revision(big_url, monkeypatch):
     with get_engine(big_url).begin() as conn:  # any write moves the revision on
         bump_revision(conn)
     assert cached.count_documents() == first and len(calls) == 2  # read afresh
+
+
+def test_agency_and_year_summaries_count_in_sql(big_url):
+    docs = queries.document_index(url=big_url)
+    summary = queries.agency_summary(url=big_url)
+    assert list(summary.columns) == queries.AGENCY_SUMMARY_COLUMNS
+    assert list(summary["agency"]) == sorted(set(docs["agency"]))
+    grouped = docs.groupby("agency")
+    for rec in summary.to_dict("records"):
+        own = docs[docs["agency"] == rec["agency"]]
+        assert rec["agency_id"] == int(own["agency_id"].iloc[0])
+        assert rec["documents"] == len(own)
+        assert rec["years"] == own["year"].nunique()
+        assert (rec["first_year"], rec["last_year"]) == (int(own["year"].min()), int(own["year"].max()))
+        assert rec["finals"] == int((own["kind"] == "final_accounts").sum())
+    assert len(summary) == grouped.ngroups
+    # kinds and a year narrow the agencies listed
+    finals = queries.agency_summary(kind="final_accounts", year=2024, url=big_url)
+    wanted = docs[(docs["kind"] == "final_accounts") & (docs["year"] == 2024)]
+    assert list(finals["agency"]) == sorted(set(wanted["agency"]))
+    assert set(finals["finals"]) <= set(finals["documents"]) and (finals["finals"] >= 1).all()
+
+    years = queries.year_summary(kind=["budget", "final_accounts"], url=big_url)
+    assert list(years.columns) == queries.YEAR_SUMMARY_COLUMNS
+    financial = docs[docs["kind"].isin(["budget", "final_accounts"])]
+    assert list(years["year"]) == sorted(set(financial["year"]), reverse=True)
+    for y, agencies, documents in zip(years["year"], years["agencies"], years["documents"]):
+        in_year = financial[financial["year"] == y]
+        assert (agencies, documents) == (in_year["agency"].nunique(), len(in_year))
+    assert queries.year_summary(kind="no-such-kind", url=big_url).empty
+
+
+def test_pages_read_only_the_documents_of_the_agencies_shown(app, big_url, monkeypatch):
+    """概览, 部门对比, 年度趋势 and 预决算对比 list agencies from agency_summary and read
+    the documents of the agencies shown or chosen, never the whole index (绩效评分
+    reads only the documents with items)."""
+    import streamlit as st
+
+    calls = []
+    real = queries.document_index
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "document_index", recording)
+    for page in ("views/overview.py", "views/compare.py", "views/trends.py", "views/budget_actual.py",
+                 "views/performance.py"):
+        st.cache_data.clear()
+        calls.clear()
+        at = app(page)
+        assert calls or page == "views/performance.py", page
+        assert all(c.get("agency_id") is not None for c in calls), (page, calls)
+        assert all(len(list(c["agency_id"]) if not isinstance(c["agency_id"], int) else [1]) <= 50 for c in calls)
+        if page == "views/compare.py":
+            assert len(_widget(at, "multiselect", "agencies").value) >= 2
+
+
+def test_documents_with_items_lists_the_reports_of_the_performance_page(big_url):
+    docs = queries.document_index(url=big_url)
+    for items, counted in (("self_evaluations", queries.self_evaluation_counts(url=big_url)),
+                           ("projects", queries.project_counts(url=big_url))):
+        listed = queries.documents_with_items(items, url=big_url)
+        assert list(listed.columns) == queries.ITEM_DOCUMENT_COLUMNS
+        assert not listed.empty and len(listed) == len(counted) < len(docs)
+        expected = docs[docs["document_id"].isin(counted["document_id"])].reset_index(drop=True)
+        assert list(listed["document_id"]) == list(expected["document_id"])  # the listing order
+        assert listed[queries.INDEX_COLUMNS].equals(expected[queries.INDEX_COLUMNS])
+        n = dict(zip(counted["document_id"], counted["items"]))
+        assert [n[d] for d in listed["document_id"]] == list(listed["items"])
+    with pytest.raises(KeyError):
+        queries.documents_with_items("findings", url=big_url)

@@ -17,19 +17,21 @@ STATE_COLORS = {"已全部执行": "#2F5D8A", "未全部执行": "#E07B39", "无
 layout.page_setup("预决算对比", "同一部门同一年度：预算安排与决算执行逐项对比（按功能分类、基本/项目支出、“三公”经费）。只有决算时，使用决算文件自身列示的预算数。")
 layout.ensure_samples_loaded()
 
-docs = q.document_index(kind=["budget", "final_accounts"])
-if docs.empty:
+# one row per agency (counted in SQL); the chosen agency's documents only
+summary = q.agency_summary(kind=["budget", "final_accounts"])
+if summary.empty:
     st.info("还没有部门预算或决算。请先在「报告库」上传同一部门同一年度的预算公开和决算公开文件。")
     st.stop()
 
 # ------------------------------------------------------------------ selection
-finals = docs[docs["kind"] == "final_accounts"]
-agencies = sorted(set(docs["agency"]))
-default_agency = sorted(set(finals["agency"]))[0] if not finals.empty else agencies[0]
+agencies = list(summary["agency"])
+with_finals = summary.loc[summary["finals"] > 0, "agency"]
+default_agency = with_finals.iloc[0] if not with_finals.empty else agencies[0]
+agency_ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
 c1, c2 = st.columns([2, 1])
 agency = filters.agency_select(agencies, key="agency", default=default_agency, container=c1,
                                help="默认选有决算的部门")
-own = docs[docs["agency"] == agency]
+own = q.document_index(kind=["budget", "final_accounts"], agency_id=agency_ids[agency])
 years = sorted({int(y) for y in own["year"]}, reverse=True)
 final_years = sorted({int(y) for y in own.loc[own["kind"] == "final_accounts", "year"]}, reverse=True)
 year = filters.year_select(years, key="year", default=(final_years or years)[0], container=c2)

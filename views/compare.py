@@ -13,8 +13,8 @@ from components.safety import md
 layout.page_setup("部门对比", "同一年度的多个部门并排比较：支出规模、基本与项目支出、人员与公用经费、功能分类结构、“三公”经费、机关运行经费与项目绩效。")
 layout.ensure_samples_loaded()
 
-docs = q.document_index(kind=list(ac.FINANCIAL_KINDS))
-if docs.empty:
+# agencies and years counted in SQL; documents read only for the agencies chosen
+if q.year_summary(kind=list(ac.FINANCIAL_KINDS)).empty:
     st.info("还没有可对比的部门预算或决算。请先在「报告库」上传部门预算公开或部门决算公开文件。")
     st.stop()
 
@@ -22,13 +22,19 @@ if docs.empty:
 c1, c2, c3 = st.columns([1, 1, 1])
 kind = filters.kind_select([ac.ANY_KIND, "budget", "final_accounts"], key="kind", default=ac.ANY_KIND,
                            container=c1, help="“预算和决算”：同一年度两者都有时取预算")
-years = ac.available_years(docs, kind)
+kinds = ac.kinds_of(kind)
+year_counts = q.year_summary(kind=kinds)
+years = [int(y) for y in year_counts["year"]]
 year = filters.year_select([None] + years, key="year", default=None, none_label="自动（共同年度，否则各自最新）",
                            container=c2, help="所选部门在该年度没有文件时，取其最新一份并注明年度")
 all_agencies = filters.checkbox("全部部门", key="all", container=c3,
                                 help="对比所有有该类文件的部门（不受 12 个的限制）")
-all_options = ac.agencies_with(docs, kind)
-default_year, default_agencies = ac.default_selection(docs, kind)
+summary = q.agency_summary(kind=kinds)
+all_options = list(summary["agency"])
+agency_ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
+default_year = ac.default_year(year_counts)
+default_agencies = (list(q.agency_summary(kind=kinds, year=default_year)["agency"]) if default_year is not None
+                    else all_options)[: ac.MAX_AGENCIES]
 
 # peer groups: narrow the agencies by level, province, city and kind; "同类同级" picks the anchor's peers
 provinces, cities = ap.region_options(all_options)
@@ -77,6 +83,8 @@ if len(agencies) < ac.MIN_AGENCIES:
     st.info("请至少选择 2 个部门进行对比。")
     st.stop()
 
+docs = (q.document_index(kind=kinds) if all_agencies
+        else q.document_index(kind=kinds, agency_id=[agency_ids[a] for a in agencies if a in agency_ids]))
 selection = ac.choose_documents(docs, agencies, year, kind)
 chosen = selection.documents
 if selection.missing:

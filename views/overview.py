@@ -43,15 +43,19 @@ st.caption(f"按类型：{kinds_text}　　按格式：{formats_text}")
 
 st.subheader("已载入的报告")
 st.caption("每个部门每个年度已有哪些报告；点击“报告库”可查看每份报告的原表和解析结果。")
-docs = queries.document_index()
-agencies = sorted(set(docs["agency"]))
+# the agencies (one row each, from SQL), then the documents of the agencies on this page only
+summary = queries.agency_summary()
+agencies = list(summary["agency"])
 if len(agencies) > PAGE_SIZE:
     needle = st.text_input("查找部门", key="overview_search", placeholder=f"共 {len(agencies):,} 个部门，输入名称中的文字")
     if needle.strip():
         agencies = [a for a in agencies if needle.strip().lower() in a.lower()]
     offset, limit = pager(len(agencies), key="overview_page", noun="个部门")
     agencies = agencies[offset:offset + limit]
-    docs = docs[docs["agency"].isin(agencies)]
+    agency_ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
+    docs = queries.document_index(agency_id=[agency_ids[a] for a in agencies])
+else:
+    docs = queries.document_index()
 docs = docs.assign(
     label=[
         KIND_SHORT.get(k, k) + ("（单位）" if s == "unit" else "")

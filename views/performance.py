@@ -17,11 +17,10 @@ SCORE_BINS = dict(start=0.001, end=100.001, size=5)
 layout.page_setup("绩效评分", "项目支出绩效自评：自评得分与按《项目支出绩效评价管理办法》规则复核的得分、差异、等级和发现的问题；预算项目绩效目标的编制质量。")
 layout.ensure_samples_loaded()
 
-# how many items each document has; the items themselves are read a page at a time
-docs = q.document_index()
-evaluation_counts = q.self_evaluation_counts()
-project_counts = q.project_counts()
-if docs.empty:
+# the documents with items and how many each has; the items themselves are read a page at a time
+evaluation_counts = q.documents_with_items("self_evaluations")
+project_counts = q.documents_with_items("projects")
+if not q.counts_overview()["documents"]:
     st.info("还没有报告。请先在「报告库」上传含项目绩效自评表的部门决算，或含项目绩效目标表的部门预算。")
     st.stop()
 if evaluation_counts.empty and project_counts.empty:
@@ -101,7 +100,7 @@ with tab_eval:
     if evaluation_counts.empty:
         st.info("已载入的报告中没有项目绩效自评表（通常附在部门决算公开之后）。请在「报告库」上传附有绩效自评表的部门决算，或切换到「绩效目标质量」页签。")
     else:
-        eval_docs = docs[docs["document_id"].isin(evaluation_counts["document_id"])]
+        eval_docs = evaluation_counts
         doc_id = filters.document_select(eval_docs, key="doc", label="报告", all_label="全部报告（跨部门）")
         scope_docs = eval_docs if doc_id is None else eval_docs[eval_docs["document_id"] == doc_id]
         totals = fr.self_evaluation_totals(q.self_evaluation_score_counts(doc_id))
@@ -220,7 +219,7 @@ with tab_target:
     if project_counts.empty:
         st.info("已载入的报告中没有项目绩效目标表（通常附在部门预算公开之后）。请在「报告库」上传附有绩效目标表的部门预算，或切换到「项目绩效自评复核」页签。")
     else:
-        target_docs = docs[docs["document_id"].isin(project_counts["document_id"])]
+        target_docs = project_counts
         tdoc = filters.document_select(target_docs, key="tdoc", label="报告", all_label="全部报告（跨部门）")
         tscope_docs = target_docs if tdoc is None else target_docs[target_docs["document_id"] == tdoc]
         qtotals = fr.target_quality_totals(q.project_quality_counts(tdoc))

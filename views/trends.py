@@ -15,19 +15,21 @@ from components.safety import md
 layout.page_setup("年度趋势", "同一部门跨年度的变化：各项指标的同比增减与增幅、支出功能分类构成；未载入的年度用文件说明中引用的上年数补足，并标明为引用数。")
 layout.ensure_samples_loaded()
 
-docs = q.document_index(kind=["budget", "final_accounts"])
-if docs.empty:
+# one row per agency (its years counted in SQL); the chosen agency's documents only
+summary = q.agency_summary(kind=["budget", "final_accounts"])
+if summary.empty:
     st.info("还没有部门预算或决算。请先在「报告库」上传文件，再查看年度趋势。")
     st.stop()
 
 # ------------------------------------------------------------------ selection
-years_per_agency = docs.groupby("agency")["year"].nunique().sort_values(ascending=False, kind="stable")
-agencies = sorted(years_per_agency.index)
+years_per_agency = summary.set_index("agency")["years"].sort_values(ascending=False, kind="stable")
+agencies = list(summary["agency"])
 default_agency = years_per_agency.index[0]
+agency_ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
 c1, c2 = st.columns([2, 1])
 agency = filters.agency_select(agencies, key="agency", default=default_agency, container=c1,
                                help="默认选年度最多的部门")
-own = docs[docs["agency"] == agency]
+own = q.document_index(kind=["budget", "final_accounts"], agency_id=agency_ids[agency])
 kinds = [k for k in ("budget", "final_accounts") if (own["kind"] == k).any()]
 default_kind = max(kinds, key=lambda k: (own["kind"] == k).sum())
 kind = filters.kind_select(kinds, key="kind", default=default_kind, container=c2, label="口径")
@@ -95,7 +97,8 @@ chosen = filters.multiselect("指标", at.TREND_MEASURES, key="measures",
                              format_func=lambda m: labels.get(m, m), container=m1)
 show_median = filters.checkbox("显示同类同级中位数", key="peer_median", container=m2,
                                help="与本部门类别相同、级次相同的其他部门（同一口径）每年的中位数，画成虚线")
-peer_group = ap.peers(agency, sorted(set(docs.loc[docs["kind"] == kind, "agency"])))
+with_kind = q.agency_summary(kind=kind)
+peer_group = ap.peers(agency, list(with_kind["agency"]))
 medians = pd.DataFrame(columns=["year", "measure", "median", "agencies", "names"])
 if show_median:
     group_name = ap.group_label([agency])
@@ -103,7 +106,7 @@ if show_median:
         st.info(f"还没有与{md(agency)}同类同级（{md(group_name)}）的其他部门的{kind_name}，无法计算中位数。"
                 "请在「报告库」上传同类同级部门的文件后再来查看。")
     else:
-        peer_ids = sorted({int(a) for a in docs.loc[docs["agency"].isin(peer_group), "agency_id"]})
+        peer_ids = sorted(int(a) for a in with_kind.loc[with_kind["agency"].isin(peer_group), "agency_id"])
         medians = ap.median_by_year(q.totals_wide(kind=kind, agency_ids=peer_ids, measures=list(chosen)), chosen,
                                     agencies=peer_group, exclude=agency)
         st.caption(f"同类同级（{md(group_name)}）：{md('、'.join(a for a in peer_group if a != agency))}；"
@@ -159,8 +162,8 @@ if not medians.empty:
     shown_medians = medians.assign(指标=medians["measure"].map(labels)).rename(
         columns={"year": "年度", "median": "同类同级中位数", "agencies": "部门数", "names": "计入的部门"})
     export.table(shown_medians[["年度", "指标", "同类同级中位数", "部门数", "计入的部门"]], "trends-peer-median",
-                 source=provenance(docs[(docs["kind"] == kind) & docs["agency"].isin(peer_group)
-                                        & (docs["agency"] != agency)]),
+                 source=provenance(q.document_index(kind=kind, agency_id=[i for i in peer_ids
+                                                                         if i != agency_ids[agency]])),
                  file_stem=f"{stem}_同类同级中位数", money_columns=["同类同级中位数"],
                  title=f"{agency} 同类同级中位数（{kind_name}）")
 
