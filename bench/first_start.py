@@ -21,23 +21,18 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from streamlit_server import free_port, wait_healthy  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 DATA_TEXT = "各部门最新一份报告的支出"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         subprocess.run(["make", "setup"], cwd=clone, env=env, check=True, stdout=subprocess.DEVNULL)
         setup_s = time.perf_counter() - t
-        port = _free_port()
+        port = free_port()
         streamlit_args = (f"--server.headless true --server.port {port} --server.address 127.0.0.1 "
                           "--browser.gatherUsageStats false")
         log = open(tmp / "run.log", "wb")
@@ -70,16 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         proc = subprocess.Popen(["make", "run", f"STREAMLIT_ARGS={streamlit_args}"], cwd=clone, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.perf_counter() - t0 > args.timeout:
-                sys.exit("the app did not start:\n" + (tmp / "run.log").read_text(errors="replace")[-2000:])
-            time.sleep(0.1)
+        wait_healthy(base, proc, args.timeout, lambda: sys.exit(
+            "the app did not start:\n" + (tmp / "run.log").read_text(errors="replace")[-2000:]), interval=0.1)
         up_s = time.perf_counter() - t0
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,

@@ -1,5 +1,6 @@
 """``streamlit run app.py`` on a free port for the browser tests: a fresh store
-(no sample loading), the system Chromium for chart export, the log kept."""
+(no sample loading), the system Chromium for chart export, the log kept.
+bench/first_start.py uses its port and health wait too (no pytest needed)."""
 from __future__ import annotations
 
 import contextlib
@@ -12,9 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-import pytest
-
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -25,13 +24,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(base: str, proc: subprocess.Popen, deadline_s: float, on_fail) -> None:
+def wait_healthy(base: str, proc: subprocess.Popen, deadline_s: float, on_fail, interval: float = 0.3) -> None:
     """Until Streamlit's health endpoint answers ok; ``on_fail()`` when the
     process ended or the deadline passed."""
     deadline = time.monotonic() + deadline_s
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=min(2.0, max(interval * 10, 1.0))) as r:
                 if r.read().strip() == b"ok":
                     return
         except OSError:
@@ -39,7 +38,7 @@ def wait_healthy(base: str, proc: subprocess.Popen, deadline_s: float, on_fail) 
         if proc.poll() is not None or time.monotonic() > deadline:
             on_fail()
             return
-        time.sleep(0.3)
+        time.sleep(interval)
 
 
 @contextlib.contextmanager
@@ -65,6 +64,8 @@ def serve(tmp: Path, database_url: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
 
     def failed() -> None:
+        import pytest
+
         log.flush()
         pytest.fail("streamlit did not start:\n" + log_path.read_text(errors="replace")[-3000:])
 

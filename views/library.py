@@ -464,29 +464,27 @@ with tab_sums:
         table(frame, f"lib-sums-{current}", source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
               file_stem=f"{stem}_汇总数字", money_columns=["金额"])
 
+
+
+def _lines_table(lines, measures: list[tuple[str, str]], key: str, what: str) -> None:
+    """One classification's lines with their measures (万元) and provenance."""
+    if lines.empty:
+        st.info(f"没有识别出按{what}的支出科目。")
+        return
+    table(
+        _lines_frame(lines, measures),
+        f"lib-{key}-{current}",
+        source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
+        file_stem=f"{stem}_{what}",
+        money_columns=[label for _key, label in measures],
+    )
+
+
 with tab_fn:
-    if fl.empty:
-        st.info("没有识别出按功能分类的支出科目。")
-    else:
-        table(
-            _lines_frame(fl, [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")]),
-            f"lib-fn-{current}",
-            source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
-            file_stem=f"{stem}_功能分类",
-            money_columns=["合计", "基本支出", "项目支出"],
-        )
+    _lines_table(fl, [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")], "fn", "功能分类")
 
 with tab_eco:
-    if el.empty:
-        st.info("没有识别出按经济分类的支出科目。")
-    else:
-        table(
-            _lines_frame(el, [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")]),
-            f"lib-eco-{current}",
-            source=f"{files_text}（{'文件、' if several else ''}页码、表格、行号见表）",
-            file_stem=f"{stem}_经济分类",
-            money_columns=["合计", "人员经费", "公用经费"],
-        )
+    _lines_table(el, [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")], "eco", "经济分类")
 
 with tab_find:
     if finds.empty:

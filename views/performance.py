@@ -56,6 +56,15 @@ def _sources(scope_docs, what: str) -> str:
     return line + (f" 等 {len(records):,} 份报告" if len(records) > 6 else "")
 
 
+def _report_scope(docs, key: str, what: str, prefix: str):
+    """The report picker of a tab -> (document id or None for all, the reports in
+    scope, their source line, the export file stem)."""
+    doc_id = filters.document_select(docs, key=key, label="报告", all_label="全部报告（跨部门）")
+    scope_docs = docs if doc_id is None else docs[docs["document_id"] == doc_id]
+    stem = prefix + ("全部报告" if doc_id is None else document_label(scope_docs.iloc[0]))
+    return doc_id, scope_docs, _sources(scope_docs, what), stem
+
+
 def _in_order(scope_docs, counts):
     """(document_id, items) in the order the item tables list them: by agency, year, document."""
     ordered = scope_docs.sort_values(["agency", "year", "document_id"], kind="stable")
@@ -100,12 +109,8 @@ with tab_eval:
     if evaluation_counts.empty:
         st.info("已载入的报告中没有项目绩效自评表（通常附在部门决算公开之后）。请在「报告库」上传附有绩效自评表的部门决算，或切换到「绩效目标质量」页签。")
     else:
-        eval_docs = evaluation_counts
-        doc_id = filters.document_select(eval_docs, key="doc", label="报告", all_label="全部报告（跨部门）")
-        scope_docs = eval_docs if doc_id is None else eval_docs[eval_docs["document_id"] == doc_id]
+        doc_id, scope_docs, source, stem = _report_scope(evaluation_counts, "doc", "项目绩效自评表", "绩效自评复核_")
         totals = fr.self_evaluation_totals(q.self_evaluation_score_counts(doc_id))
-        source = _sources(scope_docs, "项目绩效自评表")
-        stem = "绩效自评复核_" + ("全部报告" if doc_id is None else document_label(scope_docs.iloc[0]))
 
         layout.kpi_row(
             [
@@ -142,7 +147,7 @@ with tab_eval:
 
         if doc_id is None and 1 < len(scope_docs) <= CHART_REPORTS:
             light = q.self_evaluations(document_ids=[int(d) for d in scope_docs["document_id"]], with_data=False)
-            doc_names = {int(r["document_id"]): document_label(r) for r in eval_docs.to_dict("records")}
+            doc_names = {int(r["document_id"]): document_label(r) for r in evaluation_counts.to_dict("records")}
             per_doc = []
             for did, group in light.groupby("document_id", sort=False):
                 vals = [v for v in group["reported_score"] if v is not None]
@@ -219,12 +224,8 @@ with tab_target:
     if project_counts.empty:
         st.info("已载入的报告中没有项目绩效目标表（通常附在部门预算公开之后）。请在「报告库」上传附有绩效目标表的部门预算，或切换到「项目绩效自评复核」页签。")
     else:
-        target_docs = project_counts
-        tdoc = filters.document_select(target_docs, key="tdoc", label="报告", all_label="全部报告（跨部门）")
-        tscope_docs = target_docs if tdoc is None else target_docs[target_docs["document_id"] == tdoc]
+        tdoc, tscope_docs, tsource, tstem = _report_scope(project_counts, "tdoc", "项目绩效目标表", "绩效目标质量_")
         qtotals = fr.target_quality_totals(q.project_quality_counts(tdoc))
-        tsource = _sources(tscope_docs, "项目绩效目标表")
-        tstem = "绩效目标质量_" + ("全部报告" if tdoc is None else document_label(tscope_docs.iloc[0]))
         layout.kpi_row(
             [
                 ("项目", f"{qtotals['items']:,} 个", None),
