@@ -460,7 +460,7 @@ def quality_issues(item: Mapping[str, Any] | None) -> list[str] | None:
 
 def quality_summary_rows(counts: Mapping[str, int]) -> list[tuple[str, int, str]]:
     """:func:`target_quality_summary`'s rows from counts per issue key (a store's
-    totals: ``store.queries.project_summary``)."""
+    totals: :func:`target_quality_totals` over ``store.queries.project_quality_counts``)."""
     return [(label, int(counts.get(key) or 0), why) for key, label, why in QUALITY_ISSUES]
 
 

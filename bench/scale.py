@@ -20,7 +20,7 @@
    the whole quality list, every severity, its last page; …).  Each view runs
    ``--runs`` times in a fresh session; the first run of each view starts with
    an empty query cache (st.cache_data cleared), so the max is a cold render.
-3. **Queries.**  Every named query (store/queries.py) the pages called, with
+3. **Queries.**  Every named query (store.queries) the pages called, with
    the arguments they called it with, timed directly ``--runs`` times
    (no cache).
 

@@ -1,4 +1,4 @@
-"""The named queries of store/queries.py, cached per store revision.
+"""The named queries of store.queries, cached per store revision.
 
 ``from components import cached as cq`` then ``cq.document_index(kind="budget")``
 is ``queries.document_index(kind="budget", engine=<the app's engine>)``, its
@@ -40,7 +40,7 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def __getattr__(name: str):
-    if name.startswith("_") or name not in queries.__all__:
+    if name.startswith("_") or name not in queries.__all__ or not callable(getattr(queries, name)):
         raise AttributeError(name)
 
     def cached_query(*args: Any, **kwargs: Any) -> Any:

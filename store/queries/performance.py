@@ -1,0 +1,147 @@
+"""Performance items: self-evaluations (绩效自评) and target-table projects (项目绩效目标), and their counts."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Engine, func, null, select
+
+from store.models import Agency, Document, Project, SelfEvaluation
+from store.queries.base import (
+    DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
+    fetch_tuples, tuple_frame, dict_frame,
+)
+from store.queries.documents import INDEX_COLUMNS
+
+
+_NO_DATA = null().label("data")
+
+SELF_EVALUATION_COLUMNS = DOCUMENT_COLUMNS + [
+    "file_name", "self_evaluation_id", "seq", "name", "budget", "executed",
+    "reported_score", "computed_score", "grade", "data",
+]
+PROJECT_COLUMNS = DOCUMENT_COLUMNS + ["file_name", "project_id", "seq", "code", "name", "amount", "data"]
+
+
+def _items(model, id_label: str, fields: tuple[str, ...], columns: list[str], document_ids, agency_ids, years,
+           with_data: bool, engine: Engine) -> pd.DataFrame:
+    """The rows of one item table (self-evaluations or projects) with their document."""
+    stmt = filtered(
+        select(
+            *DOC_SELECT,
+            Document.file_name,
+            model.id.label(id_label),
+            *(getattr(model, name) for name in fields),
+            model.data if with_data else _NO_DATA,
+        )
+        .join(Document, model.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(Agency.name, Document.year, Document.id, model.seq),
+        where_in(model.document_id, document_ids),
+        where_in(Document.agency_id, agency_ids),
+        where_in(Document.year, years),
+    )
+    return dict_frame(fetch_dicts(engine, stmt), columns, ints=DOC_INTS + (id_label, "seq"))
+
+
+def self_evaluations(
+    document_ids: Iterable[int] | int | None = None,
+    *,
+    agency_ids: Iterable[int] | int | None = None,
+    years: Iterable[int] | int | None = None,
+    with_data: bool = True,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """Project self-evaluations (绩效自评); ``data`` is the parsed item dict
+    (None with ``with_data=False``: the scores and amounts only).  ``agency_ids``
+    / ``years`` keep the documents of those agencies / years."""
+    fields = ("seq", "name", "budget", "executed", "reported_score", "computed_score", "grade")
+    return _items(SelfEvaluation, "self_evaluation_id", fields, SELF_EVALUATION_COLUMNS, document_ids, agency_ids,
+                  years, with_data, engine_for(engine, url))
+
+
+def projects(
+    document_ids: Iterable[int] | int | None = None,
+    *,
+    agency_ids: Iterable[int] | int | None = None,
+    years: Iterable[int] | int | None = None,
+    with_data: bool = True,
+    engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """Projects of performance target tables (项目绩效目标); ``data`` is the parsed
+    item dict (None with ``with_data=False``).  ``agency_ids`` / ``years`` keep
+    the documents of those agencies / years."""
+    return _items(Project, "project_id", ("seq", "code", "name", "amount"), PROJECT_COLUMNS, document_ids, agency_ids,
+                  years, with_data, engine_for(engine, url))
+
+
+def self_evaluation_counts(*, engine: Engine | None = None, url: str | None = None) -> pd.DataFrame:
+    """Documents with self-evaluations: document_id, items (how many)."""
+    stmt = select(SelfEvaluation.document_id, func.count()).group_by(SelfEvaluation.document_id)
+    return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), ["document_id", "items"], ints=("document_id", "items"))
+
+
+def project_counts(*, engine: Engine | None = None, url: str | None = None) -> pd.DataFrame:
+    """Documents with performance-target projects: document_id, items (how many)."""
+    stmt = select(Project.document_id, func.count()).group_by(Project.document_id)
+    return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), ["document_id", "items"], ints=("document_id", "items"))
+
+
+_ITEM_TABLES = {"self_evaluations": SelfEvaluation, "projects": Project}
+ITEM_DOCUMENT_COLUMNS = INDEX_COLUMNS + ["items"]
+
+
+def documents_with_items(
+    items: str, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """The documents with ``items`` — ``"self_evaluations"`` (项目绩效自评表) or
+    ``"projects"`` (项目绩效目标表) — and how many: :data:`INDEX_COLUMNS` + items,
+    in :func:`list_documents`' order.  The 绩效评分 page's reports, without the
+    documents that have none."""
+    model = _ITEM_TABLES[items]
+    counted = (select(model.document_id.label("document_id"), func.count().label("n"))
+               .group_by(model.document_id).subquery())
+    stmt = (
+        select(*DOC_SELECT, Document.file_name, counted.c.n)
+        .join(counted, counted.c.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .order_by(*LISTING_ORDER)
+    )
+    return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), ITEM_DOCUMENT_COLUMNS, ints=DOC_INTS + ("items",))
+
+
+SCORE_COUNT_COLUMNS = ["grade", "reported_score", "computed_score", "items", "findings"]
+
+
+def self_evaluation_score_counts(
+    document_id: int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Self-evaluations counted by (grade, reported_score, computed_score) —
+    items, and the sum of their findings — over the store or one document:
+    every total of the 绩效评分 page (means, grades, score bins) follows from it."""
+    stmt = filtered(
+        select(
+            SelfEvaluation.grade, SelfEvaluation.reported_score, SelfEvaluation.computed_score, func.count(),
+            func.coalesce(func.sum(SelfEvaluation.finding_count), 0),
+        ).group_by(SelfEvaluation.grade, SelfEvaluation.reported_score, SelfEvaluation.computed_score),
+        where_in(SelfEvaluation.document_id, document_id),
+    )
+    return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), SCORE_COUNT_COLUMNS, ints=("items", "findings"))
+
+
+QUALITY_COUNT_COLUMNS = ["quality_score", "quality_issues", "items"]
+
+
+def project_quality_counts(
+    document_id: int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> pd.DataFrame:
+    """Performance-target projects counted by (quality_score, quality_issues)
+    over the store or one document (store/derived.py)."""
+    stmt = filtered(
+        select(Project.quality_score, Project.quality_issues, func.count())
+        .group_by(Project.quality_score, Project.quality_issues),
+        where_in(Project.document_id, document_id),
+    )
+    return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), QUALITY_COUNT_COLUMNS, ints=("items",))
