@@ -134,7 +134,7 @@ def findings_slice(
     """The findings of one document and severity (and ``rule``), in page order
     (no page last, then as found), rows ``offset`` to ``offset + limit``:
     :func:`findings`' columns.  A page of the whole list is a few of these
-    (analysis.frames.page_segments)."""
+    (analysis.finding_frames.page_segments)."""
     stmt = (
         filtered(
             select(*_FINDING_SELECT)
