@@ -13,7 +13,7 @@ from store.models import (
 )
 from store.queries.base import (
     DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, engine_for, where_in, filtered, fetch_dicts, fetch_tuples,
-    tuple_frame, dict_frame,
+    tuple_frame, dict_frame, with_documents, DOCUMENT_ORDER,
 )
 from store.queries.documents import INDEX_COLUMNS
 
@@ -53,37 +53,25 @@ def _line_item_rows(document_ids, section, measure, engine: Engine) -> list[dict
     return fetch_dicts(engine, _line_item_stmt(document_ids, section, measure))
 
 
+_LINE_ITEM_SELECT = (
+    *DOC_SELECT, Document.file_name, LineItem.section, LineItem.seq, LineItem.code, LineItem.name, LineItem.measure,
+    LineItem.amount, _SOURCE_FILE, LineItem.page, LineItem.table_title, LineItem.row, LineItem.origin,
+    LineItem.table_id, LineItem.id.label("line_item_id"),
+)
+
+
 def _line_item_stmt(document_ids, section, measure):
     stmt = (
-        select(
-            *DOC_SELECT,
-            Document.file_name,
-            LineItem.section,
-            LineItem.seq,
-            LineItem.code,
-            LineItem.name,
-            LineItem.measure,
-            LineItem.amount,
-            _SOURCE_FILE,
-            LineItem.page,
-            LineItem.table_title,
-            LineItem.row,
-            LineItem.origin,
-            LineItem.table_id,
-            LineItem.id.label("line_item_id"),
-        )
-        .join(Document, LineItem.document_id == Document.id)
-        .join(Agency, Document.agency_id == Agency.id)
+        with_documents(select(*_LINE_ITEM_SELECT), LineItem.document_id)
         .outerjoin(LineItemFile, LineItemFile.line_item_id == LineItem.id)
-        .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id, LineItem.id)
+        .order_by(*DOCUMENT_ORDER, LineItem.id)
     )
-    stmt = filtered(
+    return filtered(
         stmt,
         where_in(LineItem.document_id, document_ids),
         where_in(LineItem.section, section),
         where_in(LineItem.measure, measure),
     )
-    return stmt
 
 
 def line_items(
@@ -133,7 +121,7 @@ def totals_wide(
     docs_stmt = filtered(
         select(*DOC_SELECT, Document.file_name)
         .join(Agency, Document.agency_id == Agency.id)
-        .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id),
+        .order_by(*DOCUMENT_ORDER),
         *doc_conditions,
     )
     pairs = None

@@ -83,3 +83,11 @@ DOC_INTS = ("document_id", "agency_id", "year")
 
 #: the order of every list of documents: by agency, the latest year first
 LISTING_ORDER = (Agency.name, Document.year.desc(), Document.kind, Document.scope, Document.id)
+
+#: the order of the rows of many documents (line items, findings): by agency, then the earliest year
+DOCUMENT_ORDER = (Agency.name, Document.year, Document.kind, Document.scope, Document.id)
+
+
+def with_documents(stmt, document_id):
+    """``stmt`` joined to each row's document (by the ``document_id`` column) and its agency."""
+    return stmt.join(Document, document_id == Document.id).join(Agency, Document.agency_id == Agency.id)

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from store.models import Agency, Document, Finding
+from store.models import Document, Finding
 from store.queries.base import (
     DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, engine_for, where_in, filtered, fetch_dicts, fetch_tuples,
-    tuple_frame, dict_frame,
+    tuple_frame, dict_frame, with_documents, DOCUMENT_ORDER,
 )
 
 
@@ -46,10 +46,8 @@ def findings(
     the file of the table a finding names in a report read from several files,
     else file_name)."""
     stmt = (
-        select(*_FINDING_SELECT)
-        .join(Document, Finding.document_id == Document.id)
-        .join(Agency, Document.agency_id == Agency.id)
-        .order_by(Agency.name, Document.year, Document.kind, Document.scope, Document.id, Finding.id)
+        with_documents(select(*_FINDING_SELECT), Finding.document_id)
+        .order_by(*DOCUMENT_ORDER, Finding.id)
     )
     stmt = filtered(
         stmt,
@@ -137,9 +135,7 @@ def findings_slice(
     (analysis.finding_frames.page_segments)."""
     stmt = (
         filtered(
-            select(*_FINDING_SELECT)
-            .join(Document, Finding.document_id == Document.id)
-            .join(Agency, Document.agency_id == Agency.id),
+            with_documents(select(*_FINDING_SELECT), Finding.document_id),
             Finding.document_id == int(document_id),
             Finding.severity == severity,
             where_in(Finding.rule, rule),

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, null, select
 from store.models import Agency, Document, Project, SelfEvaluation
 from store.queries.base import (
     DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
-    fetch_tuples, tuple_frame, dict_frame,
+    fetch_tuples, tuple_frame, dict_frame, with_documents,
 )
 from store.queries.documents import INDEX_COLUMNS
 
@@ -23,58 +23,55 @@ SELF_EVALUATION_COLUMNS = DOCUMENT_COLUMNS + [
 PROJECT_COLUMNS = DOCUMENT_COLUMNS + ["file_name", "project_id", "seq", "code", "name", "amount", "data"]
 
 
-def _items(model, id_label: str, fields: tuple[str, ...], columns: list[str], document_ids, agency_ids, years,
-           with_data: bool, engine: Engine) -> pd.DataFrame:
-    """The rows of one item table (self-evaluations or projects) with their document."""
-    stmt = filtered(
-        select(
+def _item_query(model, id_label: str, fields: tuple[str, ...], columns: list[str], doc: str):
+    """The query of one item table (self-evaluations or projects): its rows with their document.
+    ``agency_ids`` / ``years`` keep the documents of those agencies / years; ``with_data=False``
+    leaves ``data`` (the parsed item dict) None: the scores and amounts only."""
+
+    def query(
+        document_ids: Iterable[int] | int | None = None,
+        *,
+        agency_ids: Iterable[int] | int | None = None,
+        years: Iterable[int] | int | None = None,
+        with_data: bool = True,
+        engine: Engine | None = None,
+        url: str | None = None,
+    ) -> pd.DataFrame:
+        chosen = select(
             *DOC_SELECT,
             Document.file_name,
             model.id.label(id_label),
             *(getattr(model, name) for name in fields),
             model.data if with_data else _NO_DATA,
         )
-        .join(Document, model.document_id == Document.id)
-        .join(Agency, Document.agency_id == Agency.id)
-        .order_by(Agency.name, Document.year, Document.id, model.seq),
-        where_in(model.document_id, document_ids),
-        where_in(Document.agency_id, agency_ids),
-        where_in(Document.year, years),
-    )
-    return dict_frame(fetch_dicts(engine, stmt), columns, ints=DOC_INTS + (id_label, "seq"))
+        stmt = filtered(
+            with_documents(chosen, model.document_id).order_by(Agency.name, Document.year, Document.id, model.seq),
+            where_in(model.document_id, document_ids),
+            where_in(Document.agency_id, agency_ids),
+            where_in(Document.year, years),
+        )
+        return dict_frame(fetch_dicts(engine_for(engine, url), stmt), columns, ints=DOC_INTS + (id_label, "seq"))
+
+    query.__doc__ = doc
+    return query
 
 
-def self_evaluations(
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    agency_ids: Iterable[int] | int | None = None,
-    years: Iterable[int] | int | None = None,
-    with_data: bool = True,
-    engine: Engine | None = None,
-    url: str | None = None,
-) -> pd.DataFrame:
-    """Project self-evaluations (绩效自评); ``data`` is the parsed item dict
-    (None with ``with_data=False``: the scores and amounts only).  ``agency_ids``
-    / ``years`` keep the documents of those agencies / years."""
-    fields = ("seq", "name", "budget", "executed", "reported_score", "computed_score", "grade")
-    return _items(SelfEvaluation, "self_evaluation_id", fields, SELF_EVALUATION_COLUMNS, document_ids, agency_ids,
-                  years, with_data, engine_for(engine, url))
+self_evaluations = _item_query(
+    SelfEvaluation, "self_evaluation_id",
+    ("seq", "name", "budget", "executed", "reported_score", "computed_score", "grade"), SELF_EVALUATION_COLUMNS,
+    """Project self-evaluations (绩效自评), one row each with its document; ``data`` is the parsed
+    item dict (None with ``with_data=False``: the scores and amounts only).  ``agency_ids`` /
+    ``years`` keep the documents of those agencies / years.""",
+)
+self_evaluations.__name__ = "self_evaluations"
 
-
-def projects(
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    agency_ids: Iterable[int] | int | None = None,
-    years: Iterable[int] | int | None = None,
-    with_data: bool = True,
-    engine: Engine | None = None,
-    url: str | None = None,
-) -> pd.DataFrame:
-    """Projects of performance target tables (项目绩效目标); ``data`` is the parsed
-    item dict (None with ``with_data=False``).  ``agency_ids`` / ``years`` keep
-    the documents of those agencies / years."""
-    return _items(Project, "project_id", ("seq", "code", "name", "amount"), PROJECT_COLUMNS, document_ids, agency_ids,
-                  years, with_data, engine_for(engine, url))
+projects = _item_query(
+    Project, "project_id", ("seq", "code", "name", "amount"), PROJECT_COLUMNS,
+    """Projects of performance target tables (项目绩效目标), one row each with its document; ``data``
+    is the parsed item dict (None with ``with_data=False``).  ``agency_ids`` / ``years`` keep the
+    documents of those agencies / years.""",
+)
+projects.__name__ = "projects"
 
 
 def self_evaluation_counts(*, engine: Engine | None = None, url: str | None = None) -> pd.DataFrame:
