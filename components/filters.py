@@ -250,6 +250,31 @@ def documents_select(documents: pd.DataFrame, *, key: str = "docs", label: str =
                               container=container)
 
 
+def store_documents_select(find: Callable[..., pd.DataFrame], total: int, *, key: str = "docs",
+                           label: str = "报告", help: str | None = None, container: Any = None) -> list[int]:
+    """:func:`documents_select` over a store too large to list: ``find(search=…, document_ids=…,
+    limit=…)`` (``store.queries.document_index``) gives the few documents to offer — those
+    chosen, and those whose agency or file name holds the search text."""
+    if total <= SEARCH_LIMIT:
+        return documents_select(find(), key=key, label=label, help=help, container=container)
+    where = container or st
+    box, pick = where.columns([1, 2], vertical_alignment="bottom")
+    needle = _search_box(label, key, total, box)
+    if key in st.session_state:
+        chosen = [int(d) for d in st.session_state[key]]
+    else:  # a link names its reports by label: find each by its agency
+        shown = st.query_params.get_all(key)
+        chosen = []
+        for text in shown:
+            found = document_labels(find(search=text.split(" ")[0], limit=SEARCH_LIMIT))
+            chosen += [d for d, name in found.items() if name == text and d not in chosen]
+    offered = pd.concat([find(document_ids=chosen) if chosen else None, find(search=needle.strip() or None,
+                                                                              limit=SEARCH_LIMIT)])
+    labels = document_labels(offered.drop_duplicates("document_id"))
+    return multiselect(label, list(labels), key=key, default=chosen, format_func=lambda d: labels.get(d, str(d)),
+                       help=help, placeholder="全部报告", container=pick)
+
+
 def checkbox(label: str, *, key: str, default: bool = False, help: str | None = None,
              container: Any = None) -> bool:
     """A checkbox bound to the query parameter ``key``."""

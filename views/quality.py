@@ -18,8 +18,8 @@ CHART_DOCUMENTS = 20
 layout.page_setup("数据质检", "勾稽关系、表间一致、情况说明与表格是否相符、绩效自评复核等检查发现的问题；每条注明所在页码和表格。")
 layout.ensure_samples_loaded()
 
-docs = q.document_index()
-if docs.empty:
+overview = q.counts_overview()
+if not overview["documents"]:
     st.info("还没有报告。请先在「报告库」上传部门预算或决算公开文件，检查结果会显示在这里。")
     st.stop()
 
@@ -40,27 +40,22 @@ if families:
     rules_all = [r for r in rules_all if rule_registry.family_of(r) in families]
 rules = filters.multiselect("规则", rules_all, key="rule", default=[], container=c3,
                             format_func=fr.rule_label, placeholder="全部规则")
-doc_ids = filters.documents_select(docs, key="docs", label="报告", container=c4)
+doc_ids = filters.store_documents_select(q.document_index, overview["documents"], key="docs", label="报告",
+                                         container=c4)
 
 family_rules = rules_all if families else None  # the counts below follow the chosen families too
 listed_rules = rules or family_rules
-in_scope = docs if not doc_ids else docs[docs["document_id"].isin(doc_ids)]
-scope_counts = q.finding_counts(rule=family_rules, document_ids=doc_ids or None)
-shown_counts = scope_counts.copy()
-for sev, column in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
-    if sev not in severities:
-        shown_counts[column] = 0
-counts = fr.document_finding_counts(shown_counts, in_scope)
-source = "；".join(f"{document_label(r)}（{r['file_name']}）" for r in in_scope.to_dict("records")[:6])
-if len(in_scope) > 6:
-    source += f" 等 {len(in_scope):,} 份报告"
+scope = doc_ids or None
+totals = q.finding_totals(list(severities), family_rules, scope)
+chosen_docs = q.document_index(document_ids=doc_ids) if doc_ids else q.document_index(limit=6)
+source = "；".join(f"{document_label(r)}（{r['file_name']}）" for r in chosen_docs.to_dict("records")[:6])
+if totals["documents"] > 6:
+    source += f" 等 {totals['documents']:,} 份报告"
 source += "，检查结果"
 
-totals = {s: int(scope_counts[c].sum()) if not scope_counts.empty else 0
-          for s, c in (("error", "errors"), ("warning", "warnings"), ("info", "infos"))}
 layout.kpi_row(
     [
-        ("报告", f"{len(in_scope):,} 份", None),
+        ("报告", f"{totals['documents']:,} 份", None),
         ("错误", f"{totals['error']:,} 条", "超出容差的不一致，需要核实"),
         ("警告", f"{totals['warning']:,} 条", "可能有问题，或判断不确定"),
         ("提示", f"{totals['info']:,} 条", "在舍入容差之内的差异等"),
@@ -68,13 +63,15 @@ layout.kpi_row(
 )
 
 if rule_counts.empty:
-    st.success(f"已载入的 {len(docs):,} 份报告没有检查发现的问题。")
+    st.success(f"已载入的 {overview['documents']:,} 份报告没有检查发现的问题。")
 
 # ------------------------------------------------------------------ counts per document
 st.subheader("各报告问题数")
-with_findings = counts[counts["合计"] > 0]
-if not with_findings.empty:
-    shown = with_findings.head(CHART_DOCUMENTS)
+with_findings = totals["with_findings"]
+if with_findings:
+    top = q.document_finding_page(list(severities), family_rules, scope, limit=CHART_DOCUMENTS)
+    shown = fr.document_finding_counts(top, top)
+    shown = shown[shown["合计"] > 0]
     names = [f"{a} {y}年{k}" for a, y, k in zip(shown["部门"], shown["年度"], shown["类型"])]
     fig = go.Figure()
     colors = {"错误": "#C44E52", "警告": "#E07B39", "提示": "#8C8C8C"}
@@ -82,17 +79,18 @@ if not with_findings.empty:
         fig.add_bar(y=names, x=shown[label], name=label, orientation="h", marker_color=colors[label],
                     hovertemplate="%{x} 条<extra>" + label + "</extra>")
     title = "各报告检查发现的问题数（条）"
-    if len(with_findings) > CHART_DOCUMENTS:
-        title = f"问题最多的 {CHART_DOCUMENTS} 份报告（条；共 {len(with_findings):,} 份报告有问题，见下表）"
+    if with_findings > CHART_DOCUMENTS:
+        title = f"问题最多的 {CHART_DOCUMENTS} 份报告（条；共 {with_findings:,} 份报告有问题，见下表）"
     fig.update_layout(title=dict(text=title, x=0, xanchor="left"), barmode="stack",
                       xaxis_title="条数", height=max(320, 36 * len(names) + 160), margin=dict(t=90),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text="",
                                   traceorder="normal"))
     fig.update_yaxes(autorange="reversed", automargin=True, ticksuffix="  ")
     export.chart(fig, "quality-counts-chart", source=source, file_stem="数据质检_各报告问题数")
-doc_offset, doc_limit = pager(len(counts), key="quality_docs_page", noun="份报告",
+doc_offset, doc_limit = pager(totals["documents"], key="quality_docs_page", noun="份报告",
                               reset_on=(tuple(severities), tuple(families), tuple(doc_ids)))
-export.table(counts.iloc[doc_offset:doc_offset + doc_limit].drop(columns=["document_id"]), "quality-counts",
+counted = q.document_finding_page(list(severities), family_rules, scope, offset=doc_offset, limit=doc_limit)
+export.table(fr.document_finding_counts(counted, counted).drop(columns=["document_id"]), "quality-counts",
              source=source, file_stem="数据质检_各报告问题数", money_columns=None)
 
 # ------------------------------------------------------------------ counts per rule
@@ -110,14 +108,8 @@ else:
                  columns={"规则": {"width": 300}})
 
 # ------------------------------------------------------------------ the findings, a page at a time
-listed = scope_counts if listed_rules == family_rules else q.finding_counts(rule=listed_rules,
-                                                                           document_ids=doc_ids or None)
-per_doc = {int(r["document_id"]): r for r in listed.to_dict("records")}
-ordered = in_scope.sort_values(["agency", "year", "document_id"], kind="stable")["document_id"].astype(int)
-column_of = {"error": "errors", "warning": "warnings", "info": "infos"}
-groups = [((sev, d), int(per_doc[d][column_of[sev]]) if d in per_doc else 0)
-          for sev in fr.SEVERITY_ORDER if sev in severities for d in ordered]
-listed_total = sum(n for _g, n in groups)
+listed_total = totals["listed"] if listed_rules == family_rules else \
+    q.finding_totals(list(severities), listed_rules, scope)["listed"]
 st.subheader(f"问题清单（{listed_total:,} 条）")
 if not listed_total:
     st.info("没有符合筛选条件的问题。" if not rule_counts.empty else "没有问题。")
@@ -125,10 +117,11 @@ else:
     offset, limit = pager(listed_total, key="quality_page", noun="条",
                           reset_on=(tuple(severities), tuple(families), tuple(rules), tuple(doc_ids)))
     rows = [q.findings_slice(doc, sev, rule=listed_rules, offset=skip, limit=take)
-            for (sev, doc), skip, take in fr.page_segments(groups, offset, limit)]
+            for sev, doc, skip, take in q.finding_segments(list(severities), listed_rules, scope, offset=offset,
+                                                           limit=limit)]
     view = fr.findings_view(pd.concat(rows, ignore_index=True), rule_labels=fr.RULE_NAMES)
     shown = view.drop(columns=["finding_id", "document_id"])
-    if len(in_scope) == 1:  # one report chosen: no need to repeat it on every row
+    if len(doc_ids) == 1 or totals["documents"] == 1:  # one report: no need to repeat it on every row
         shown = shown.drop(columns=["报告"])
     export.table(shown, "quality-findings", source=source, file_stem="数据质检_问题清单", money_columns=None,
                  columns={"严重程度": {"width": 70}, "报告": {"width": 200}, "规则": {"width": 220},

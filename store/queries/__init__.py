@@ -26,6 +26,9 @@ from store.queries.documents import (
     count_documents, document_index, document_tables, documents_for, documents_page, get_document,
     list_agencies, list_documents, year_summary, years_for_agency,
 )
+from store.queries.finding_pages import (
+    FINDING_PAGE_COLUMNS, document_finding_page, finding_segments, finding_totals,
+)
 from store.queries.findings import (
     FINDING_COLUMNS, FINDING_COUNT_COLUMNS, finding_counts, finding_rule_counts, findings, findings_slice,
 )
@@ -48,5 +51,5 @@ __all__ = [
     "agency_summary", "year_summary", "documents_with_items", "ITEM_DOCUMENT_COLUMNS", "AGENCY_SUMMARY_COLUMNS",
     "YEAR_SUMMARY_COLUMNS", "DOCUMENT_COLUMNS", "LIST_DOCUMENT_COLUMNS", "LINE_ITEM_COLUMNS", "FINDING_COLUMNS",
     "FINDING_COUNT_COLUMNS", "SELF_EVALUATION_COLUMNS", "PROJECT_COLUMNS", "SCORE_COUNT_COLUMNS",
-    "QUALITY_COUNT_COLUMNS",
+    "QUALITY_COUNT_COLUMNS", "finding_totals", "document_finding_page", "finding_segments", "FINDING_PAGE_COLUMNS",
 ]

@@ -171,18 +171,27 @@ def document_index(
     year: int | Iterable[int] | None = None,
     agency_id: int | Iterable[int] | None = None,
     *,
+    document_ids: int | Iterable[int] | None = None,
+    search: str | None = None,
+    limit: int | None = None,
     engine: Engine | None = None,
     url: str | None = None,
 ) -> pd.DataFrame:
     """One light row per document — document_id, agency_id, agency, year, kind,
     scope, file_name — in :func:`list_documents`' order, without its counts:
-    what pages choose documents from."""
+    what pages choose documents from.  ``search`` keeps those whose agency or
+    file name contains it (any case), ``limit`` the first so many: a picker over
+    a province's store asks for a few matches, never every document."""
     stmt = filtered(
         select(*DOC_SELECT, Document.file_name).join(Agency, Document.agency_id == Agency.id).order_by(*LISTING_ORDER),
         where_in(Document.kind, kind),
         where_in(Document.year, year),
         where_in(Document.agency_id, agency_id),
+        where_in(Document.id, document_ids),
+        *(_document_search(search, None) if search else ()),
     )
+    if limit is not None:
+        stmt = stmt.limit(max(int(limit), 0))
     return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), INDEX_COLUMNS, ints=DOC_INTS)
 
 

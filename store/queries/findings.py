@@ -132,7 +132,7 @@ def findings_slice(
     """The findings of one document and severity (and ``rule``), in page order
     (no page last, then as found), rows ``offset`` to ``offset + limit``:
     :func:`findings`' columns.  A page of the whole list is a few of these
-    (analysis.finding_frames.page_segments)."""
+    (store.queries.finding_segments)."""
     stmt = (
         filtered(
             with_documents(select(*_FINDING_SELECT), Finding.document_id),
