@@ -72,30 +72,54 @@ def unplaced(agencies: Sequence[str], level: str) -> list[str]:
     return [a for a in dict.fromkeys(agencies) if region_of(profile(a), level) is None]
 
 
-def _year_counts(documents: pd.DataFrame, level: str, kind: str | None) -> list[tuple[int, int, int]]:
-    """(regions, agencies placed, year) for each year with a document of the kind."""
+def year_counts(documents: pd.DataFrame, kind: str | None = None) -> pd.DataFrame:
+    """For every level and year of ``documents`` (of ``kind``): how many regions and
+    how many agencies placed in one — ``level, kind, year, regions, agencies``, as
+    ``store.queries.region_year_counts`` counts them in the store."""
+    cols = ["level", "kind", "year", "regions", "agencies"]
     if documents is None or documents.empty:
-        return []
+        return pd.DataFrame(columns=cols)
     df = documents if kind is None else documents[documents["kind"] == kind]
-    out = []
-    for year, part in df.groupby("year"):
-        placed = members(list(part["agency"]), level)
-        out.append((len(placed), sum(len(v) for v in placed.values()), int(year)))
-    return out
+    rows = []
+    for level in REGION_LEVELS:
+        for (k, year), part in df.groupby(["kind", "year"]):
+            placed = members(list(part["agency"]), level)
+            rows.append((level, k, int(year), len(placed), sum(len(v) for v in placed.values())))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _ranked(counts: pd.DataFrame, level: str, kind: str | None) -> list[tuple[int, int, int]]:
+    """(regions, agencies, year) at ``level`` for ``kind``, the best first: most
+    regions, then most agencies summed, then the latest."""
+    if counts is None or counts.empty:
+        return []
+    df = counts[counts["level"] == level]
+    if kind is not None:
+        df = df[df["kind"] == kind]
+    found = [(int(n), int(a), int(y)) for n, a, y in zip(df["regions"], df["agencies"], df["year"])]
+    return sorted(found, key=lambda t: (-t[0], -t[1], -t[2]))
+
+
+def ranked_years(counts: pd.DataFrame, level: str, kind: str | None = None) -> list[int]:
+    """Years with at least one region at ``level``, the best first (:func:`year_counts`' rows)."""
+    return [y for n, _a, y in _ranked(counts, level, kind) if n > 0]
+
+
+def best_level(counts: pd.DataFrame, kind: str | None = None) -> str:
+    """The level whose best year sets the most regions side by side (区县 on a tie)."""
+    best = {level: max(((n, a) for n, a, _y in _ranked(counts, level, kind)), default=(0, 0))
+            for level in REGION_LEVELS}
+    return max(REGION_LEVELS, key=lambda lv: (best[lv], lv == "区县"))
 
 
 def years_with_regions(documents: pd.DataFrame, level: str, kind: str | None = None) -> list[int]:
-    """Years with at least one region, the best first: most regions, then most
-    agencies summed, then the latest."""
-    counts = sorted(_year_counts(documents, level, kind), key=lambda t: (-t[0], -t[1], -t[2]))
-    return [y for n, _a, y in counts if n > 0]
+    """:func:`ranked_years` of ``documents``."""
+    return ranked_years(year_counts(documents, kind), level, kind)
 
 
 def default_level(documents: pd.DataFrame, kind: str | None = None) -> str:
-    """The level whose best year sets the most regions side by side (区县 on a tie)."""
-    best = {level: max(((n, a) for n, a, _y in _year_counts(documents, level, kind)), default=(0, 0))
-            for level in REGION_LEVELS}
-    return max(REGION_LEVELS, key=lambda lv: (best[lv], lv == "区县"))
+    """:func:`best_level` of ``documents``."""
+    return best_level(year_counts(documents, kind), kind)
 
 
 def choose_documents(documents: pd.DataFrame, level: str, year: int, kind: str,

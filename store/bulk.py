@@ -64,7 +64,7 @@ from store.models import (
     SelfEvaluation,
     utcnow,
 )
-from store.derived import severity_counts
+from store.derived import agency_regions, severity_counts
 from store.revision import bump_revision
 
 DEFAULT_BATCH = 200
@@ -219,7 +219,7 @@ def _write(engine: Engine, batch: list[_Prepared]) -> dict[int, IngestResult]:
         codes: dict[str, str | None] = {}
         for p in keep:
             codes[p.ident[0]] = codes.get(p.ident[0]) or p.code
-        new = [{"name": n, "code": c} for n, c in codes.items() if n not in known]
+        new = [{"name": n, "code": c, **agency_regions(n)} for n, c in codes.items() if n not in known]
         if new:
             conn.execute(insert(Agency), new)
         for name, (agency_id, code) in known.items():

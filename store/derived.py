@@ -4,10 +4,12 @@ province's documents are sums of columns instead of reads of every item.
 * a document's finding counts by severity (``documents.errors`` / ``warnings`` / ``infos``);
 * a project's target-quality score and issues (``projects.quality_score`` /
   ``quality_issues``), from its ``quality`` (analysis/target_quality.py);
-* a self-evaluation's number of findings (``self_evaluations.finding_count``).
+* a self-evaluation's number of findings (``self_evaluations.finding_count``);
+* an agency's region at each level its name gives (``agencies.region_county`` /
+  ``region_city`` / ``region_province``), for 地区对比.
 
 Every write path (store/ingest.py, store/bulk.py) takes them from here, and
-migration 0004 fills them in for the rows stored before it.
+migrations 0004 and 0005 fill them in for the rows stored before them.
 """
 from __future__ import annotations
 
@@ -16,9 +18,21 @@ from decimal import Decimal
 from typing import Any
 
 from analysis.frames import dec, quality_issues
+from analysis.peers import profile
+from analysis.regions import region_of
 
 #: documents column per finding severity
 SEVERITY_COLUMNS = {"error": "errors", "warning": "warnings", "info": "infos"}
+
+
+#: agencies column per region level (analysis.regions.REGION_LEVELS)
+REGION_COLUMNS = {"区县": "region_county", "市": "region_city", "省": "region_province"}
+
+
+def agency_regions(name: str) -> dict[str, str | None]:
+    """``{"region_county": …, "region_city": …, "region_province": …}``: the regions an agency's name gives."""
+    found = profile(name)
+    return {column: region_of(found, level) for level, column in REGION_COLUMNS.items()}
 
 
 def severity_counts(severities: Iterable[str]) -> dict[str, int]:

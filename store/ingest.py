@@ -28,7 +28,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from store.derived import severity_counts
+from store.derived import agency_regions, severity_counts
 from store.revision import bump_revision
 from store.rows import (
     TABLE_COLUMNS, build_line_items, finding_row, int_or_none, project_row, self_evaluation_row, text_or_none,
@@ -248,7 +248,7 @@ def _agency(session: Session, name: str, code: str | None) -> Agency:
     if agency is None:
         try:
             with session.begin_nested():
-                agency = Agency(name=name, code=code)
+                agency = Agency(name=name, code=code, **agency_regions(name))
                 session.add(agency)
                 session.flush()
         except IntegrityError:

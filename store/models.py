@@ -158,6 +158,11 @@ class Agency(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str | None] = mapped_column(String(64))
+    # the region its name gives at each level (analysis.regions.region_of; store/derived.py):
+    # 地区对比 counts and picks a province's agencies by region in SQL
+    region_county: Mapped[str | None] = mapped_column(String(200))
+    region_city: Mapped[str | None] = mapped_column(String(200))
+    region_province: Mapped[str | None] = mapped_column(String(200))
 
     documents: Mapped[list[Document]] = relationship(back_populates="agency", passive_deletes=True)
 

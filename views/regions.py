@@ -10,46 +10,50 @@ from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
 
+#: agencies without a region named under the selection (the rest are counted)
+UNPLACED_SHOWN = 30
+
 layout.page_setup("地区对比", "把同一县（区）、市或省已载入的部门合计起来，地区之间并排比较：支出规模、基本与项目支出、"
                   "功能分类结构和“三公”经费。每个合计都注明包含几个部门——部门数不同的地区，合计数不能直接比较规模。")
 layout.ensure_samples_loaded()
 
-docs = q.document_index(kind=["budget", "final_accounts"])
-if docs.empty:
+# counted by region in the store (agencies.region_*): a province's documents are never read one by one here
+counts = q.region_year_counts(kind=list(ar.KIND_ORDER))
+if counts.empty:
     st.info("还没有部门预算或决算。请先在「报告库」上传同一地区几个部门的预算或决算公开文件，再来按地区汇总。")
     st.stop()
 
 # ------------------------------------------------------------------ selection
 c1, c2, c3 = st.columns([1, 1, 1])
-kinds = [k for k in ar.KIND_ORDER if (docs["kind"] == k).any()]
+kinds = [k for k in ar.KIND_ORDER if (counts["kind"] == k).any()]
 kind = filters.kind_select(kinds, key="region_kind", default=kinds[0], container=c2, label="口径")
-level = filters.select("地区级次", list(ar.REGION_LEVELS), key="region_level", default=ar.default_level(docs, kind),
+level = filters.select("地区级次", list(ar.REGION_LEVELS), key="region_level", default=ar.best_level(counts, kind),
                        format_func=lambda v: ar.REGION_LEVELS[v], container=c1,
                        help="按部门名称中的地名归入地区：县（区）如“秦皇岛市北戴河区”，市如“秦皇岛市”；"
                        "默认选能并排最多地区的级次")
-years = ar.years_with_regions(docs, level, kind)
+years = ar.ranked_years(counts, level, kind)
 if not years:
-    missing = ar.unplaced(sorted(set(docs["agency"])), level)
+    missing, _n = q.unplaced_agencies(level, kind=kind, limit=3)
     st.info(f"已载入的{KIND_NAMES.get(kind, kind)}中，没有部门的名称写明所在的{ar.REGION_LEVELS[level]}"
-            f"（如：{'、'.join(missing[:3])}）。请换一个地区级次，或上传名称中带有地名的部门文件。")
+            f"（如：{'、'.join(missing)}）。请换一个地区级次，或上传名称中带有地名的部门文件。")
     st.stop()
 year = filters.year_select(sorted(years, reverse=True), key="region_year", default=years[0], container=c3,
                            help="默认选地区最多的年度")
-in_year = docs[(docs["year"] == year) & (docs["kind"] == kind)]
-region_members = ar.members(sorted(set(in_year["agency"])), level)
-options = list(region_members)
+region_agencies = dict(zip(*(q.region_counts(level, year, kind)[c] for c in ("region", "agencies"))))
+options = list(region_agencies)
 chosen_regions = filters.multiselect(
     "地区", options, key="regions", default=options[:12],
-    format_func=lambda r: f"{r}（{len(region_members.get(r, []))} 个部门）", max_selections=12,
+    format_func=lambda r: f"{r}（{region_agencies.get(r, 0)} 个部门）", max_selections=12,
     placeholder="选择地区", help="每个地区合计其已载入的部门；最多 12 个地区")
-left_out = ar.unplaced(sorted(set(in_year["agency"])), level)
+left_out, left_out_n = q.unplaced_agencies(level, year, kind, limit=UNPLACED_SHOWN)
 if left_out:
-    st.caption(f"名称中没有写明{ar.REGION_LEVELS[level]}的部门未计入：{md('、'.join(left_out))}。")
+    more = f" 等 {left_out_n:,} 个" if left_out_n > len(left_out) else ""
+    st.caption(f"名称中没有写明{ar.REGION_LEVELS[level]}的部门未计入：{md('、'.join(left_out))}{more}。")
 if not chosen_regions:
     st.info("请至少选择 1 个地区。")
     st.stop()
 
-chosen = ar.choose_documents(docs, level, year, kind, chosen_regions)
+chosen = q.region_documents(level, year, kind, chosen_regions)
 doc_ids = [int(d) for d in chosen["document_id"]]
 totals = q.totals_wide(document_ids=doc_ids, measures=[m for m, _ in ar.SUM_MEASURES])
 table = ar.region_totals(chosen, totals)

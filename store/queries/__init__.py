@@ -34,6 +34,10 @@ from store.queries.findings import (
 )
 from store.queries.originals import document_originals, get_original, get_original_file, get_originals
 from store.queries.overview import counts_overview, get_meta, revision, stored_sha256s
+from store.queries.regions import (
+    REGION_COUNT_COLUMNS, REGION_DOCUMENT_COLUMNS, REGION_YEAR_COLUMNS, region_counts, region_documents,
+    region_year_counts, unplaced_agencies,
+)
 from store.queries.performance import (
     ITEM_DOCUMENT_COLUMNS, PROJECT_COLUMNS, QUALITY_COUNT_COLUMNS, SCORE_COUNT_COLUMNS, SELF_EVALUATION_COLUMNS,
     documents_with_items, project_counts, project_quality_counts, projects, self_evaluation_counts,
@@ -52,4 +56,6 @@ __all__ = [
     "YEAR_SUMMARY_COLUMNS", "DOCUMENT_COLUMNS", "LIST_DOCUMENT_COLUMNS", "LINE_ITEM_COLUMNS", "FINDING_COLUMNS",
     "FINDING_COUNT_COLUMNS", "SELF_EVALUATION_COLUMNS", "PROJECT_COLUMNS", "SCORE_COUNT_COLUMNS",
     "QUALITY_COUNT_COLUMNS", "finding_totals", "document_finding_page", "finding_segments", "FINDING_PAGE_COLUMNS",
+    "region_year_counts", "region_counts", "region_documents", "unplaced_agencies", "REGION_YEAR_COLUMNS",
+    "REGION_COUNT_COLUMNS", "REGION_DOCUMENT_COLUMNS",
 ]
