@@ -11,7 +11,8 @@ Every row that carries a number also carries its document (``document_id``,
 agency, year, kind, scope) and, for line items, its page / table / row.
 
 The queries live in modules by what they serve — documents, originals, amounts,
-findings, performance, overview — and are all named here: callers (and tests
+findings, finding_pages (数据质检), regions (地区对比), performance, overview — and
+are all named here: callers (and tests
 that replace one) use ``store.queries.<name>``, never the module it lives in.
 """
 from __future__ import annotations
