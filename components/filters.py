@@ -250,6 +250,23 @@ def documents_select(documents: pd.DataFrame, *, key: str = "docs", label: str =
                               container=container)
 
 
+def _store_offered(find: Callable[..., pd.DataFrame], key: str, needle: str) -> tuple[dict[int, str], list[int]]:
+    """The documents a searching picker offers (those chosen, then those matching
+    ``needle``) as id -> label, and the ids chosen: in this session, or named by
+    their labels in a link (each found by its agency)."""
+    value = st.session_state.get(key)
+    if key in st.session_state:
+        chosen = [int(d) for d in (value if isinstance(value, (list, tuple)) else [value]) if d is not None]
+    else:
+        chosen = []
+        for text in st.query_params.get_all(key):
+            found = document_labels(find(search=text.split(" ")[0], limit=SEARCH_LIMIT))
+            chosen += [d for d, name in found.items() if name == text and d not in chosen]
+    offered = pd.concat([find(document_ids=chosen) if chosen else None,
+                         find(search=needle.strip() or None, limit=SEARCH_LIMIT)])
+    return document_labels(offered.drop_duplicates("document_id")), chosen
+
+
 def store_documents_select(find: Callable[..., pd.DataFrame], total: int, *, key: str = "docs",
                            label: str = "报告", help: str | None = None, container: Any = None) -> list[int]:
     """:func:`documents_select` over a store too large to list: ``find(search=…, document_ids=…,
@@ -257,22 +274,23 @@ def store_documents_select(find: Callable[..., pd.DataFrame], total: int, *, key
     chosen, and those whose agency or file name holds the search text."""
     if total <= SEARCH_LIMIT:
         return documents_select(find(), key=key, label=label, help=help, container=container)
-    where = container or st
-    box, pick = where.columns([1, 2], vertical_alignment="bottom")
-    needle = _search_box(label, key, total, box)
-    if key in st.session_state:
-        chosen = [int(d) for d in st.session_state[key]]
-    else:  # a link names its reports by label: find each by its agency
-        shown = st.query_params.get_all(key)
-        chosen = []
-        for text in shown:
-            found = document_labels(find(search=text.split(" ")[0], limit=SEARCH_LIMIT))
-            chosen += [d for d, name in found.items() if name == text and d not in chosen]
-    offered = pd.concat([find(document_ids=chosen) if chosen else None, find(search=needle.strip() or None,
-                                                                              limit=SEARCH_LIMIT)])
-    labels = document_labels(offered.drop_duplicates("document_id"))
+    box, pick = (container or st).columns([1, 2], vertical_alignment="bottom")
+    labels, chosen = _store_offered(find, key, _search_box(label, key, total, box))
     return multiselect(label, list(labels), key=key, default=chosen, format_func=lambda d: labels.get(d, str(d)),
                        help=help, placeholder="全部报告", container=pick)
+
+
+def store_document_select(find: Callable[..., pd.DataFrame], total: int, *, key: str = "doc", label: str = "报告",
+                          all_label: str | None = None, help: str | None = None, container: Any = None) -> int | None:
+    """:func:`document_select` over a store too large to list (``find`` as for
+    :func:`store_documents_select`): one document, or None for ``all_label``."""
+    if total <= SEARCH_LIMIT:
+        return document_select(find(), key=key, label=label, all_label=all_label, help=help, container=container)
+    box, pick = (container or st).columns([1, 2], vertical_alignment="bottom")
+    labels, chosen = _store_offered(find, key, _search_box(label, key, total, box))
+    options: list[int | None] = ([None] if all_label is not None else []) + list(labels)
+    return select(label, options, key=key, default=chosen[0] if chosen else None, help=help, container=pick,
+                  format_func=lambda d: all_label if d is None else labels.get(d, str(d)))
 
 
 def checkbox(label: str, *, key: str, default: bool = False, help: str | None = None,

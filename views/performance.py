@@ -17,13 +17,13 @@ SCORE_BINS = dict(start=0.001, end=100.001, size=5)
 layout.page_setup("绩效评分", "项目支出绩效自评：自评得分与按《项目支出绩效评价管理办法》规则复核的得分、差异、等级和发现的问题；预算项目绩效目标的编制质量。")
 layout.ensure_samples_loaded()
 
-# the documents with items and how many each has; the items themselves are read a page at a time
-evaluation_counts = q.documents_with_items("self_evaluations")
-project_counts = q.documents_with_items("projects")
+# how many documents have items: the documents and the items are read a page at a time
+evaluation_total = q.item_totals("self_evaluations")
+project_total = q.item_totals("projects")
 if not q.counts_overview()["documents"]:
     st.info("还没有报告。请先在「报告库」上传含项目绩效自评表的部门决算，或含项目绩效目标表的部门预算。")
     st.stop()
-if evaluation_counts.empty and project_counts.empty:
+if not evaluation_total["documents"] and not project_total["documents"]:
     st.info("已载入的报告中没有识别到项目绩效自评表或项目绩效目标表。请在「报告库」上传附有绩效自评表的部门决算，或附有绩效目标表的部门预算。")
     st.stop()
 
@@ -49,27 +49,25 @@ ITEMS_PER_PAGE = 100
 CHART_REPORTS = 20
 
 
-def _sources(scope_docs, what: str) -> str:
-    """The source line: each report, or the first six and how many more."""
-    records = scope_docs.to_dict("records")
+def _sources(first_docs, total: int, what: str) -> str:
+    """The source line: each report, or the first six and how many in all."""
+    records = first_docs.to_dict("records")
     line = "；".join(f"{document_label(r)}，{what}" for r in records[:6])
-    return line + (f" 等 {len(records):,} 份报告" if len(records) > 6 else "")
+    return line + (f" 等 {total:,} 份报告" if total > 6 else "")
 
 
-def _report_scope(docs, key: str, what: str, prefix: str):
-    """The report picker of a tab -> (document id or None for all, the reports in
-    scope, their source line, the export file stem)."""
-    doc_id = filters.document_select(docs, key=key, label="报告", all_label="全部报告（跨部门）")
-    scope_docs = docs if doc_id is None else docs[docs["document_id"] == doc_id]
+def _report_scope(items: str, total: int, key: str, what: str, prefix: str):
+    """The report picker of a tab -> (document id or None for all, the first reports
+    in scope (at most CHART_REPORTS + 1), how many in all, their source line, the
+    export file stem).  The picker searches the store: a province has thousands."""
+    def find(**kwargs):
+        return q.documents_with_items(items, **kwargs)
+
+    doc_id = filters.store_document_select(find, total, key=key, label="报告", all_label="全部报告（跨部门）")
+    scope_docs = find(document_ids=[doc_id]) if doc_id is not None else find(limit=CHART_REPORTS + 1)
+    in_scope = 1 if doc_id is not None else total
     stem = prefix + ("全部报告" if doc_id is None else document_label(scope_docs.iloc[0]))
-    return doc_id, scope_docs, _sources(scope_docs, what), stem
-
-
-def _in_order(scope_docs, counts):
-    """(document_id, items) in the order the item tables list them: by agency, year, document."""
-    ordered = scope_docs.sort_values(["agency", "year", "document_id"], kind="stable")
-    n = dict(zip(counts["document_id"].astype(int), counts["items"].astype(int)))
-    return [(int(d), n.get(int(d), 0)) for d in ordered["document_id"]]
+    return doc_id, scope_docs, in_scope, _sources(scope_docs, in_scope, what), stem
 
 
 def _page_of(fetch, segments, id_column: str):
@@ -106,10 +104,11 @@ tab_eval, tab_target = st.tabs(["项目绩效自评复核", "绩效目标质量"
 
 # ------------------------------------------------------------------ self-evaluations
 with tab_eval:
-    if evaluation_counts.empty:
+    if not evaluation_total["documents"]:
         st.info("已载入的报告中没有项目绩效自评表（通常附在部门决算公开之后）。请在「报告库」上传附有绩效自评表的部门决算，或切换到「绩效目标质量」页签。")
     else:
-        doc_id, scope_docs, source, stem = _report_scope(evaluation_counts, "doc", "项目绩效自评表", "绩效自评复核_")
+        doc_id, scope_docs, in_scope, source, stem = _report_scope(
+            "self_evaluations", evaluation_total["documents"], "doc", "项目绩效自评表", "绩效自评复核_")
         totals = fr.self_evaluation_totals(q.self_evaluation_score_counts(doc_id))
 
         layout.kpi_row(
@@ -145,9 +144,9 @@ with tab_eval:
                               yaxis_range=[0, max(grades["项目数"].max(), 1) * 1.18], margin=dict(t=90))
             export.chart(fig, "perf-grades", source=source, file_stem=f"{stem}_等级分布")
 
-        if doc_id is None and 1 < len(scope_docs) <= CHART_REPORTS:
+        if doc_id is None and 1 < in_scope <= CHART_REPORTS:
             light = q.self_evaluations(document_ids=[int(d) for d in scope_docs["document_id"]], with_data=False)
-            doc_names = {int(r["document_id"]): document_label(r) for r in evaluation_counts.to_dict("records")}
+            doc_names = {int(r["document_id"]): document_label(r) for r in scope_docs.to_dict("records")}
             per_doc = []
             for did, group in light.groupby("document_id", sort=False):
                 vals = [v for v in group["reported_score"] if v is not None]
@@ -162,14 +161,14 @@ with tab_eval:
                 title="各报告平均得分（分）", unit="分", x_range=[0, 112],
             )
             export.chart(fig, "perf-by-doc", source=source, file_stem=f"{stem}_各报告平均分")
-        elif doc_id is None and len(scope_docs) > CHART_REPORTS:
-            st.caption(f"共 {len(scope_docs):,} 份报告有项目绩效自评表；在上方“报告”中选择一份，可看它的得分和每个项目。")
+        elif doc_id is None and in_scope > CHART_REPORTS:
+            st.caption(f"共 {in_scope:,} 份报告有项目绩效自评表；在上方“报告”中选择一份，可看它的得分和每个项目。")
 
         st.subheader("项目得分")
-        order = _in_order(scope_docs, evaluation_counts)
-        offset, limit = pager(sum(n for _d, n in order), key="perf_page", page_size=ITEMS_PER_PAGE, noun="个项目",
-                              reset_on=doc_id)
-        scope = _page_of(q.self_evaluations, fr.page_segments(order, offset, limit), "self_evaluation_id")
+        offset, limit = pager(q.item_totals("self_evaluations", doc_id)["items"], key="perf_page",
+                              page_size=ITEMS_PER_PAGE, noun="个项目", reset_on=doc_id)
+        scope = _page_of(q.self_evaluations, q.item_segments("self_evaluations", doc_id, offset=offset, limit=limit),
+                         "self_evaluation_id")
         table = fr.self_evaluation_table(scope)
         shown = table.drop(columns=["self_evaluation_id", "document_id"]
                            + (PER_REPORT_COLUMNS if doc_id is not None else []))
@@ -221,10 +220,11 @@ with tab_eval:
 
 # ------------------------------------------------------------------ performance targets
 with tab_target:
-    if project_counts.empty:
+    if not project_total["documents"]:
         st.info("已载入的报告中没有项目绩效目标表（通常附在部门预算公开之后）。请在「报告库」上传附有绩效目标表的部门预算，或切换到「项目绩效自评复核」页签。")
     else:
-        tdoc, tscope_docs, tsource, tstem = _report_scope(project_counts, "tdoc", "项目绩效目标表", "绩效目标质量_")
+        tdoc, _docs, _n, tsource, tstem = _report_scope(
+            "projects", project_total["documents"], "tdoc", "项目绩效目标表", "绩效目标质量_")
         qtotals = fr.target_quality_totals(q.project_quality_counts(tdoc))
         layout.kpi_row(
             [
@@ -247,10 +247,9 @@ with tab_target:
                               xaxis_range=[_floor5(min(float(v) for v, _n in qtotals["scores"])), 100.5],
                               xaxis_tick0=0, xaxis_dtick=5, bargap=0.15)
             export.chart(fig, "target-hist", source=tsource, file_stem=f"{tstem}_得分分布")
-        torder = _in_order(tscope_docs, project_counts)
-        toffset, tlimit = pager(sum(n for _d, n in torder), key="target_page", page_size=ITEMS_PER_PAGE, noun="个项目",
-                                reset_on=tdoc)
-        tscope = _page_of(q.projects, fr.page_segments(torder, toffset, tlimit), "project_id")
+        toffset, tlimit = pager(q.item_totals("projects", tdoc)["items"], key="target_page", page_size=ITEMS_PER_PAGE,
+                                noun="个项目", reset_on=tdoc)
+        tscope = _page_of(q.projects, q.item_segments("projects", tdoc, offset=toffset, limit=tlimit), "project_id")
         quality = fr.target_quality_table(tscope)
         export.table(quality.drop(columns=["project_id", "document_id"] + (PER_REPORT_COLUMNS if tdoc is not None else [])),
                      "target-table", source=tsource, file_stem=tstem, money_columns=["预算数"], unit_in_header=False,

@@ -41,8 +41,8 @@ from store.queries.regions import (
 )
 from store.queries.performance import (
     ITEM_DOCUMENT_COLUMNS, PROJECT_COLUMNS, QUALITY_COUNT_COLUMNS, SCORE_COUNT_COLUMNS, SELF_EVALUATION_COLUMNS,
-    documents_with_items, project_counts, project_quality_counts, projects, self_evaluation_counts,
-    self_evaluation_score_counts, self_evaluations,
+    documents_with_items, item_segments, item_totals, project_counts, project_quality_counts, projects,
+    self_evaluation_counts, self_evaluation_score_counts, self_evaluations,
 )
 
 __all__ = [
@@ -59,4 +59,5 @@ __all__ = [
     "QUALITY_COUNT_COLUMNS", "finding_totals", "document_finding_page", "finding_segments", "FINDING_PAGE_COLUMNS",
     "region_year_counts", "region_counts", "region_documents", "unplaced_agencies", "REGION_YEAR_COLUMNS",
     "REGION_COUNT_COLUMNS", "REGION_DOCUMENT_COLUMNS",
+    "item_totals", "item_segments",
 ]

@@ -110,7 +110,7 @@ def _document_listing(eng: Engine, conditions, ids: list[int] | None = None) -> 
 
 
 
-def _document_search(search: str | None, kind: str | Iterable[str] | None) -> tuple:
+def document_search(search: str | None, kind: str | Iterable[str] | None) -> tuple:
     """Conditions for a text (in the agency's name or a file name, any case) and kinds."""
     text = (search or "").strip()
     found = None
@@ -133,7 +133,7 @@ def count_documents(
     """How many documents :func:`documents_page` pages through."""
     stmt = filtered(
         select(func.count()).select_from(Document).join(Agency, Document.agency_id == Agency.id),
-        *_document_search(search, kind),
+        *document_search(search, kind),
     )
     with engine_for(engine, url).connect() as conn:
         return int(conn.scalar(stmt) or 0)
@@ -154,7 +154,7 @@ def documents_page(
     eng = engine_for(engine, url)
     stmt = filtered(
         select(Document.id).join(Agency, Document.agency_id == Agency.id).order_by(*LISTING_ORDER),
-        *_document_search(search, kind),
+        *document_search(search, kind),
     ).limit(max(int(limit), 0)).offset(max(int(offset), 0))
     with eng.connect() as conn:
         ids = [int(i) for i in conn.scalars(stmt)]
@@ -188,7 +188,7 @@ def document_index(
         where_in(Document.year, year),
         where_in(Document.agency_id, agency_id),
         where_in(Document.id, document_ids),
-        *(_document_search(search, None) if search else ()),
+        *(document_search(search, None) if search else ()),
     )
     if limit is not None:
         stmt = stmt.limit(max(int(limit), 0))

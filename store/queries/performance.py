@@ -11,7 +11,7 @@ from store.queries.base import (
     DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
     fetch_tuples, tuple_frame, dict_frame, with_documents,
 )
-from store.queries.documents import INDEX_COLUMNS
+from store.queries.documents import INDEX_COLUMNS, document_search
 
 
 _NO_DATA = null().label("data")
@@ -90,23 +90,71 @@ _ITEM_TABLES = {"self_evaluations": SelfEvaluation, "projects": Project}
 ITEM_DOCUMENT_COLUMNS = INDEX_COLUMNS + ["items"]
 
 
+def _item_counts(items: str, document_ids=None):
+    model = _ITEM_TABLES[items]
+    return filtered(select(model.document_id.label("document_id"), func.count().label("n")),
+                    where_in(model.document_id, document_ids)).group_by(model.document_id).subquery()
+
+
 def documents_with_items(
-    items: str, *, engine: Engine | None = None, url: str | None = None
+    items: str, *, document_ids: int | Iterable[int] | None = None, search: str | None = None,
+    limit: int | None = None, engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """The documents with ``items`` — ``"self_evaluations"`` (项目绩效自评表) or
     ``"projects"`` (项目绩效目标表) — and how many: :data:`INDEX_COLUMNS` + items,
     in :func:`list_documents`' order.  The 绩效评分 page's reports, without the
-    documents that have none."""
-    model = _ITEM_TABLES[items]
-    counted = (select(model.document_id.label("document_id"), func.count().label("n"))
-               .group_by(model.document_id).subquery())
-    stmt = (
+    documents that have none; ``document_ids``, ``search`` (in the agency or file
+    name) and ``limit`` keep a few, for a picker over a province's store."""
+    counted = _item_counts(items, document_ids)
+    stmt = filtered(
         select(*DOC_SELECT, Document.file_name, counted.c.n)
         .join(counted, counted.c.document_id == Document.id)
         .join(Agency, Document.agency_id == Agency.id)
-        .order_by(*LISTING_ORDER)
+        .order_by(*LISTING_ORDER),
+        *(document_search(search, None) if search else ()),
     )
+    if limit is not None:
+        stmt = stmt.limit(max(int(limit), 0))
     return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), ITEM_DOCUMENT_COLUMNS, ints=DOC_INTS + ("items",))
+
+
+def item_totals(
+    items: str, document_id: int | None = None, *, engine: Engine | None = None, url: str | None = None
+) -> dict[str, int]:
+    """``{"documents": n, "items": n}``: how many documents have ``items`` (of
+    ``document_id``, or of the store) and how many items they have in all."""
+    counted = _item_counts(items, document_id)
+    stmt = select(func.count(), func.coalesce(func.sum(counted.c.n), 0))
+    documents, total = fetch_tuples(engine_for(engine, url), stmt)[0]
+    return {"documents": int(documents or 0), "items": int(total or 0)}
+
+
+def item_segments(
+    items: str, document_id: int | None = None, *, offset: int = 0, limit: int = 100,
+    engine: Engine | None = None, url: str | None = None,
+) -> list[tuple[int, int, int]]:
+    """Where rows ``offset`` to ``offset + limit`` of the item tables lie — every
+    document's ``items`` (of ``document_id``, or of the store) by agency, year and
+    document, each in its own order — as ``[(document_id, skip, take), …]``; found
+    by a running sum in SQL, so only the documents on the page come back."""
+    counted = _item_counts(items, document_id)
+    upto = func.sum(counted.c.n).over(order_by=(Agency.name, Document.year, Document.id), rows=(None, 0))
+    running = (
+        select(Document.id.label("document_id"), counted.c.n.label("n"), upto.label("upto"))
+        .join(counted, counted.c.document_id == Document.id)
+        .join(Agency, Document.agency_id == Agency.id)
+    ).subquery()
+    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
+    stmt = (select(running.c.document_id, running.c.n, running.c.upto)
+            .where(running.c.upto > start, running.c.upto - running.c.n < end).order_by(running.c.upto))
+    out = []
+    for doc_id, n, total in fetch_tuples(engine_for(engine, url), stmt):
+        first = int(total) - int(n)
+        skip = max(start - first, 0)
+        take = min(int(total), end) - first - skip
+        if take > 0:
+            out.append((int(doc_id), skip, take))
+    return out
 
 
 SCORE_COUNT_COLUMNS = ["grade", "reported_score", "computed_score", "items", "findings"]
