@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from store.engine import get_engine
 from store.models import Agency, Document
@@ -91,3 +91,28 @@ DOCUMENT_ORDER = (Agency.name, Document.year, Document.kind, Document.scope, Doc
 def with_documents(stmt, document_id):
     """``stmt`` joined to each row's document (by the ``document_id`` column) and its agency."""
     return stmt.join(Document, document_id == Document.id).join(Agency, Document.agency_id == Agency.id)
+
+
+def running_slices(eng: Engine, counted, column, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Where rows ``start`` to ``end`` lie in a list of every document's items — documents by
+    agency, year and id, ``column`` of ``counted`` (a subquery with ``document_id``) how many
+    each has: ``[(document_id, skip, take), …]``, found by a running sum in SQL so that only
+    the documents on the page come back."""
+    upto = func.sum(column).over(order_by=(Agency.name, Document.year, Document.id), rows=(None, 0))
+    running = (
+        select(Document.id.label("document_id"), column.label("n"), upto.label("upto"))
+        .join(Agency, Document.agency_id == Agency.id)
+        .join(counted, counted.c.document_id == Document.id)
+        .where(column > 0)
+    ).subquery()
+    start = max(start, 0)
+    stmt = (select(running.c.document_id, running.c.n, running.c.upto)
+            .where(running.c.upto > start, running.c.upto - running.c.n < end).order_by(running.c.upto))
+    out = []
+    for doc_id, n, total in fetch_tuples(eng, stmt):
+        first = int(total) - int(n)
+        skip = max(start - first, 0)
+        take = min(int(total), end) - first - skip
+        if take > 0:
+            out.append((int(doc_id), skip, take))
+    return out

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, select, union_all
+from sqlalchemy import Engine, case, func, literal, select
 
 from store.models import Agency, Document, Finding
 from store.queries.base import (
-    DOC_INTS, LISTING_ORDER, engine_for, fetch_tuples, filtered, tuple_frame, where_in,
+    DOC_INTS, LISTING_ORDER, engine_for, fetch_tuples, filtered, running_slices, tuple_frame, where_in,
 )
 
 SEVERITIES = ("error", "warning", "info")
@@ -136,32 +136,15 @@ def finding_segments(
     severities = _wanted(severity)
     if not severities:
         return []
+    eng = engine_for(engine, url)
     counted = _counted(rule, document_ids)
-    parts = [
-        select(literal(rank).label("rank"), literal(sev).label("severity"), Agency.name.label("agency"),
-               Document.year.label("year"), Document.id.label("document_id"), counted.c[COUNT_COLUMNS[sev]].label("n"))
-        .join(Document, counted.c.document_id == Document.id)
-        .join(Agency, Document.agency_id == Agency.id)
-        .where(counted.c[COUNT_COLUMNS[sev]] > 0)
-        for rank, sev in enumerate(severities)
-    ]
-    groups = union_all(*parts).subquery()
-    upto = func.sum(groups.c.n).over(
-        order_by=(groups.c.rank, groups.c.agency, groups.c.year, groups.c.document_id),
-        rows=(None, 0),
-    ).label("upto")
-    running = select(groups.c.rank, groups.c.severity, groups.c.document_id, groups.c.n, upto).subquery()
+    sums = fetch_tuples(eng, select(*(func.coalesce(func.sum(counted.c[COUNT_COLUMNS[s]]), 0) for s in severities)))[0]
     start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
-    stmt = (
-        select(running.c.severity, running.c.document_id, running.c.n, running.c.upto)
-        .where(and_(running.c.upto > start, running.c.upto - running.c.n < end))
-        .order_by(running.c.upto)
-    )
     out = []
-    for sev, doc_id, n, upto in fetch_tuples(engine_for(engine, url), stmt):
-        first = int(upto) - int(n)
-        skip = max(start - first, 0)
-        take = min(int(upto), end) - first - skip
-        if take > 0:
-            out.append((str(sev), int(doc_id), skip, take))
+    before = 0  # findings of the severities listed earlier
+    for sev, total in zip(severities, (int(n or 0) for n in sums)):
+        if before < end and before + total > start:  # only the severities the page reaches are read
+            out += [(sev, doc, skip, take) for doc, skip, take in
+                    running_slices(eng, counted, counted.c[COUNT_COLUMNS[sev]], start - before, end - before)]
+        before += total
     return out

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, null, select
 from store.models import Agency, Document, Project, SelfEvaluation
 from store.queries.base import (
     DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
-    fetch_tuples, tuple_frame, dict_frame, with_documents,
+    fetch_tuples, tuple_frame, dict_frame, with_documents, running_slices,
 )
 from store.queries.documents import INDEX_COLUMNS, document_search
 
@@ -138,23 +138,8 @@ def item_segments(
     document, each in its own order — as ``[(document_id, skip, take), …]``; found
     by a running sum in SQL, so only the documents on the page come back."""
     counted = _item_counts(items, document_id)
-    upto = func.sum(counted.c.n).over(order_by=(Agency.name, Document.year, Document.id), rows=(None, 0))
-    running = (
-        select(Document.id.label("document_id"), counted.c.n.label("n"), upto.label("upto"))
-        .join(counted, counted.c.document_id == Document.id)
-        .join(Agency, Document.agency_id == Agency.id)
-    ).subquery()
-    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
-    stmt = (select(running.c.document_id, running.c.n, running.c.upto)
-            .where(running.c.upto > start, running.c.upto - running.c.n < end).order_by(running.c.upto))
-    out = []
-    for doc_id, n, total in fetch_tuples(engine_for(engine, url), stmt):
-        first = int(total) - int(n)
-        skip = max(start - first, 0)
-        take = min(int(total), end) - first - skip
-        if take > 0:
-            out.append((int(doc_id), skip, take))
-    return out
+    start = max(int(offset), 0)
+    return running_slices(engine_for(engine, url), counted, counted.c.n, start, start + max(int(limit), 0))
 
 
 SCORE_COUNT_COLUMNS = ["grade", "reported_score", "computed_score", "items", "findings"]

@@ -33,20 +33,23 @@ def region_year_counts(
 ) -> pd.DataFrame:
     """For every level, kind and year with a document of ``kind``: how many regions
     and how many agencies placed in one (:data:`REGION_YEAR_COLUMNS`; a year whose
-    agencies give no region at a level counts 0 there)."""
-    eng = engine_for(engine, url)
-    rows = []
-    for level in REGION_COLUMNS:
+    agencies give no region at a level counts 0 there).  One pass over the documents."""
+    levels = list(REGION_COLUMNS)
+    counted = []
+    for level in levels:
         region = _region(level)
-        stmt = filtered(
-            select(Document.kind, Document.year, func.count(region.distinct()),
-                   func.count(case((region.is_not(None), Document.agency_id)).distinct()))
-            .join(Agency, Document.agency_id == Agency.id)
-            .group_by(Document.kind, Document.year)
-            .order_by(Document.kind, Document.year),
-            where_in(Document.kind, kind),
-        )
-        rows += [(level, *row) for row in fetch_tuples(eng, stmt)]
+        counted += [func.count(region.distinct()),
+                    func.count(case((region.is_not(None), Document.agency_id)).distinct())]
+    stmt = filtered(
+        select(Document.kind, Document.year, *counted)
+        .join(Agency, Document.agency_id == Agency.id)
+        .group_by(Document.kind, Document.year),
+        where_in(Document.kind, kind),
+    )
+    rows = []
+    for kind_, year, *counts in fetch_tuples(engine_for(engine, url), stmt):
+        rows += [(level, kind_, year, counts[2 * i], counts[2 * i + 1]) for i, level in enumerate(levels)]
+    rows.sort(key=lambda r: (levels.index(r[0]), r[1], r[2]))
     return tuple_frame(rows, REGION_YEAR_COLUMNS, ints=("year", "regions", "agencies"))
 
 
