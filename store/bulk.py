@@ -34,35 +34,16 @@ from analysis.checks import all_findings
 from loaders.jsonout import plain
 from store.engine import get_engine, writer
 from store.ingest import (
-    DUPLICATE_MESSAGE,
-    DUPLICATE_PART_MESSAGE,
-    IngestResult,
-    _originals,
-    checked_identity,
-    describe,
+    DUPLICATE_MESSAGE, DUPLICATE_PART_MESSAGE, IngestResult, _originals, checked_identity, describe,
     ingest_document,
 )
 from store.rows import (
-    build_line_items,
-    finding_row,
-    int_or_none,
-    project_row,
-    self_evaluation_row,
-    TABLE_COLUMNS,
+    build_line_items, finding_row, int_or_none, project_row, self_evaluation_row, TABLE_COLUMNS,
     text_or_none,
 )
 from store.models import (
-    Agency,
-    Document,
-    DocumentFile,
-    DocumentParsed,
-    DocumentPart,
-    Finding,
-    LineItem,
-    ParsedTable,
-    Project,
-    SelfEvaluation,
-    utcnow,
+    Agency, Document, DocumentFile, DocumentParsed, DocumentPart, Finding, LineItem, ParsedTable, Project,
+    SelfEvaluation, utcnow,
 )
 from store.derived import agency_regions, severity_counts
 from store.revision import bump_revision

@@ -42,23 +42,8 @@ from loaders.multifile import files_sha256
 from store import users
 from store.engine import get_engine, writer
 from store.models import (
-    KIND_LABELS,
-    KINDS,
-    SCOPE_LABELS,
-    SCOPES,
-    Agency,
-    Document,
-    DocumentFile,
-    DocumentParsed,
-    DocumentPart,
-    Finding,
-    LineItem,
-    LineItemFile,
-    Meta,
-    ParsedTable,
-    Project,
-    SelfEvaluation,
-    utcnow,
+    KIND_LABELS, KINDS, SCOPE_LABELS, SCOPES, Agency, Document, DocumentFile, DocumentParsed, DocumentPart,
+    Finding, LineItem, LineItemFile, Meta, ParsedTable, Project, SelfEvaluation, utcnow,
 )
 
 DUPLICATE_MESSAGE = "已存在相同文件（sha256 相同），未重复保存"

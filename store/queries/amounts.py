@@ -12,8 +12,8 @@ from store.models import (
     LineItem, LineItemFile,
 )
 from store.queries.base import (
-    DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, engine_for, where_in, filtered, fetch_dicts, fetch_tuples,
-    tuple_frame, dict_frame, with_documents, DOCUMENT_ORDER,
+    Ids, Texts, DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, engine_for, where_in, filtered, fetch_dicts,
+    fetch_tuples, tuple_frame, dict_frame, with_documents, DOCUMENT_ORDER,
 )
 from store.queries.documents import INDEX_COLUMNS
 
@@ -75,11 +75,7 @@ def _line_item_stmt(document_ids, section, measure):
 
 
 def line_items(
-    document_ids: Iterable[int] | int | None = None,
-    section: str | Iterable[str] | None = None,
-    measure: str | Iterable[str] | None = None,
-    *,
-    engine: Engine | None = None,
+    document_ids: Ids = None, section: Texts = None, measure: Texts = None, *, engine: Engine | None = None,
     url: str | None = None,
 ) -> pd.DataFrame:
     """Amounts in long format, one row per (document, section, line, measure),
@@ -94,14 +90,8 @@ def line_items(
 
 
 def totals_wide(
-    kind: str | Iterable[str] | None = None,
-    year: int | Iterable[int] | None = None,
-    agency_ids: Iterable[int] | int | None = None,
-    *,
-    document_ids: Iterable[int] | int | None = None,
-    measures: Iterable[str] | None = None,
-    engine: Engine | None = None,
-    url: str | None = None,
+    kind: Texts = None, year: Ids = None, agency_ids: Ids = None, *, document_ids: Ids = None, measures:
+    Iterable[str] | None = None, engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One row per document: document_id, agency_id, agency, year, kind, scope,
     file_name, then every totals measure (``revenue_total`` …), every three_public
@@ -176,7 +166,7 @@ def _lines_wide(section: str, measures: tuple[str, ...], document_ids, engine, u
 
 
 def function_lines(
-    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+    document_ids: Ids = None, *, engine: Engine | None = None, url: str | None = None
 ) -> pd.DataFrame:
     """Function-class lines (功能分类), one row per printed line: document context,
     seq, code, name, total, basic, project, source_file, page, table_title, row, origin."""
@@ -184,7 +174,7 @@ def function_lines(
 
 
 def economic_lines(
-    document_ids: Iterable[int] | int | None = None, *, engine: Engine | None = None, url: str | None = None
+    document_ids: Ids = None, *, engine: Engine | None = None, url: str | None = None
 ) -> pd.DataFrame:
     """Economic-class lines (经济分类), one row per printed line: document context,
     seq, code, name, total, personnel, public, source_file, page, table_title, row, origin."""

@@ -15,6 +15,11 @@ from store.engine import get_engine
 from store.models import Agency, Document
 
 
+#: a filter on ids, years (one, several, or None for all) and on texts (kinds, rules, severities …)
+Ids = int | Iterable[int] | None
+Texts = str | Iterable[str] | None
+
+
 DOCUMENT_COLUMNS = ["document_id", "agency_id", "agency", "year", "kind", "scope"]
 DOC_SELECT = (
     Document.id.label("document_id"),

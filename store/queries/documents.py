@@ -1,15 +1,13 @@
 """Agencies and documents: listings, pages, pickers' summaries, one document's metadata and tables."""
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 from sqlalchemy import Engine, case, func, or_, select
 
 from store.models import Agency, Document, DocumentParsed, DocumentPart, LineItem, ParsedTable
 from store.queries.base import (
-    DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
-    fetch_tuples, tuple_frame, dict_frame,
+    Ids, Texts, DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered,
+    fetch_dicts, fetch_tuples, tuple_frame, dict_frame,
 )
 
 
@@ -37,13 +35,8 @@ LIST_DOCUMENT_COLUMNS = DOCUMENT_COLUMNS + [
 
 
 def list_documents(
-    agency_id: int | Iterable[int] | None = None,
-    year: int | Iterable[int] | None = None,
-    kind: str | Iterable[str] | None = None,
-    scope: str | Iterable[str] | None = None,
-    *,
-    engine: Engine | None = None,
-    url: str | None = None,
+    agency_id: Ids = None, year: Ids = None, kind: Texts = None, scope: Texts = None, *, engine: Engine | None
+    = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One row per stored document (never loads the parsed dict or the bytes).
 
@@ -110,7 +103,7 @@ def _document_listing(eng: Engine, conditions, ids: list[int] | None = None) -> 
 
 
 
-def document_search(search: str | None, kind: str | Iterable[str] | None) -> tuple:
+def document_search(search: str | None, kind: Texts) -> tuple:
     """Conditions for a text (in the agency's name or a file name, any case) and kinds."""
     text = (search or "").strip()
     found = None
@@ -127,8 +120,7 @@ def document_search(search: str | None, kind: str | Iterable[str] | None) -> tup
 
 
 def count_documents(
-    search: str | None = None, kind: str | Iterable[str] | None = None, *,
-    engine: Engine | None = None, url: str | None = None,
+    search: str | None = None, kind: Texts = None, *, engine: Engine | None = None, url: str | None = None,
 ) -> int:
     """How many documents :func:`documents_page` pages through."""
     stmt = filtered(
@@ -140,13 +132,8 @@ def count_documents(
 
 
 def documents_page(
-    search: str | None = None,
-    kind: str | Iterable[str] | None = None,
-    *,
-    limit: int = 50,
-    offset: int = 0,
-    engine: Engine | None = None,
-    url: str | None = None,
+    search: str | None = None, kind: Texts = None, *, limit: int = 50, offset: int = 0, engine: Engine | None
+    = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One page of :func:`list_documents` (its columns and order): the documents
     whose agency or file name contains ``search`` (any case), of ``kind``,
@@ -167,15 +154,8 @@ INDEX_COLUMNS = DOCUMENT_COLUMNS + ["file_name"]
 
 
 def document_index(
-    kind: str | Iterable[str] | None = None,
-    year: int | Iterable[int] | None = None,
-    agency_id: int | Iterable[int] | None = None,
-    *,
-    document_ids: int | Iterable[int] | None = None,
-    search: str | None = None,
-    limit: int | None = None,
-    engine: Engine | None = None,
-    url: str | None = None,
+    kind: Texts = None, year: Ids = None, agency_id: Ids = None, *, document_ids: Ids = None, search: str |
+    None = None, limit: int | None = None, engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One light row per document — document_id, agency_id, agency, year, kind,
     scope, file_name — in :func:`list_documents`' order, without its counts:
@@ -199,11 +179,7 @@ AGENCY_SUMMARY_COLUMNS = ["agency_id", "agency", "documents", "years", "first_ye
 
 
 def agency_summary(
-    kind: str | Iterable[str] | None = None,
-    year: int | Iterable[int] | None = None,
-    *,
-    engine: Engine | None = None,
-    url: str | None = None,
+    kind: Texts = None, year: Ids = None, *, engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One row per agency with a document of ``kind`` (and ``year``), by name:
     agency_id, agency, documents, years (how many distinct years), first_year,
@@ -229,7 +205,7 @@ YEAR_SUMMARY_COLUMNS = ["year", "agencies", "documents"]
 
 
 def year_summary(
-    kind: str | Iterable[str] | None = None, *, engine: Engine | None = None, url: str | None = None
+    kind: Texts = None, *, engine: Engine | None = None, url: str | None = None
 ) -> pd.DataFrame:
     """One row per year with a document of ``kind``, the latest first: year,
     agencies (how many distinct agencies), documents."""

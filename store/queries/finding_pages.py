@@ -8,7 +8,6 @@ counted from the findings' (rule, severity, document) index.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,8 @@ from sqlalchemy import Engine, case, func, literal, select
 
 from store.models import Agency, Document, Finding
 from store.queries.base import (
-    DOC_INTS, LISTING_ORDER, engine_for, fetch_tuples, filtered, running_slices, tuple_frame, where_in,
+    Ids, Texts, DOC_INTS, LISTING_ORDER, engine_for, fetch_tuples, filtered, running_slices, tuple_frame,
+    where_in,
 )
 
 SEVERITIES = ("error", "warning", "info")
@@ -25,7 +25,7 @@ FINDING_PAGE_COLUMNS = ["document_id", "agency_id", "agency", "year", "kind", "s
                         "errors", "warnings", "infos"]
 
 
-def _wanted(severity: str | Iterable[str] | None) -> list[str]:
+def _wanted(severity: Texts) -> list[str]:
     if severity is None:
         return list(SEVERITIES)
     chosen = {severity} if isinstance(severity, str) else set(severity)
@@ -57,11 +57,7 @@ def _shown(counted, severities: list[str]) -> dict[str, Any]:
 
 
 def finding_totals(
-    severity: str | Iterable[str] | None = None,
-    rule: str | Iterable[str] | None = None,
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    engine: Engine | None = None,
+    severity: Texts = None, rule: Texts = None, document_ids: Ids = None, *, engine: Engine | None = None,
     url: str | None = None,
 ) -> dict[str, int]:
     """``{"documents": n, "error": n, "warning": n, "info": n, "with_findings": n, "listed": n}``
@@ -89,14 +85,8 @@ def finding_totals(
 
 
 def document_finding_page(
-    severity: str | Iterable[str] | None = None,
-    rule: str | Iterable[str] | None = None,
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    offset: int = 0,
-    limit: int = 50,
-    engine: Engine | None = None,
-    url: str | None = None,
+    severity: Texts = None, rule: Texts = None, document_ids: Ids = None, *, offset: int = 0, limit: int = 50,
+    engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One page of the documents (all, or ``document_ids``) with their findings of
     ``rule`` per chosen ``severity`` (0 for the others and for none), the most
@@ -118,14 +108,8 @@ def document_finding_page(
 
 
 def finding_segments(
-    severity: str | Iterable[str] | None = None,
-    rule: str | Iterable[str] | None = None,
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    offset: int = 0,
-    limit: int = 50,
-    engine: Engine | None = None,
-    url: str | None = None,
+    severity: Texts = None, rule: Texts = None, document_ids: Ids = None, *, offset: int = 0, limit: int = 50,
+    engine: Engine | None = None, url: str | None = None,
 ) -> list[tuple[str, int, int, int]]:
     """Where rows ``offset`` to ``offset + limit`` of the findings list lie: the list
     is every chosen severity in turn (errors first), and within one the documents by

@@ -1,15 +1,13 @@
 """Findings: rows with their document and place, per-document and per-rule counts, one page of them."""
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from store.models import Document, Finding
 from store.queries.base import (
-    DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, engine_for, where_in, filtered, fetch_dicts, fetch_tuples,
-    tuple_frame, dict_frame, with_documents, DOCUMENT_ORDER,
+    Ids, Texts, DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, engine_for, where_in, filtered, fetch_dicts,
+    fetch_tuples, tuple_frame, dict_frame, with_documents, DOCUMENT_ORDER,
 )
 
 
@@ -35,11 +33,7 @@ FINDING_COLUMNS = DOCUMENT_COLUMNS + [
 
 
 def findings(
-    document_ids: Iterable[int] | int | None = None,
-    severity: str | Iterable[str] | None = None,
-    rule: str | Iterable[str] | None = None,
-    *,
-    engine: Engine | None = None,
+    document_ids: Ids = None, severity: Texts = None, rule: Texts = None, *, engine: Engine | None = None,
     url: str | None = None,
 ) -> pd.DataFrame:
     """Findings with document context and where they were found (source_file:
@@ -64,11 +58,7 @@ _SEVERITY_COUNT = {"error": "errors", "warning": "warnings", "info": "infos"}
 
 
 def finding_counts(
-    severity: str | Iterable[str] | None = None,
-    rule: str | Iterable[str] | None = None,
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    engine: Engine | None = None,
+    severity: Texts = None, rule: Texts = None, document_ids: Ids = None, *, engine: Engine | None = None,
     url: str | None = None,
 ) -> pd.DataFrame:
     """Findings per document and severity: document_id, errors, warnings, infos
@@ -103,11 +93,7 @@ def finding_counts(
 
 
 def finding_rule_counts(
-    severity: str | Iterable[str] | None = None,
-    document_ids: Iterable[int] | int | None = None,
-    *,
-    engine: Engine | None = None,
-    url: str | None = None,
+    severity: Texts = None, document_ids: Ids = None, *, engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """Findings per rule and severity: rule, severity, n."""
     stmt = filtered(
@@ -120,14 +106,8 @@ def finding_rule_counts(
 
 
 def findings_slice(
-    document_id: int,
-    severity: str,
-    rule: str | Iterable[str] | None = None,
-    *,
-    offset: int = 0,
-    limit: int = 50,
-    engine: Engine | None = None,
-    url: str | None = None,
+    document_id: int, severity: str, rule: Texts = None, *, offset: int = 0, limit: int = 50, engine: Engine |
+    None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """The findings of one document and severity (and ``rule``), in page order
     (no page last, then as found), rows ``offset`` to ``offset + limit``:

@@ -1,14 +1,12 @@
 """Performance items: self-evaluations (绩效自评) and target-table projects (项目绩效目标), and their counts."""
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 from sqlalchemy import Engine, func, null, select
 
 from store.models import Agency, Document, Project, SelfEvaluation
 from store.queries.base import (
-    DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
+    Ids, DOCUMENT_COLUMNS, DOC_SELECT, DOC_INTS, LISTING_ORDER, engine_for, where_in, filtered, fetch_dicts,
     fetch_tuples, tuple_frame, dict_frame, with_documents, running_slices,
 )
 from store.queries.documents import INDEX_COLUMNS, document_search
@@ -29,10 +27,10 @@ def _item_query(model, id_label: str, fields: tuple[str, ...], columns: list[str
     leaves ``data`` (the parsed item dict) None: the scores and amounts only."""
 
     def query(
-        document_ids: Iterable[int] | int | None = None,
+        document_ids: Ids = None,
         *,
-        agency_ids: Iterable[int] | int | None = None,
-        years: Iterable[int] | int | None = None,
+        agency_ids: Ids = None,
+        years: Ids = None,
         with_data: bool = True,
         engine: Engine | None = None,
         url: str | None = None,
@@ -97,8 +95,8 @@ def _item_counts(items: str, document_ids=None):
 
 
 def documents_with_items(
-    items: str, *, document_ids: int | Iterable[int] | None = None, search: str | None = None,
-    limit: int | None = None, engine: Engine | None = None, url: str | None = None,
+    items: str, *, document_ids: Ids = None, search: str | None = None, limit: int | None = None, engine:
+    Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """The documents with ``items`` — ``"self_evaluations"`` (项目绩效自评表) or
     ``"projects"`` (项目绩效目标表) — and how many: :data:`INDEX_COLUMNS` + items,
@@ -130,8 +128,8 @@ def item_totals(
 
 
 def item_segments(
-    items: str, document_id: int | None = None, *, offset: int = 0, limit: int = 100,
-    engine: Engine | None = None, url: str | None = None,
+    items: str, document_id: int | None = None, *, offset: int = 0, limit: int = 100, engine: Engine | None =
+    None, url: str | None = None,
 ) -> list[tuple[int, int, int]]:
     """Where rows ``offset`` to ``offset + limit`` of the item tables lie — every
     document's ``items`` (of ``document_id``, or of the store) by agency, year and

@@ -13,7 +13,9 @@ from sqlalchemy import Engine, case, func, select
 
 from store.derived import REGION_COLUMNS
 from store.models import Agency, Document
-from store.queries.base import DOC_INTS, DOC_SELECT, engine_for, fetch_tuples, filtered, tuple_frame, where_in
+from store.queries.base import (
+    Texts, DOC_INTS, DOC_SELECT, engine_for, fetch_tuples, filtered, tuple_frame, where_in,
+)
 from store.queries.documents import INDEX_COLUMNS
 
 REGION_YEAR_COLUMNS = ["level", "kind", "year", "regions", "agencies"]
@@ -29,7 +31,7 @@ def _region(level: str):
 
 
 def region_year_counts(
-    kind: str | Iterable[str] | None = None, *, engine: Engine | None = None, url: str | None = None
+    kind: Texts = None, *, engine: Engine | None = None, url: str | None = None
 ) -> pd.DataFrame:
     """For every level, kind and year with a document of ``kind``: how many regions
     and how many agencies placed in one (:data:`REGION_YEAR_COLUMNS`; a year whose
@@ -75,8 +77,8 @@ def region_counts(
 
 
 def unplaced_agencies(
-    level: str, year: int | None = None, kind: str | None = None, *, limit: int = 20,
-    engine: Engine | None = None, url: str | None = None,
+    level: str, year: int | None = None, kind: str | None = None, *, limit: int = 20, engine: Engine | None =
+    None, url: str | None = None,
 ) -> tuple[list[str], int]:
     """The first ``limit`` agencies (by name) with a document of ``year`` and ``kind``
     whose name gives no region at ``level``, and how many there are in all."""
@@ -90,8 +92,8 @@ def unplaced_agencies(
 
 
 def region_documents(
-    level: str, year: int, kind: str, regions: Iterable[str] | None = None, *,
-    engine: Engine | None = None, url: str | None = None,
+    level: str, year: int, kind: str, regions: Iterable[str] | None = None, *, engine: Engine | None = None,
+    url: str | None = None,
 ) -> pd.DataFrame:
     """One document per agency of ``year`` and ``kind`` — department scope first,
     then the lowest id — of the agencies placed at ``level`` (in ``regions``, if
