@@ -57,6 +57,13 @@ def list_documents(
     return _document_listing(engine_for(engine, url), conditions)
 
 
+#: what a listing and one document's metadata tell of a document beside its identity
+_DOCUMENT_META = (
+    Agency.code.label("agency_code"), Document.format, Document.pages, Document.file_name, Document.uploaded_at,
+    Document.unit_scale, Document.parser_version, Document.sha256,
+)
+
+
 def _document_listing(eng: Engine, conditions, ids: list[int] | None = None) -> pd.DataFrame:
     """list_documents' rows for the documents matching ``conditions`` (or with these ``ids``)."""
     limit_to = (lambda column: column.in_(ids)) if ids is not None else (lambda column: None)
@@ -69,14 +76,7 @@ def _document_listing(eng: Engine, conditions, ids: list[int] | None = None) -> 
     stmt = (
         select(
             *DOC_SELECT,
-            Agency.code.label("agency_code"),
-            Document.format,
-            Document.pages,
-            Document.file_name,
-            Document.uploaded_at,
-            Document.unit_scale,
-            Document.parser_version,
-            Document.sha256,
+            *_DOCUMENT_META,
             func.coalesce(tables.c.n, 0).label("tables"),
             func.coalesce(items.c.n, 0).label("line_items"),
             Document.errors,
@@ -251,14 +251,7 @@ def get_document(document_id: int, *, engine: Engine | None = None, url: str | N
     stmt = (
         select(
             *DOC_SELECT,
-            Agency.code.label("agency_code"),
-            Document.sha256,
-            Document.file_name,
-            Document.format,
-            Document.pages,
-            Document.parser_version,
-            Document.uploaded_at,
-            Document.unit_scale,
+            *_DOCUMENT_META,
             DocumentParsed.parsed,
         )
         .join(Agency, Document.agency_id == Agency.id)
