@@ -143,26 +143,31 @@ def totals_wide(
 
 
 def _lines_wide(section: str, measures: tuple[str, ...], document_ids, engine, url) -> pd.DataFrame:
-    long = fetch_tuples(engine_for(engine, url), _line_item_stmt(document_ids, section, None))
-    key_cols = DOCUMENT_COLUMNS + ["file_name", "seq", "code", "name"]
-    prov_cols = ["source_file", "page", "table_title", "row", "origin"]
-    columns = key_cols + list(measures) + prov_cols
-    at = {c: i for i, c in enumerate(LINE_ITEM_COLUMNS)}
-    kept = [at[c] for c in key_cols] + [at[c] for c in prov_cols]
-    doc_at, seq_at, measure_at, amount_at = at["document_id"], at["seq"], at["measure"], at["amount"]
-    slot = {m: len(key_cols) + i for i, m in enumerate(measures)}
-    lines: dict[tuple, list] = {}
-    for rec in long:
-        key = (rec[doc_at], rec[seq_at])
-        line = lines.get(key)
-        if line is None:
-            head = [rec[i] for i in kept]
-            line = head[:len(key_cols)] + [None] * len(measures) + head[len(key_cols):]
-            lines[key] = line
-        i = slot.get(rec[measure_at])
-        if i is not None:
-            line[i] = rec[amount_at]
-    return tuple_frame(list(lines.values()), columns, ints=DOC_INTS + ("seq", "page", "row"))
+    """One row per printed line of ``section``: its measures side by side (pivoted in
+    SQL), its code, name and provenance those of the line's first stored value."""
+    grouped = filtered(
+        select(
+            LineItem.document_id.label("document_id"), LineItem.seq.label("seq"), func.min(LineItem.id).label("first"),
+            *(func.max(case((LineItem.measure == m, LineItem.amount))).label(m) for m in measures),
+        ).where(LineItem.section == section),
+        where_in(LineItem.document_id, document_ids),
+    ).group_by(LineItem.document_id, LineItem.seq).subquery()
+    stmt = (
+        select(
+            *DOC_SELECT, Document.file_name, grouped.c.seq, LineItem.code, LineItem.name,
+            *(type_coerce(grouped.c[m], Amount()) for m in measures),
+            _SOURCE_FILE, LineItem.page, LineItem.table_title, LineItem.row, LineItem.origin,
+        )
+        .select_from(grouped)
+        .join(LineItem, LineItem.id == grouped.c.first)
+        .join(Document, Document.id == grouped.c.document_id)
+        .join(Agency, Document.agency_id == Agency.id)
+        .outerjoin(LineItemFile, LineItemFile.line_item_id == LineItem.id)
+        .order_by(*DOCUMENT_ORDER, grouped.c.first)
+    )
+    columns = DOCUMENT_COLUMNS + ["file_name", "seq", "code", "name", *measures,
+                                  "source_file", "page", "table_title", "row", "origin"]
+    return tuple_frame(fetch_tuples(engine_for(engine, url), stmt), columns, ints=DOC_INTS + ("seq", "page", "row"))
 
 
 def function_lines(
