@@ -235,3 +235,59 @@ def budget_workbook(numeric: bool = False, unit: str = "元", header: str = "pla
             Sheet("三公", three_public_rows(numeric, unit), ["A1:F1", "A3:A4", "B3:B4", "C3:E3", "F3:F4"]),
         ]
     )
+
+
+# ---------------------------------------------------------------- parsing a built document
+
+
+def parse_file(tmp_path, name: str, data: bytes | str, encoding: str = "utf-8") -> dict:
+    """Write ``data`` to ``tmp_path/name`` and parse the file's bytes, as an upload is."""
+    from pipeline import parse_bytes
+
+    path = tmp_path / name
+    path.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+    return parse_bytes(path.read_bytes(), path.name)
+
+
+def lines_by_code(doc: dict, section: str = "function_lines") -> dict[str, dict]:
+    return {line["code"]: line for line in doc[section]}
+
+
+def rules(doc: dict) -> list[str]:
+    return [f["rule"] for f in doc["findings"]]
+
+
+def not_an_amount(doc: dict) -> list[tuple[str, int]]:
+    """The cell text and row of each parse.not_an_amount finding."""
+    return [(f["message"].rsplit("：", 1)[-1], f["row"]) for f in doc["findings"] if f["rule"] == "parse.not_an_amount"]
+
+
+def title(agency: str = AGENCY, year: int = 2025, kind: str = "部门预算") -> str:
+    return f"{agency}{year}年{kind}"
+
+
+def table_doc(heading: str, table: list, kind: str = "部门预算", unit: str = "单位：万元") -> str:
+    """Text of a report's title, one table's heading, its unit line and the table."""
+    return text([title(kind=kind), heading, unit, table])
+
+
+# ---------------------------------------------------------------- 三公 tables
+
+THREE_KEYS = ("total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception")
+ITEMS = ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"]
+SUB_ITEMS = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""]
+BUDGET_VALUES = ["12.00", "0.00", "10.00", "", "10.00", "2.00"]
+ACTUAL_VALUES = ["9.50", "0.00", "8.00", "", "8.00", "1.50"]
+OTHER_VALUES = ["11.00", "1.00", "8.00", "", "8.00", "2.00"]  # another year's budget
+VERTICAL_LABELS = ["合计", "1.因公出国（境）费", "2.公务用车购置及运行费",
+                   "其中：（1）公务用车购置费", "（2）公务用车运行费", "3.公务接待费"]
+
+
+def three_public_doc(table: list[list[str]], kind: str = "部门预算", year: int = 2025) -> str:
+    name = "财政拨款“三公”经费支出决算表" if kind == "部门决算" else "财政拨款“三公”经费支出预算表"
+    return text([title(year=year, kind=kind), name, "单位：万元", table])
+
+
+def as_dict(values: list[str]) -> dict:
+    """A row of 三公 amounts as the document's three_public dict."""
+    return {k: (Decimal(v) if v else None) for k, v in zip(THREE_KEYS, values)}
