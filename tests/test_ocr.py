@@ -32,6 +32,7 @@ from loaders.readers.ocr_tables import CellMeta
 from loaders.readers.ocr_text import clean_text
 from loaders.registry import read_document, sniff
 from scans import make_scan
+from tabledata import table as table_rows
 from tests.conftest import REAL, SHARED
 
 CORPUS = SHARED / "corpus" / "files"
@@ -201,14 +202,7 @@ def _table(rows: list[list[str]], readings: dict[tuple[int, int], Reading] | Non
     return t, cells
 
 
-ROWS = [
-    ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-    ["", "合计", "300.00", "180.00", "120.00"],
-    ["201", "一般公共服务支出", "300.00", "180.00", "120.00"],
-    ["20101", "人大事务", "300.00", "180.00", "120.00"],
-    ["2010101", "行政运行", "180.00", "180.00", ""],
-    ["2010102", "一般行政管理事务", "120.00", "", "120.00"],
-]
+ROWS = table_rows("ocr", "verified_expenditure")
 
 
 def test_verify_keeps_the_candidate_that_makes_the_sums_hold():
@@ -373,14 +367,7 @@ def test_table_without_rules_is_clustered_from_the_text_boxes():
     draw.text((500, 40), "一般公共预算支出表", font=font, fill=0)
     draw.text((80, 100), "单位：某某县医疗保障局", font=font, fill=0)
     draw.text((1300, 100), "单位：万元", font=font, fill=0)
-    rows = [
-        ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
-        ("", "合计", "1,234.56", "1,000.00", "234.56"),
-        ("210", "卫生健康支出", "1,234.56", "1,000.00", "234.56"),
-        ("21015", "医疗保障管理事务", "1,234.56", "1,000.00", "234.56"),
-        ("2101501", "行政运行", "1,000.00", "1,000.00", ""),
-        ("2101502", "一般行政管理事务", "234.56", "", "234.56"),
-    ]
+    rows = table_rows("ocr", "unruled_expenditure")
     for i, row in enumerate(rows):
         for x, text in zip([80, 300, 800, 1050, 1300], row):
             if text:

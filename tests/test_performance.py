@@ -12,6 +12,7 @@ import pytest
 
 from golden import FIXTURES, seed_path, truth
 from pipeline import parse_bytes
+from tabledata import table as table_rows
 
 SEEDS = ["000", "001", "002", "003", "004"]
 
@@ -344,24 +345,11 @@ def test_level_cell_pieces_on_two_pages_are_one_cell():
     from loaders.model import Table
     from loaders.recognise.performance_indicators import indicator_rows
 
-    rows = [
-        ["一级指标", "二级指标", "三级指标", "指标值"],
-        ["", "数量", "a", "1"],
-        ["", "", "b", "2"],
-        ["产出指标", "指标", "c", "3"],
-        ["", "", "d", "4"],
-        ["效益指标", "社会效益指标", "e", "5"],
-    ]
+    rows = table_rows("indicators", "level_pieces")
     spans = {(1, 0): (2, 1), (1, 1): (2, 1), (3, 0): (2, 1), (3, 1): (2, 1)}
     table = Table(rows=rows, row_pages=[1, 1, 1, 2, 2, 2], spans=spans)
     got = [(i["level3"], i["level1"], i["level2"]) for i in indicator_rows(table, 0)]
-    assert got == [
-        ("a", "产出指标", "数量指标"),
-        ("b", "产出指标", "数量指标"),
-        ("c", "产出指标", "数量指标"),
-        ("d", "产出指标", "数量指标"),
-        ("e", "效益指标", "社会效益指标"),
-    ]
+    assert got == [tuple(row) for row in table_rows("indicators", "level_pieces_read")]
     # two whole labels are two cells, even across the break
     rows[1][0], rows[1][1], rows[3][1] = "成本指标", "经济成本指标", "数量指标"
     got = [(i["level3"], i["level1"], i["level2"]) for i in indicator_rows(Table(rows=rows, row_pages=[1, 1, 1, 2, 2, 2], spans=spans), 0)]

@@ -73,27 +73,24 @@ def test_no_revenue_total_printed_stays_none(tmp_path):
     assert "revenue_total" not in doc["sources"]["totals"]
 
 
-def test_revenue_total_from_the_income_tables_current_year_column(tmp_path):
-    """收入总表 合计 includes 上年结转: 本年收入 is its 小计, not its 合计."""
-    data = with_second_table("budget_no_revenue_total", "部门预算收入总表", TABLES["income_current_year_column"])
-    doc = parse_file(tmp_path, "r.txt", data)
-    assert doc["totals"]["revenue_total"] == D("120.00")
-    assert doc["sources"]["totals"]["revenue_total"]["table"] == "部门预算收入总表"
-    assert doc["sources"]["totals"]["revenue_total"]["origin"] == "table"
-
-
-def test_income_table_total_with_carryover_is_not_the_revenue_total(tmp_path):
-    data = with_second_table("budget_no_revenue_total", "部门预算收入总表", TABLES["income_with_carryover"])
-    doc = parse_file(tmp_path, "r.txt", data)
-    assert doc["totals"]["revenue_total"] is None
-    assert "revenue_total" not in doc["sources"]["totals"]
-
-
-def test_income_table_without_carryover_gives_the_revenue_total(tmp_path):
-    data = with_second_table("budget_no_revenue_total", "部门预算收入总表", TABLES["income_without_carryover"])
-    doc = parse_file(tmp_path, "r.txt", data)
-    assert doc["totals"]["revenue_total"] == D("120.00")
-    assert doc["sources"]["totals"]["revenue_total"]["table"] == "部门预算收入总表"
+@pytest.mark.parametrize(
+    "income, revenue_total",
+    [
+        # 收入总表 合计 includes 上年结转: 本年收入 is its 小计, not its 合计
+        ("income_current_year_column", D("120.00")),
+        ("income_with_carryover", None),  # its 合计 includes 上年结转 and no column says 本年
+        ("income_without_carryover", D("120.00")),
+    ],
+)
+def test_revenue_total_from_the_income_table(tmp_path, income, revenue_total):
+    """No 本年收入合计 in the 收支总表: the 收入总表 gives it where it can."""
+    doc = parse_file(tmp_path, "r.txt", with_second_table("budget_no_revenue_total", "部门预算收入总表", TABLES[income]))
+    assert doc["totals"]["revenue_total"] == revenue_total
+    sources = doc["sources"]["totals"]
+    if revenue_total is None:
+        assert "revenue_total" not in sources
+    else:
+        assert (sources["revenue_total"]["table"], sources["revenue_total"]["origin"]) == ("部门预算收入总表", "table")
 
 
 def test_summary_with_income_and_expenditure_in_one_label_column(tmp_path):

@@ -38,6 +38,14 @@ def parsed(tmp_path, table: list[list[str]], **kw) -> dict:
     return parse_file(tmp_path, "r.txt", three_public_doc(table, **kw))
 
 
+def assert_actual_and_budget(tmp_path, table: list[list[str]]) -> dict:
+    """Parse ``table`` as a 2024 决算's 三公 table: 决算数 and 预算数 both read."""
+    doc = parsed(tmp_path, table, kind="部门决算", year=2024)
+    assert doc["three_public"] == as_dict(ACTUAL_VALUES)
+    assert doc["three_public_budget"] == as_dict(BUDGET_VALUES)
+    return doc
+
+
 @pytest.mark.parametrize("heading", ["合计", "预算数", "金额"])
 def test_three_public_vertical_budget(tmp_path, heading):
     doc = parsed(tmp_path, vertical([heading], BUDGET_VALUES))
@@ -55,10 +63,8 @@ def test_three_public_vertical_final_accounts(tmp_path, order):
         table = vertical(["预算数", "决算数"], BUDGET_VALUES, ACTUAL_VALUES)
     else:
         table = vertical(["决算数", "预算数"], ACTUAL_VALUES, BUDGET_VALUES)
-    doc = parsed(tmp_path, table, kind="部门决算", year=2024)
+    doc = assert_actual_and_budget(tmp_path, table)
     assert doc["kind"] == "final_accounts"
-    assert doc["three_public"] == as_dict(ACTUAL_VALUES)
-    assert doc["three_public_budget"] == as_dict(BUDGET_VALUES)
 
 
 @pytest.mark.parametrize("order", ["budget-first", "actual-first"])
@@ -68,9 +74,7 @@ def test_three_public_horizontal_final_accounts(tmp_path, order):
         groups.reverse()
     top = sum(([g] + [""] * 5 for g, _ in groups), [])
     table = [top, ITEMS * 2, SUB_ITEMS * 2, sum((v for _, v in groups), [])]
-    doc = parsed(tmp_path, table, kind="部门决算", year=2024)
-    assert doc["three_public"] == as_dict(ACTUAL_VALUES)
-    assert doc["three_public_budget"] == as_dict(BUDGET_VALUES)
+    assert_actual_and_budget(tmp_path, table)
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -131,9 +135,7 @@ def test_three_public_horizontal_with_budget_and_actual_rows(tmp_path, order):
     if order == "actual-first":
         rows.reverse()
     table = [["项目"] + ITEMS, [""] + SUB_ITEMS] + rows
-    doc = parsed(tmp_path, table, kind="部门决算", year=2024)
-    assert doc["three_public"] == as_dict(ACTUAL_VALUES)
-    assert doc["three_public_budget"] == as_dict(BUDGET_VALUES)
+    assert_actual_and_budget(tmp_path, table)
 
 
 @pytest.mark.parametrize("year", [2024, 2025])
