@@ -11,6 +11,7 @@ import pytest
 from analysis import rules
 from analysis.checks import run_checks
 from tabledata import table as table_rows
+from variants import balanced_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,12 +45,7 @@ CLEAN_PARAGRAPHS = [
 
 
 def clean_doc() -> dict:
-    summary = [
-        ["收入", "", "支出", ""],
-        ["项目", "预算数", "项目", "预算数"],
-        ["一、一般公共预算拨款收入", "120.00", "一、卫生健康支出", "120.00"],
-        ["本年收入合计", "120.00", "本年支出合计", "120.00"],
-    ]
+    summary = balanced_summary("120.00")
     fund = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"], ["", "合计", "", "", ""]]
     return doc(
         [

@@ -213,6 +213,16 @@ def three_public_rows(numeric: bool = False, unit: str = "元") -> Rows:
     ]
 
 
+def balanced_summary(amount: str) -> Rows:
+    """A 收支总表 whose one income (一般公共预算) and one class (卫生健康) are both ``amount``."""
+    return [
+        ["收入", "", "支出", ""],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一、一般公共预算拨款收入", amount, "一、卫生健康支出", amount],
+        ["本年收入合计", amount, "本年支出合计", amount],
+    ]
+
+
 def budget_workbook(numeric: bool = False, unit: str = "元", header: str = "plain") -> bytes:
     return workbook(
         [
