@@ -129,3 +129,12 @@ def shared() -> Path:
 def db_url(tmp_path: Path) -> str:
     """A fresh SQLite database for one test."""
     return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests, one per test module."""
+    from streamlit_server import launch_browser
+
+    with launch_browser() as b:
+        yield b

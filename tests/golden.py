@@ -36,7 +36,8 @@ def seed_of(expected: dict) -> str:
     return expected.get("_seed", "")
 
 
-def _s(v) -> str | None:
+def as_text(v) -> str | None:
+    """A value as the golden files write it: Decimals in plain notation, None kept."""
     if v is None:
         return None
     if isinstance(v, Decimal):
@@ -69,7 +70,7 @@ def differences(doc: dict, expected: dict, fmt: str) -> list[str]:
                 continue
             have = got.get(key)
             if not same_amount(have, want):
-                out.append(f"{section}.{key}: {_s(have)} != {want}")
+                out.append(f"{section}.{key}: {as_text(have)} != {want}")
             elif have is not None and key in sources and sources[key].get("origin") == "narrative":
                 narrative_only.add(key)
     for section, keys in LINE_KEYS.items():
@@ -85,5 +86,5 @@ def differences(doc: dict, expected: dict, fmt: str) -> list[str]:
                     if (g.get(k) or "") != (w.get(k) or ""):
                         out.append(f"{section}[{i}].{k}: {g.get(k)!r} != {w.get(k)!r}")
                 elif not same_amount(g.get(k), w.get(k)):
-                    out.append(f"{section}[{i}] {w.get('code')}.{k}: {_s(g.get(k))} != {w.get(k)}")
+                    out.append(f"{section}[{i}] {w.get('code')}.{k}: {as_text(g.get(k))} != {w.get(k)}")
     return out

@@ -120,3 +120,21 @@ def create_database(url: str, name: str) -> str:
     finally:
         admin.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def databases() -> list:
+    """Parameters for a test that runs on SQLite and on PostgreSQL: the latter
+    skipped, saying why, where there is no test server.  Call it from a test
+    module (collected after the session set ``BUDGETLENS_TEST_PG_URL``)."""
+    import pytest
+
+    no_server = not os.environ.get("BUDGETLENS_TEST_PG_URL")
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(no_server, reason="no PostgreSQL test server"))]
+
+
+def database_url(kind: str, folder, name: str) -> str:
+    """A fresh store: ``folder/name.db`` for 'sqlite', else the database ``name``
+    (one per xdist worker) on the session's PostgreSQL server."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / f'{name}.db'}"
+    return create_database(os.environ["BUDGETLENS_TEST_PG_URL"], f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")

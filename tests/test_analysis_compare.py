@@ -97,17 +97,22 @@ def totals_frame(rows: dict[int, dict]) -> pd.DataFrame:
     return pd.DataFrame([{"document_id": k, **v} for k, v in rows.items()])
 
 
-def test_measure_table_shares_and_side_by_side_differences_and_ranks():
+def _two_agency_table(project: str = "190.00"):
+    """甲局 and 乙局's 2024 budgets; 乙局's 项目支出 is ``project`` (its parts need not add up)."""
     sel = ac.choose_documents(DOCS, ["甲局", "乙局"], 2024, "budget")
     totals = totals_frame(
         {
             2: {"expenditure_total": D("100.00"), "basic": D("60.00"), "project": D("40.00"),
                 "personnel": D("45.00"), "public": D("15.00"), "three_public_total": D("1.50")},
-            4: {"expenditure_total": D("300.50"), "basic": D("100.50"), "project": D("200.00"),
+            4: {"expenditure_total": D("300.50"), "basic": D("100.50"), "project": D(project),
                 "personnel": None, "public": D("20.10"), "three_public_total": None},
         }
     )
-    table = ac.measure_table(sel.documents, totals)
+    return ac.measure_table(sel.documents, totals)
+
+
+def test_measure_table_shares_and_side_by_side_differences_and_ranks():
+    table = _two_agency_table(project="200.00")
     first, second = table.to_dict("records")
     assert first["basic_share"] == D("60.00") and first["project_share"] == D("40.00")
     assert first["personnel_share"] == D("75.00")
@@ -318,19 +323,6 @@ def test_default_year_from_the_counts_per_year_is_default_selections_year():
     assert ac.default_year(pd.DataFrame(columns=["year", "agencies"])) is None
     assert ac.kinds_of(None) == ac.kinds_of(ac.ANY_KIND) == list(ac.FINANCIAL_KINDS)
     assert ac.kinds_of("budget") == ["budget"]
-
-
-def _two_agency_table():
-    sel = ac.choose_documents(DOCS, ["甲局", "乙局"], 2024, "budget")
-    totals = totals_frame(
-        {
-            2: {"expenditure_total": D("100.00"), "basic": D("60.00"), "project": D("40.00"),
-                "personnel": D("45.00"), "public": D("15.00"), "three_public_total": D("1.50")},
-            4: {"expenditure_total": D("300.50"), "basic": D("100.50"), "project": D("190.00"),
-                "personnel": None, "public": D("20.10"), "three_public_total": None},
-        }
-    )
-    return ac.measure_table(sel.documents, totals)
 
 
 def test_agency_rows_values_differences_and_ranks():

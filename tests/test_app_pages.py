@@ -8,13 +8,13 @@ query parameters, the way a copied link gives them.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REAL, ROOT, SEEDS
+import pgcluster
 from pipeline import parse_bytes
 from store.engine import dispose_engines, get_engine
 from store.ingest import ingest_document
@@ -42,24 +42,16 @@ def _store(url: str, paths: list[Path]) -> None:
         assert result.status == "stored", result.message
 
 
-PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
 # every page runs on SQLite and on PostgreSQL (the throwaway server of tests/pgcluster.py)
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL test server"))]
+DATABASES = pgcluster.databases()
 
-
-def _database(kind: str, tmp_path_factory, name: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('pages') / f'{name}.db'}"
-    import pgcluster
-
-    return pgcluster.create_database(PG_URL, f"pages_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
 
 @pytest.fixture(scope="module", params=DATABASES)
 def seeded_url(request, tmp_path_factory) -> str:
     """Seeds 000 (香河 2024 budget), 002 (青龙 2023 final), 003 (北戴河 2021 unit
     budget), 004 (石龙 2023 budget) and, when present, the Wanli 2023–2025 budgets."""
-    url = _database(request.param, tmp_path_factory, "seeded")
+    url = pgcluster.database_url(request.param, tmp_path_factory.mktemp("pages"), "pages_seeded")
     _store(url, [SEEDS / f for f in SEED_FILES] + [p for p in WANLI if p.is_file()])
     yield url
     dispose_engines()
@@ -68,7 +60,7 @@ def seeded_url(request, tmp_path_factory) -> str:
 @pytest.fixture(scope="module", params=DATABASES)
 def paired_url(request, tmp_path_factory) -> str:
     """Seed 002 (青龙 2023 final accounts) plus a constructed 青龙 2023 budget."""
-    url = _database(request.param, tmp_path_factory, "paired")
+    url = pgcluster.database_url(request.param, tmp_path_factory.mktemp("pages"), "pages_paired")
     _store(url, [SEEDS / "002_fee3c3d538398af5.txt"])
     budget = {
         "schema": "budgetlens.document/1", "agency": QINGLONG, "agency_code": "450", "year": 2023, "kind": "budget",

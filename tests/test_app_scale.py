@@ -114,6 +114,19 @@ def test_an_agency_picker_searches_among_many(app, big_url):
     assert len(picker.options) <= len(matching) + 1  # the matches, and what is chosen
 
 
+def _record_calls(monkeypatch, name: str) -> list[dict]:
+    """Wrap ``queries.<name>`` so that each call (still made) lists its keyword arguments."""
+    calls: list[dict] = []
+    real = getattr(queries, name)
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, name, recording)
+    return calls
+
+
 def test_page_reads_are_cached_per_store_revision(big_url, monkeypatch):
     import streamlit as st
 
@@ -121,14 +134,7 @@ def test_page_reads_are_cached_per_store_revision(big_url, monkeypatch):
 
     monkeypatch.setenv("BUDGETLENS_DATABASE_URL", big_url)
     st.cache_data.clear()
-    calls = []
-    original = queries.count_documents
-
-    def counting(*args, **kwargs):
-        calls.append(args)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(queries, "count_documents", counting)
+    calls = _record_calls(monkeypatch, "count_documents")
     first = cached.count_documents()
     assert cached.count_documents() == first and len(calls) == 1  # the second read is the cache's
     from store.revision import bump_revision
@@ -174,14 +180,7 @@ def test_pages_read_only_the_documents_of_the_agencies_shown(app, big_url, monke
     reads only the documents with items)."""
     import streamlit as st
 
-    calls = []
-    real = queries.document_index
-
-    def recording(*args, **kwargs):
-        calls.append(kwargs)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(queries, "document_index", recording)
+    calls = _record_calls(monkeypatch, "document_index")
     for page in ("views/overview.py", "views/compare.py", "views/trends.py", "views/budget_actual.py",
                  "views/performance.py"):
         st.cache_data.clear()

@@ -41,6 +41,16 @@ def folder(tmp_path: Path) -> Path:
     return d
 
 
+def _outcomes(lines: list[str]) -> list[list[str]]:
+    """(outcome, file) of the first four lines: one per file, in the folder's sorted order."""
+    return [line.split("  ")[:2] for line in lines[:4]]
+
+
+def _expected_outcomes(report: str) -> list[list[str]]:
+    """Each report ``report`` ('stored', 'duplicate'); bad.pdf refused."""
+    return [[report, SEED_000.name], [report, SEED_002.name], ["refused", "bad.pdf"], [report, SHILONG_XLSX.name]]
+
+
 def test_ingest_folder_in_parallel_then_duplicates(folder, tmp_path, db_url):
     from store.queries import list_documents
 
@@ -48,12 +58,7 @@ def test_ingest_folder_in_parallel_then_duplicates(folder, tmp_path, db_url):
     assert proc.returncode == 2, proc.stdout + proc.stderr  # bad.pdf was refused
     lines = proc.stdout.splitlines()
     # one line per file in the order of the input (the folder's files sorted by path), then the summary
-    assert [line.split("  ")[:2] for line in lines[:4]] == [
-        ["stored", SEED_000.name],
-        ["stored", SEED_002.name],
-        ["refused", "bad.pdf"],
-        ["stored", SHILONG_XLSX.name],
-    ]
+    assert _outcomes(lines) == _expected_outcomes("stored")
     assert lines[0].startswith(f"stored  {SEED_000.name}  香河县医疗保障局 2024 部门预算 (document ")
     assert lines[2] == "refused  bad.pdf  空文件"
     assert lines[4] == "文件 4 个：识别 3/4（75%），读全 0/4（0%）"
@@ -84,12 +89,7 @@ def test_ingest_folder_in_parallel_then_duplicates(folder, tmp_path, db_url):
     again = run_loaders("ingest", folder, "--jobs", "1", "--db", db_url, "--manifest", manifest, timeout=120)
     assert again.returncode == 2, again.stdout + again.stderr
     lines = again.stdout.splitlines()
-    assert [line.split("  ")[:2] for line in lines[:4]] == [
-        ["duplicate", SEED_000.name],
-        ["duplicate", SEED_002.name],
-        ["refused", "bad.pdf"],
-        ["duplicate", SHILONG_XLSX.name],
-    ]
+    assert _outcomes(lines) == _expected_outcomes("duplicate")
     assert "已存在相同文件" in lines[0]
     assert lines[4] == "文件 4 个：识别 3/4（75%），读全 0/4（0%）"
     assert any(line.startswith("报告（report）3 个：") for line in lines[5:])

@@ -17,15 +17,6 @@ import pytest
 from conftest import ARTIFACTS, FIXTURES, REAL
 from streamlit_server import CHROMIUM, serve
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1440, "height": 900}
 UPLOADS = [REAL / "putuo-wanli-subdistrict-2024-budget.pdf", FIXTURES / "xianghe-2024-budget.pdf"]
 PAGES = [  # url path, file stem of the screenshot
@@ -58,17 +49,6 @@ def app_url(tmp_path_factory):
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(tmp / "streamlit.log", ARTIFACTS / "streamlit.log")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _settle(page, timeout_s: float = 60) -> None:

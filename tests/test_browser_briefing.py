@@ -18,7 +18,7 @@ import pytest
 from briefing_store import build
 from conftest import ARTIFACTS
 from streamlit_server import CHROMIUM, serve
-from test_browser import LAUNCH_ARGS, VIEWPORT, _no_exception, _screenshot, _settle
+from test_browser import VIEWPORT, _no_exception, _screenshot, _settle
 from ui_text import english_words
 
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} 不存在（apt-get install chromium）"),
@@ -31,17 +31,6 @@ def app_url(tmp_path_factory):
     url = build(f"sqlite:///{tmp / 'store.db'}")
     with serve(tmp, url) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _go(page, title: str) -> None:

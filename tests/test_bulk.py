@@ -2,7 +2,6 @@
 every write moves the store's revision on (store/revision.py)."""
 from __future__ import annotations
 
-import os
 
 import pytest
 from sqlalchemy import text
@@ -12,19 +11,12 @@ from store.bulk import BulkEntry, bulk_ingest
 from store.engine import dispose_engines, get_engine
 from store.ingest import delete_document, ingest_document, replace_findings
 from tests.fixtures_store import small_doc
+import pgcluster
 
-PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL test server"))]
+DATABASES = pgcluster.databases()
 NAMES = ["qinglong-2023-final.pdf", "xianghe-2024-budget.pdf", "beidaihe-2021-budget.pdf", "beidaihe-2021-targets.pdf",
          "national-petition-bureau-2024-final.pdf"]
 
-
-def _url(kind: str, tmp_path, name: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / f'{name}.db'}"
-    import pgcluster
-
-    return pgcluster.create_database(PG_URL, f"bulk_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
 
 def _samples() -> list[tuple[dict, bytes]]:
@@ -67,8 +59,8 @@ def _dump(engine) -> dict[str, list]:
 
 @pytest.mark.parametrize("kind", DATABASES)
 def test_bulk_ingest_writes_what_ingest_document_writes(kind, tmp_path):
-    one_by_one = get_engine(_url(kind, tmp_path, "single"))
-    bulk = get_engine(_url(kind, tmp_path, "bulk"))
+    one_by_one = get_engine(pgcluster.database_url(kind, tmp_path, "bulk_single"))
+    bulk = get_engine(pgcluster.database_url(kind, tmp_path, "bulk_bulk"))
     docs = _samples()
     for doc, data in docs:
         assert ingest_document(doc, data, engine=one_by_one).status == "stored"

@@ -19,25 +19,18 @@ import pytest
 from sqlalchemy import func, select
 
 from concurrency_worker import ingest_one, run_writers
+import pgcluster
 from store.engine import dispose_engines, get_engine
 from store.models import Agency, Document, LineItem
 
 HERE = Path(__file__).resolve().parent
-PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL test server"))]
+DATABASES = pgcluster.databases()
 
-
-def _url(kind: str, tmp_path: Path, name: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / f'{name}.db'}"
-    import pgcluster
-
-    return pgcluster.create_database(PG_URL, f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
 
 @pytest.mark.parametrize("kind", DATABASES)
 def test_eight_simultaneous_ingests_all_succeed(kind, tmp_path):
-    url = _url(kind, tmp_path, "concurrent")
+    url = pgcluster.database_url(kind, tmp_path, "concurrent")
     get_engine(url)  # the schema exists before the writers start, as in the app
     results = run_writers(url, 8)
     assert [(n, status) for n, status, _ in results] == [(n, "stored") for n in range(8)], results
@@ -50,7 +43,7 @@ def test_eight_simultaneous_ingests_all_succeed(kind, tmp_path):
 
 @pytest.mark.parametrize("kind", DATABASES)
 def test_an_ingest_killed_at_any_moment_leaves_no_partial_document(kind, tmp_path):
-    url = _url(kind, tmp_path, "killed")
+    url = pgcluster.database_url(kind, tmp_path, "killed")
     engine = get_engine(url)
     lines = 3000
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
@@ -118,7 +111,7 @@ def test_eight_uploads_at_once_through_the_apps_path_all_succeed(kind, tmp_path)
     from store import samples
     from variants import text as text_doc
 
-    url = _url(kind, tmp_path, "uploads")
+    url = pgcluster.database_url(kind, tmp_path, "uploads")
     engine = get_engine(url)
 
     def upload(n: int):

@@ -6,9 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline import parse_bytes
+from tabledata import table as table_rows
+from tabledata import tables
 from variants import text
 
 D = Decimal
+TABLES = tables("layouts")
 
 
 def parse_text(tmp_path: Path, parts: list, name: str = "r.txt") -> dict:
@@ -22,15 +25,7 @@ HEAD = ["某市信访局2026年部门预算"]
 
 def test_grand_total_labelled_income_total_below_the_carryover(tmp_path):
     """泉州: 本年收入合计, 上年结转结余, then 收入合计 = the grand total."""
-    summary = [
-        ["收入", "", "支出", ""],
-        ["项目", "预算数", "项目", "预算数"],
-        ["一、一般公共预算拨款收入", "69059.36", "一、公共安全支出", "76045.79"],
-        ["二、其他收入", "4547.20", "二、住房保障支出", "5160.77"],
-        ["本年收入合计", "73606.56", "本年支出合计", "81206.56"],
-        ["上年结转结余", "7600.00", "结转下年支出", "0.00"],
-        ["收入合计", "81206.56", "支出合计", "81206.56"],
-    ]
+    summary = TABLES["summary_quanzhou"]
     doc = parse_text(tmp_path, HEAD + ["2026年度收支预算总表", "单位：万元", summary])
     t = doc["totals"]
     assert (t["revenue_total"], t["carryover_begin"], t["grand_total"]) == (D("73606.56"), D("7600.00"), D("81206.56"))
@@ -40,25 +35,13 @@ def test_grand_total_labelled_income_total_below_the_carryover(tmp_path):
 
 def test_one_total_and_no_carryover_is_also_the_grand_total(tmp_path):
     """重庆 表一: one 合计 per side at the top, no carry-over lines."""
-    summary = [
-        ["收入", "", "支出", ""],
-        ["项目", "预算数", "项目", "预算数"],
-        ["合计", "19,230.18", "合计", "19,230.18"],
-        ["一、一般公共预算资金", "18,417.70", "一、一般公共服务支出", "15,958.96"],
-        ["二、事业收入资金", "812.48", "二、住房保障支出", "3,271.22"],
-    ]
+    summary = TABLES["summary_chongqing"]
     doc = parse_text(tmp_path, HEAD + ["表一", "2026年部门收支总体情况表", "单位：万元", summary])
     assert doc["totals"]["grand_total"] == D("19230.18")
 
 
 def test_a_summary_with_carryover_but_no_grand_total_leaves_it_unknown(tmp_path):
-    summary = [
-        ["收入", "", "支出", ""],
-        ["项目", "预算数", "项目", "预算数"],
-        ["一、一般公共预算拨款收入", "100.00", "一、卫生健康支出", "110.00"],
-        ["本年收入合计", "100.00", "本年支出合计", "110.00"],
-        ["上年结转", "10.00", "", ""],
-    ]
+    summary = TABLES["summary_carryover_no_grand_total"]
     doc = parse_text(tmp_path, HEAD + ["部门收支总表", "单位：万元", summary])
     assert doc["totals"]["revenue_total"] == D("100.00")
     assert doc["totals"]["grand_total"] is None
@@ -70,13 +53,7 @@ from pdfgen import cjk_pdf, line_op, right_text_op, text_op  # noqa: E402
 
 AGENCY = "长乐市信访局"
 # (code, name, total, basic, project)
-LINES = [
-    ("", "合计", "1,935.36", "1,517.95", "417.41"),
-    ("201", "一般公共服务支出", "1,935.36", "1,517.95", "417.41"),
-    ("20140", "信访事务", "1,935.36", "1,517.95", "417.41"),
-    ("2014001", "行政运行", "1,517.95", "1,517.95", ""),
-    ("2014004", "信访业务", "417.41", "", "417.41"),
-]
+LINES = [tuple(row) for row in TABLES["pdf_lines"]]
 COLS = [50, 130, 330, 450, 570, 690]  # left edges of 科目编码 … 项目支出, then the right edge
 HEADINGS = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
 
@@ -205,23 +182,8 @@ def test_a_file_with_nothing_of_a_disclosure_is_refused_saying_what_was_looked_f
 
 # ============================================================ tables without a title
 
-UNTITLED_SUMMARY = [
-    ["收 入", "", "支 出", ""],
-    ["项目", "本年预算", "项目", "本年预算"],
-    ["一、一般公共预算拨款收入", "120.00", "一、基本支出", "100.00"],
-    ["二、事业收入", "", "二、项目支出", "20.00"],
-    ["本年收入合计", "120.00", "本年支出合计", "120.00"],
-    ["收入总计", "120.00", "支出总计", "120.00"],
-]
-UNTITLED_EXPENDITURE = [
-    ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-    ["", "合计", "120.00", "100.00", "20.00"],
-    ["210", "卫生健康支出", "120.00", "100.00", "20.00"],
-    ["21011", "行政事业单位医疗", "100.00", "100.00", ""],
-    ["2101101", "行政单位医疗", "100.00", "100.00", ""],
-    ["21004", "公共卫生", "20.00", "", "20.00"],
-    ["2100409", "重大公共卫生服务", "20.00", "", "20.00"],
-]
+UNTITLED_SUMMARY = TABLES["untitled_summary"]
+UNTITLED_EXPENDITURE = table_rows("shared", "health_expenditure")
 UNTITLED_THREE_PUBLIC = [
     ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"],
     ["", "", "小计", "公务用车购置费", "公务用车运行费", ""],

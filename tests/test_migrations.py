@@ -3,7 +3,6 @@ migrations, or at an older revision, is upgraded in place without losing a row,
 and the models never drift from the migrations."""
 from __future__ import annotations
 
-import os
 
 import pytest
 from alembic import command
@@ -16,17 +15,10 @@ from store import queries
 from store.engine import _alembic, dispose_engines, get_engine
 from store.models import Base
 from tests.fixtures_store import small_doc
+import pgcluster
 
-PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL test server"))]
+DATABASES = pgcluster.databases()
 
-
-def _url(kind: str, tmp_path, name: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / f'{name}.db'}"
-    import pgcluster
-
-    return pgcluster.create_database(PG_URL, f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
 
 def _head() -> str:
@@ -48,7 +40,7 @@ def _at_baseline_without_version(url: str) -> None:
 
 @pytest.mark.parametrize("kind", DATABASES)
 def test_a_store_made_before_migrations_is_upgraded_in_place(kind, tmp_path):
-    url = _url(kind, tmp_path, "old_store")
+    url = pgcluster.database_url(kind, tmp_path, "old_store")
     _at_baseline_without_version(url)
     engine = get_engine(url)  # upgrades
     tables = set(inspect(engine).get_table_names())
@@ -66,7 +58,7 @@ def test_a_store_made_before_migrations_is_upgraded_in_place(kind, tmp_path):
 
 @pytest.mark.parametrize("kind", DATABASES)
 def test_the_models_match_the_migrations(kind, tmp_path):
-    url = _url(kind, tmp_path, "migrated")
+    url = pgcluster.database_url(kind, tmp_path, "migrated")
     raw = create_engine(url)
     with raw.begin() as conn:
         command.upgrade(_alembic(conn), "head")
@@ -130,7 +122,7 @@ def test_0004_moves_the_parse_and_fills_in_the_summary_columns(kind, tmp_path):
     from analysis.checks import all_findings
     from store.derived import project_columns, self_evaluation_columns
 
-    url = _url(kind, tmp_path, "at_0002")
+    url = pgcluster.database_url(kind, tmp_path, "at_0002")
     docs = _store_at_0002(url)
     engine = get_engine(url)  # upgrades
     assert "parsed" not in {c["name"] for c in inspect(engine).get_columns("documents")}

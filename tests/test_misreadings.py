@@ -10,8 +10,11 @@ from decimal import Decimal
 
 from analysis.checks import run_checks
 from analysis.narrative import facts, key_of, passages
+from tabledata import table as table_rows
+from tabledata import tables
 
 D = Decimal
+TABLES = tables("misreadings")
 
 
 def table(kind: str, title: str, rows: list[list[str]], spans: list[list[int]] | None = None) -> dict:
@@ -35,14 +38,7 @@ def errors(d: dict, rule_prefix: str = "") -> list[dict]:
 EXPENDITURE = table(
     "expenditure",
     "2026年部门支出总体情况表",
-    [
-        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-        ["", "合计", "1,935.36", "1,517.95", "417.41"],
-        ["201", "一般公共服务支出", "1,935.36", "1,517.95", "417.41"],
-        ["20140", "信访事务", "1,935.36", "1,517.95", "417.41"],
-        ["2014001", "行政运行", "1,517.95", "1,517.95", ""],
-        ["2014004", "信访业务", "417.41", "", "417.41"],
-    ],
+    TABLES["expenditure"],
 )
 
 
@@ -52,14 +48,7 @@ def test_summary_listing_expenditure_by_type_is_not_compared_by_class():
     summary = table(
         "summary",
         "2026年部门收支总体情况表",
-        [
-            ["收入", "", "支出", ""],
-            ["项目", "本年预算", "项目", "本年预算"],
-            ["一、本级财政拨款收入", "1,935.36", "一、基本支出", "1,517.95"],
-            ["二、事业收入", "", "二、项目支出", "417.41"],
-            ["本年收入合计", "1,935.36", "本年支出合计", "1,935.36"],
-            ["收入总计", "1,935.36", "支出总计", "1,935.36"],
-        ],
+        TABLES["summary_by_type"],
     )
     assert errors(doc([summary, EXPENDITURE]), "cross.") == []
 
@@ -68,12 +57,7 @@ def test_summary_by_class_still_names_a_class_it_lacks():
     summary = table(
         "summary",
         "2026年部门收支总体情况表",
-        [
-            ["收入", "", "支出", ""],
-            ["项目", "本年预算", "项目", "本年预算"],
-            ["一、本级财政拨款收入", "1,935.36", "一、教育支出", "1,935.36"],
-            ["本年收入合计", "1,935.36", "本年支出合计", "1,935.36"],
-        ],
+        TABLES["summary_by_class"],
     )
     found = errors(doc([summary, EXPENDITURE]), "cross.class")
     assert found, "a class printed under another name must still be reported"
@@ -85,28 +69,13 @@ def test_last_years_column_group_is_not_this_years_figures():
     gpb = table(
         "general_public_budget",
         "2026年一般公共预算支出情况表",
-        [
-            ["功能分类科目", "", "2025年预算数", "2026年预算数", "", ""],
-            ["科目编码", "科目名称", "", "总计", "基本支出", "项目支出"],
-            ["合计", "", "15,635.80", "18,417.70", "9,018.47", "9,399.23"],
-            ["201", "一般公共服务支出", "12,679.50", "15,146.48", "6,420.42", "8,726.06"],
-            ["20103", "政府办公厅（室）及相关机构事务", "12,679.50", "15,146.48", "6,420.42", "8,726.06"],
-            ["205", "教育支出", "2,956.30", "3,271.22", "2,598.05", "673.17"],
-            ["20508", "进修及培训", "2,956.30", "3,271.22", "2,598.05", "673.17"],
-        ],
+        table_rows("misreadings", "gpb_with_last_year"),
         spans=[[0, 0, 1, 2], [0, 2, 2, 1], [0, 3, 1, 3]],
     )
     fiscal = table(
         "fiscal_summary",
         "2026年财政拨款收支总体情况表",
-        [
-            ["收入", "", "支出", "", ""],
-            ["项目", "预算数", "项目", "总计", "一般公共预算"],
-            ["一、本年收入", "18,417.70", "一、本年支出", "18,417.70", "18,417.70"],
-            ["（一）一般公共预算资金", "18,417.70", "（一）一般公共服务支出", "15,146.48", "15,146.48"],
-            ["", "", "（二）教育支出", "3,271.22", "3,271.22"],
-            ["收入合计", "18,417.70", "支出合计", "18,417.70", "18,417.70"],
-        ],
+        TABLES["fiscal_summary"],
     )
     d = doc([fiscal, gpb])
     assert [f for f in run_checks(d) if f["severity"] == "error"] == []

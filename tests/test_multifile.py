@@ -18,6 +18,7 @@ from pdfgen import cjk_pdf, text_op
 from variants import (
     FUNCTION_YUAN,
     Sheet,
+    balanced_summary,
     economic_rows,
     expenditure_rows,
     summary_rows,
@@ -76,12 +77,7 @@ def tables_workbook() -> bytes:
 
 def unit_text() -> bytes:
     """The same agency's 本级 (unit) budget: another report, never combined with the 部门 one."""
-    summary = [
-        ["收入", "", "支出", ""],
-        ["项目", "预算数", "项目", "预算数"],
-        ["一、一般公共预算拨款收入", "500.00", "一、卫生健康支出", "500.00"],
-        ["本年收入合计", "500.00", "本年支出合计", "500.00"],
-    ]
+    summary = balanced_summary("500.00")
     return text([f"{AGENCY}（本级）2025年单位预算", "单位收支总表", "单位：万元", summary]).encode("utf-8")
 
 

@@ -32,6 +32,7 @@ from loaders.readers.ocr_tables import CellMeta
 from loaders.readers.ocr_text import clean_text
 from loaders.registry import read_document, sniff
 from scans import make_scan
+from tabledata import table as table_rows
 from tests.conftest import REAL, SHARED
 
 CORPUS = SHARED / "corpus" / "files"
@@ -85,28 +86,29 @@ def test_opencv_is_the_headless_build():
 # ------------------------------------------------------------------ golden scans
 
 
+def _assert_totals(doc: dict, **want: str) -> None:
+    """Each named total equals its printed amount."""
+    for key, value in want.items():
+        assert doc["totals"][key] == D(value), key
+
+
+def _assert_line_totals(lines: dict[str, dict], want: dict[str, str]) -> None:
+    """Each listed line's total equals its printed amount."""
+    for code, total in want.items():
+        assert lines[code]["total"] == D(total), code
+
+
 def test_national_scan_golden():
     doc = national()
     assert (doc["agency"], doc["year"], doc["kind"], doc["scope"]) == ("国家信访局", 2024, "final_accounts", "department")
     assert doc["source"]["ocr_pages"] == [1, 2, 3]
-    t = doc["totals"]
-    assert t["revenue_total"] == D("20451.35")
-    assert t["expenditure_total"] == D("14572.53")
-    assert t["grand_total"] == D("22066.59")
-    assert t["carryover_begin"] == D("1615.24")
-    assert t["carryover_end"] == D("7494.06")
-    assert t["basic"] == D("11073.11")
-    assert t["project"] == D("3499.42")
+    _assert_totals(doc, revenue_total="20451.35", expenditure_total="14572.53", grand_total="22066.59",
+                   carryover_begin="1615.24", carryover_end="7494.06", basic="11073.11", project="3499.42")
     lines = _lines(doc)
     assert (lines["201"]["total"], lines["201"]["basic"], lines["201"]["project"]) == (D("10685.56"), D("7366.16"), D("3319.39"))
-    assert lines["2014001"]["total"] == D("6026.13")
-    assert lines["2014099"]["total"] == D("1788.46") and lines["2014099"]["basic"] == D("540.61")
-    assert lines["205"]["total"] == D("180.03")
-    assert lines["208"]["total"] == D("2228.57")
-    assert lines["2080505"]["total"] == D("659.05")
-    assert lines["210"]["total"] == D("497.53")
-    assert lines["221"]["total"] == D("980.85")
-    assert lines["2210203"]["total"] == D("331.00")
+    assert lines["2014099"]["basic"] == D("540.61")
+    _assert_line_totals(lines, {"2014001": "6026.13", "2014099": "1788.46", "205": "180.03", "208": "2228.57",
+                                "2080505": "659.05", "210": "497.53", "221": "980.85", "2210203": "331.00"})
     assert len(lines) == 24
 
 
@@ -128,23 +130,13 @@ def test_national_scan_provenance_and_verification():
 def test_yantai_scan_golden():
     doc = yantai()
     assert (doc["agency"], doc["year"], doc["kind"]) == ("烟台市医疗保障局", 2026, "budget")
-    t = doc["totals"]
-    assert t["revenue_total"] == D("16375.67")
-    assert t["expenditure_total"] == D("16375.67")
-    assert t["grand_total"] == D("16375.67")
-    assert t["basic"] == D("2200.67")
-    assert t["project"] == D("14175.00")
-    assert t["general_public_budget"] == D("15375.67")
+    _assert_totals(doc, revenue_total="16375.67", expenditure_total="16375.67", grand_total="16375.67",
+                   basic="2200.67", project="14175.00", general_public_budget="15375.67")
     lines = _lines(doc)
-    assert lines["205"]["total"] == D("4.70")
     assert (lines["208"]["total"], lines["208"]["basic"], lines["208"]["project"]) == (D("327.92"), D("257.92"), D("70.00"))
     assert (lines["210"]["total"], lines["210"]["basic"], lines["210"]["project"]) == (D("14870.93"), D("1765.93"), D("13105.00"))
-    assert lines["2080505"]["total"] == D("201.42")
-    assert lines["21013"]["total"] == D("4285.00")
-    assert lines["2101501"]["total"] == D("420.75")
-    assert lines["2101550"]["total"] == D("1202.92")
-    assert lines["221"]["total"] == D("172.12")
-    assert lines["2230108"]["total"] == D("1000.00")
+    _assert_line_totals(lines, {"205": "4.70", "2080505": "201.42", "21013": "4285.00", "2101501": "420.75",
+                                "2101550": "1202.92", "221": "172.12", "2230108": "1000.00"})
     tables = {t["title"]: t for t in doc["tables"]}
     assert tables["支出总体情况表"]["pages"] == [3, 4]
     assert tables["支出总体情况表"]["ocr_detail"]["verification"]["holds"]
@@ -201,14 +193,7 @@ def _table(rows: list[list[str]], readings: dict[tuple[int, int], Reading] | Non
     return t, cells
 
 
-ROWS = [
-    ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-    ["", "合计", "300.00", "180.00", "120.00"],
-    ["201", "一般公共服务支出", "300.00", "180.00", "120.00"],
-    ["20101", "人大事务", "300.00", "180.00", "120.00"],
-    ["2010101", "行政运行", "180.00", "180.00", ""],
-    ["2010102", "一般行政管理事务", "120.00", "", "120.00"],
-]
+ROWS = table_rows("ocr", "verified_expenditure")
 
 
 def test_verify_keeps_the_candidate_that_makes_the_sums_hold():
@@ -373,14 +358,7 @@ def test_table_without_rules_is_clustered_from_the_text_boxes():
     draw.text((500, 40), "一般公共预算支出表", font=font, fill=0)
     draw.text((80, 100), "单位：某某县医疗保障局", font=font, fill=0)
     draw.text((1300, 100), "单位：万元", font=font, fill=0)
-    rows = [
-        ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
-        ("", "合计", "1,234.56", "1,000.00", "234.56"),
-        ("210", "卫生健康支出", "1,234.56", "1,000.00", "234.56"),
-        ("21015", "医疗保障管理事务", "1,234.56", "1,000.00", "234.56"),
-        ("2101501", "行政运行", "1,000.00", "1,000.00", ""),
-        ("2101502", "一般行政管理事务", "234.56", "", "234.56"),
-    ]
+    rows = table_rows("ocr", "unruled_expenditure")
     for i, row in enumerate(rows):
         for x, text in zip([80, 300, 800, 1050, 1300], row):
             if text:

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from golden import FIXTURES, seed_path, truth
+from golden import FIXTURES, as_text, seed_path, truth
 from pipeline import parse_bytes
+from tabledata import table as table_rows
 
 SEEDS = ["000", "001", "002", "003", "004"]
 
@@ -35,24 +36,16 @@ EXACT_KEYS = {"budget", "received", "executed", "execution_rate", "execution_poi
 TABLES_ONLY = {("000", "xlsx"), ("002", "xlsx"), ("002", "xls")}
 
 
-def _s(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
 def _same(key: str, have, want) -> bool:
     if have is None or want is None:
         return have is None and want is None
     if key == "indicator_count":
         return int(have) == int(want)
     if key in EXACT_KEYS:
-        return _s(have) == str(want)
+        return as_text(have) == str(want)
     if key == "amount":
-        return Decimal(_s(have)) == Decimal(str(want))
-    return _s(have) == str(want)
+        return Decimal(as_text(have)) == Decimal(str(want))
+    return as_text(have) == str(want)
 
 
 def performance_differences(doc: dict, expected: dict, seed: str, fmt: str) -> list[str]:
@@ -74,7 +67,7 @@ def performance_differences(doc: dict, expected: dict, seed: str, fmt: str) -> l
                 if key not in w:
                     continue
                 if not _same(key, g.get(key), w[key]):
-                    out.append(f"{section}[{i}] {w.get('name')}.{key}: {_s(g.get(key))!r} != {w[key]!r}")
+                    out.append(f"{section}[{i}] {w.get('name')}.{key}: {as_text(g.get(key))!r} != {w[key]!r}")
     return out
 
 
@@ -268,6 +261,13 @@ def _level2_counts(indicators: list[dict]) -> dict[str, int]:
     return counts
 
 
+def _levelled(indicators: list[dict], level2_counts: dict[str, int]) -> dict[str, dict]:
+    """Check every indicator has its 一级 and 二级 labels, so many per 二级; then by 三级."""
+    assert all(i["level1"] and i["level2"] for i in indicators)
+    assert _level2_counts(indicators) == level2_counts
+    return _by_level3(indicators)
+
+
 def test_xian_indicator_levels_come_from_their_merged_cells():
     """西安 2022 表14/表15 (pp. 46–49): 一级/二级 labels printed one character a
     row, in the middle of their cell, or on the other page of a cell the page
@@ -281,13 +281,8 @@ def test_xian_indicator_levels_come_from_their_merged_cells():
     assert (project["amount"], project["fiscal"], project["other"]) == (Decimal("3075.23"), Decimal("3075.23"), None)
     assert project["department"] == "西安市医疗保障局"
     assert project["pages"] == [46, 47] and project["indicator_count"] == 54
-    inds = project["indicators"]
-    assert all(i["level1"] and i["level2"] for i in inds)
-    assert _level2_counts(inds) == {
-        "数量指标": 14, "质量指标": 12, "时效指标": 2, "成本指标": 10,
-        "社会效益指标": 14, "可持续影响指标": 1, "服务对象满意度指标": 1,
-    }
-    by = _by_level3(inds)
+    by = _levelled(project["indicators"], {"数量指标": 14, "质量指标": 12, "时效指标": 2, "成本指标": 10,
+                                           "社会效益指标": 14, "可持续影响指标": 1, "服务对象满意度指标": 1})
     assert _levels(by, "媒体宣传等") == ("产出指标", "数量指标", "10-15项")
     assert _levels(by, "智能识别审核") == ("产出指标", "数量指标", "21800份")
     # 质量指标 is printed halfway down its cell: the rows above the label are its rows
@@ -304,13 +299,8 @@ def test_xian_indicator_levels_come_from_their_merged_cells():
     assert len(dept) == 1
     d = dept[0]
     assert (d["name"], d["budget"], d["pages"], d["indicator_count"]) == ("西安市医疗保障局", Decimal("5386.42"), [48, 49], 47)
-    inds = d["indicators"]
-    assert all(i["level1"] and i["level2"] for i in inds)
-    assert _level2_counts(inds) == {
-        "数量指标": 14, "质量指标": 12, "时效指标": 3, "成本指标": 2,
-        "社会效益指标": 14, "可持续影响指标": 1, "服务对象满意度指标": 1,
-    }
-    by = _by_level3(inds)
+    by = _levelled(d["indicators"], {"数量指标": 14, "质量指标": 12, "时效指标": 3, "成本指标": 2,
+                                     "社会效益指标": 14, "可持续影响指标": 1, "服务对象满意度指标": 1})
     # the rows of page 48: 产出指标 is printed on page 49, 数量指标 in the middle of its cell
     assert _levels(by, "媒体宣传等") == ("产出指标", "数量指标", "10-15项")
     assert by["媒体宣传等"]["page"] == 48
@@ -344,24 +334,11 @@ def test_level_cell_pieces_on_two_pages_are_one_cell():
     from loaders.model import Table
     from loaders.recognise.performance_indicators import indicator_rows
 
-    rows = [
-        ["一级指标", "二级指标", "三级指标", "指标值"],
-        ["", "数量", "a", "1"],
-        ["", "", "b", "2"],
-        ["产出指标", "指标", "c", "3"],
-        ["", "", "d", "4"],
-        ["效益指标", "社会效益指标", "e", "5"],
-    ]
+    rows = table_rows("indicators", "level_pieces")
     spans = {(1, 0): (2, 1), (1, 1): (2, 1), (3, 0): (2, 1), (3, 1): (2, 1)}
     table = Table(rows=rows, row_pages=[1, 1, 1, 2, 2, 2], spans=spans)
     got = [(i["level3"], i["level1"], i["level2"]) for i in indicator_rows(table, 0)]
-    assert got == [
-        ("a", "产出指标", "数量指标"),
-        ("b", "产出指标", "数量指标"),
-        ("c", "产出指标", "数量指标"),
-        ("d", "产出指标", "数量指标"),
-        ("e", "效益指标", "社会效益指标"),
-    ]
+    assert got == [tuple(row) for row in table_rows("indicators", "level_pieces_read")]
     # two whole labels are two cells, even across the break
     rows[1][0], rows[1][1], rows[3][1] = "成本指标", "经济成本指标", "数量指标"
     got = [(i["level3"], i["level1"], i["level2"]) for i in indicator_rows(Table(rows=rows, row_pages=[1, 1, 1, 2, 2, 2], spans=spans), 0)]

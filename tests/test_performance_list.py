@@ -19,6 +19,7 @@ import pytest
 from golden import SHARED
 from pipeline import parse_bytes
 from loaders.recognise.performance_list import parse_encoded_indicators
+from tabledata import table as table_rows
 from variants import Sheet, text, workbook
 
 D = Decimal
@@ -268,24 +269,9 @@ def test_level2_label_printed_lower_in_its_cell_without_spans():
     from loaders.model import Table
     from loaders.recognise.performance_indicators import indicator_rows
 
-    rows = [
-        ["一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值"],
-        ["", "", "a", "1个", "2个"],
-        ["产出指标", "数量指标", "b", "3个", "4个"],
-        ["", "质量指标", "c", "100%", "100%"],
-        ["", "", "d", "≥90%", "≥95%"],
-        ["效益指标", "", "e", "是", "是"],
-        ["", "社会效益指标", "f", "≥80%", "≥85%"],
-    ]
+    rows = table_rows("indicators", "level2_lower")
     got = [(i["level3"], i["level1"], i["level2"], i["target"], i["period_target"]) for i in indicator_rows(Table(rows=rows), 0)]
-    assert got == [
-        ("a", "产出指标", "数量指标", "2个", "1个"),
-        ("b", "产出指标", "数量指标", "4个", "3个"),
-        ("c", "产出指标", "质量指标", "100%", "100%"),
-        ("d", "产出指标", "质量指标", "≥95%", "≥90%"),
-        ("e", "效益指标", "社会效益指标", "是", "是"),
-        ("f", "效益指标", "社会效益指标", "≥85%", "≥80%"),
-    ]
+    assert got == [tuple(row) for row in table_rows("indicators", "level2_lower_read")]
 
 
 # --------------------------------------------------------------------------- golden: the 广州 files

@@ -210,12 +210,17 @@ def test_cell_kinds_and_empty_sheets():
 # --------------------------------------------------------------------------
 
 
+def _first_table(name: str, count: int, caption: str):
+    """The first table of ``name``, after checking the file has ``count`` tables
+    and the first one's caption ends with ``caption``."""
+    tables = list(_doc(name).tables())
+    assert len(tables) == count
+    assert tables[0].caption[-1] == caption
+    return tables[0]
+
+
 def test_beidaihe_budget_tables():
-    doc = _doc("beidaihe-2021-budget.docx")
-    tables = list(doc.tables())
-    assert len(tables) == 34
-    first = tables[0]
-    assert first.caption[-1] == "单位预算收支总表"
+    first = _first_table("beidaihe-2021-budget.docx", 34, "单位预算收支总表")
     assert first.rows[0][0] == "450001秦皇岛市北戴河区医疗保障局（本级）"
     assert _has_row(first, "1", "一、一般公共预算拨款收入", "254.61")
     # 序号 merged down over the 项目 row, 收入 across 项目 | 预算数.
@@ -239,11 +244,7 @@ def test_beidaihe_budget_paragraphs_and_pages():
 
 
 def test_targets_first_level_indicator_merged_down():
-    doc = _doc("beidaihe-2021-targets.docx")
-    tables = list(doc.tables())
-    assert len(tables) == 11
-    table = tables[0]
-    assert table.caption[-1] == "1.骨干网络（专线）运营租赁费绩效目标表"
+    table = _first_table("beidaihe-2021-targets.docx", 11, "1.骨干网络（专线）运营租赁费绩效目标表")
     r = next(i for i, row in enumerate(table.rows) if row[0] == "产出指标")
     assert table.spans[(r, 0)][0] > 1
     assert table.rows[r + 1][0] == ""

@@ -10,6 +10,8 @@ import pytest
 
 from analysis import rules
 from analysis.checks import run_checks
+from tabledata import table as table_rows
+from variants import balanced_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,15 +31,7 @@ def found(d: dict, prefix: str) -> list[dict]:
     return [f for f in run_checks(d) if f["rule"].startswith(prefix)]
 
 
-EXPENDITURE = [
-    ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-    ["", "合计", "120.00", "100.00", "20.00"],
-    ["210", "卫生健康支出", "120.00", "100.00", "20.00"],
-    ["21011", "行政事业单位医疗", "100.00", "100.00", ""],
-    ["2101101", "行政单位医疗", "100.00", "100.00", ""],
-    ["21004", "公共卫生", "20.00", "", "20.00"],
-    ["2100409", "重大公共卫生服务", "20.00", "", "20.00"],
-]
+EXPENDITURE = table_rows("shared", "health_expenditure")
 
 CLEAN_PARAGRAPHS = [
     {"text": "目 录", "page": 2},
@@ -51,12 +45,7 @@ CLEAN_PARAGRAPHS = [
 
 
 def clean_doc() -> dict:
-    summary = [
-        ["收入", "", "支出", ""],
-        ["项目", "预算数", "项目", "预算数"],
-        ["一、一般公共预算拨款收入", "120.00", "一、卫生健康支出", "120.00"],
-        ["本年收入合计", "120.00", "本年支出合计", "120.00"],
-    ]
+    summary = balanced_summary("120.00")
     fund = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"], ["", "合计", "", "", ""]]
     return doc(
         [

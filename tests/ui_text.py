@@ -34,23 +34,26 @@ def allowed_words() -> set[str]:
     return words
 
 
-_FILE = re.compile(r"[\w.\-（）()]+\.(?:pdf|xlsx|xls|docx|txt|md|json|png|svg|csv|pptx)\b", re.I)
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_STYLE = re.compile(r"<style>.*?</style>", re.S)
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_TEMPLATE = re.compile(r"%\{[^}]*\}")
-_ICON = re.compile(r":material/[a-z_]+:")
-#: a check's rule id, quoted after its Chinese name for reference (各表本年支出合计一致（cross.total）)
-_RULE_ID = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\b")
-#: a code with digits in it (项目编码 13102424P00T2DG10004H, SHA-256)
-_CODE = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9]*")
+#: what is not prose, blanked (in this order) before the English words are counted
+_NOT_PROSE = (
+    re.compile(r"<style>.*?</style>", re.S),
+    re.compile(r"[\w.\-（）()]+\.(?:pdf|xlsx|xls|docx|txt|md|json|png|svg|csv|pptx)\b", re.I),  # file names
+    re.compile(r"https?://\S+|www\.\S+"),
+    re.compile(r"</?[a-zA-Z][^>]*>"),  # tags
+    re.compile(r"%\{[^}]*\}"),  # chart hover templates
+    re.compile(r":material/[a-z_]+:"),  # icons
+    # a check's rule id, quoted after its Chinese name for reference (各表本年支出合计一致（cross.total）)
+    re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\b"),
+    # a code with digits in it (项目编码 13102424P00T2DG10004H, SHA-256)
+    re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9]*"),
+)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def english_words(text: str, allow: set[str] | None = None) -> list[str]:
     allow = allowed_words() if allow is None else allow
-    text = _STYLE.sub(" ", str(text))
-    for pattern in (_FILE, _URL, _TAG, _TEMPLATE, _ICON, _RULE_ID, _CODE):
+    text = str(text)
+    for pattern in _NOT_PROSE:
         text = pattern.sub(" ", text)
     return [w for w in _WORD.findall(text) if w.lower() not in allow]
 

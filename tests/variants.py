@@ -14,6 +14,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tabledata import table as table_rows
+
 Row = list
 Rows = list[list]
 
@@ -135,26 +137,11 @@ SUMMARY_YUAN = {
 }
 
 # (code, name, total, basic, project) in 元
-FUNCTION_YUAN = [
-    ("208", "社会保障和就业支出", "2,345,678.90", "2,345,678.90", ""),
-    ("20805", "行政事业单位养老支出", "2,345,678.90", "2,345,678.90", ""),
-    ("2080505", "机关事业单位基本养老保险缴费支出", "2,345,678.90", "2,345,678.90", ""),
-    ("210", "卫生健康支出", "11,234,567.89", "1,234,567.89", "10,000,000.00"),
-    ("21004", "公共卫生", "10,000,000.00", "", "10,000,000.00"),
-    ("2100409", "重大公共卫生服务", "10,000,000.00", "", "10,000,000.00"),
-    ("21011", "行政事业单位医疗", "1,234,567.89", "1,234,567.89", ""),
-    ("2101101", "行政单位医疗", "1,234,567.89", "1,234,567.89", ""),
-]
+FUNCTION_YUAN = [tuple(row) for row in table_rows("yuan", "function")]
 FUNCTION_TOTAL_YUAN = ("13,580,246.79", "3,580,246.79", "10,000,000.00")
 
 # (code, name, total) in 元; 301 is 人员经费, 302 公用经费.
-ECONOMIC_YUAN = [
-    ("301", "工资福利支出", "3,000,000.00"),
-    ("30101", "基本工资", "2,000,000.00"),
-    ("30102", "津贴补贴", "1,000,000.00"),
-    ("302", "商品和服务支出", "580,246.79"),
-    ("30201", "办公费", "580,246.79"),
-]
+ECONOMIC_YUAN = [tuple(row) for row in table_rows("yuan", "economic")]
 ECONOMIC_TOTAL_YUAN = "3,580,246.79"
 
 THREE_PUBLIC_YUAN = {
@@ -226,6 +213,16 @@ def three_public_rows(numeric: bool = False, unit: str = "元") -> Rows:
     ]
 
 
+def balanced_summary(amount: str) -> Rows:
+    """A 收支总表 whose one income (一般公共预算) and one class (卫生健康) are both ``amount``."""
+    return [
+        ["收入", "", "支出", ""],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一、一般公共预算拨款收入", amount, "一、卫生健康支出", amount],
+        ["本年收入合计", amount, "本年支出合计", amount],
+    ]
+
+
 def budget_workbook(numeric: bool = False, unit: str = "元", header: str = "plain") -> bytes:
     return workbook(
         [
@@ -235,3 +232,59 @@ def budget_workbook(numeric: bool = False, unit: str = "元", header: str = "pla
             Sheet("三公", three_public_rows(numeric, unit), ["A1:F1", "A3:A4", "B3:B4", "C3:E3", "F3:F4"]),
         ]
     )
+
+
+# ---------------------------------------------------------------- parsing a built document
+
+
+def parse_file(tmp_path, name: str, data: bytes | str, encoding: str = "utf-8") -> dict:
+    """Write ``data`` to ``tmp_path/name`` and parse the file's bytes, as an upload is."""
+    from pipeline import parse_bytes
+
+    path = tmp_path / name
+    path.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+    return parse_bytes(path.read_bytes(), path.name)
+
+
+def lines_by_code(doc: dict, section: str = "function_lines") -> dict[str, dict]:
+    return {line["code"]: line for line in doc[section]}
+
+
+def rules(doc: dict) -> list[str]:
+    return [f["rule"] for f in doc["findings"]]
+
+
+def not_an_amount(doc: dict) -> list[tuple[str, int]]:
+    """The cell text and row of each parse.not_an_amount finding."""
+    return [(f["message"].rsplit("：", 1)[-1], f["row"]) for f in doc["findings"] if f["rule"] == "parse.not_an_amount"]
+
+
+def title(agency: str = AGENCY, year: int = 2025, kind: str = "部门预算") -> str:
+    return f"{agency}{year}年{kind}"
+
+
+def table_doc(heading: str, table: list, kind: str = "部门预算", unit: str = "单位：万元") -> str:
+    """Text of a report's title, one table's heading, its unit line and the table."""
+    return text([title(kind=kind), heading, unit, table])
+
+
+# ---------------------------------------------------------------- 三公 tables
+
+THREE_KEYS = ("total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception")
+ITEMS = ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"]
+SUB_ITEMS = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""]
+BUDGET_VALUES = ["12.00", "0.00", "10.00", "", "10.00", "2.00"]
+ACTUAL_VALUES = ["9.50", "0.00", "8.00", "", "8.00", "1.50"]
+OTHER_VALUES = ["11.00", "1.00", "8.00", "", "8.00", "2.00"]  # another year's budget
+VERTICAL_LABELS = ["合计", "1.因公出国（境）费", "2.公务用车购置及运行费",
+                   "其中：（1）公务用车购置费", "（2）公务用车运行费", "3.公务接待费"]
+
+
+def three_public_doc(table: list[list[str]], kind: str = "部门预算", year: int = 2025) -> str:
+    name = "财政拨款“三公”经费支出决算表" if kind == "部门决算" else "财政拨款“三公”经费支出预算表"
+    return text([title(year=year, kind=kind), name, "单位：万元", table])
+
+
+def as_dict(values: list[str]) -> dict:
+    """A row of 三公 amounts as the document's three_public dict."""
+    return {k: (Decimal(v) if v else None) for k, v in zip(THREE_KEYS, values)}
