@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from store import queries
-from store.bulk import bulk_ingest
 from store.engine import dispose_engines, get_engine
+from tests.scale_store import build, page_runner
 
 APP = ROOT / "app.py"
 TIMEOUT = 180
@@ -22,33 +22,13 @@ pytestmark = pytest.mark.xdist_group(name="app_scale")
 
 @pytest.fixture(scope="module")
 def big_url(tmp_path_factory) -> str:
-    from bench import scale
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('scale') / 'big.db'}"
-    results = bulk_ingest(scale.make_entries(DOCUMENTS, AGENCIES, seed=5), engine=get_engine(url), batch_size=50)
-    assert sum(r.status == "stored" for r in results) == DOCUMENTS
-    yield url
+    yield build(f"sqlite:///{tmp_path_factory.mktemp('scale') / 'big.db'}", DOCUMENTS, AGENCIES, seed=5)
     dispose_engines()
 
 
 @pytest.fixture
 def app(big_url, monkeypatch):
-    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", big_url)
-    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
-    monkeypatch.setattr("components.export.export_available", lambda: False)
-
-    def run(page: str, params: dict | None = None, state: dict | None = None) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-        at.switch_page(page)
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        for key, value in (state or {}).items():
-            at.session_state[key] = value
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    return page_runner(big_url, monkeypatch)
 
 
 def _widget(at: AppTest, kind: str, key: str):

@@ -5,36 +5,22 @@ SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import itertools
-import os
 
 import pytest
 
 from analysis.finding_frames import document_finding_counts, page_segments
 from store import queries as q
-from store.bulk import bulk_ingest
-from store.engine import dispose_engines, get_engine
+from store.engine import dispose_engines
+from tests.pgcluster import database_url, databases
+from tests.scale_store import build
 
-PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
 COLUMN = {"error": "errors", "warning": "warnings", "info": "infos"}
 
 
-@pytest.fixture(scope="module", params=[
-    "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="BUDGETLENS_TEST_PG_URL not set")),
-])
+@pytest.fixture(scope="module", params=databases())
 def url(request, tmp_path_factory) -> str:
-    from bench import scale
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'store.db'}"
-    else:
-        from tests.pgcluster import create_database
-
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        url = create_database(PG_URL, f"finding_pages_{worker}")
-    results = bulk_ingest(scale.make_entries(120, 70, seed=11), engine=get_engine(url), batch_size=40)
-    assert sum(r.status == "stored" for r in results) == 120
-    yield url
+    yield build(database_url(request.param, tmp_path_factory.mktemp("pages"), "finding_pages"), 120, 70, seed=11,
+                batch_size=40)
     dispose_engines()
 
 

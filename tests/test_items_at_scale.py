@@ -4,25 +4,18 @@ pickers search the store — the page never lists every report with items."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.finding_frames import page_segments
-from conftest import ROOT
 from store import queries as q
-from store.bulk import bulk_ingest
-from store.engine import dispose_engines, get_engine
+from store.engine import dispose_engines
+from tests.scale_store import build, page_runner
 
 ITEMS = ("self_evaluations", "projects")
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory) -> str:
-    from bench import scale
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('items') / 'store.db'}"
-    results = bulk_ingest(scale.make_entries(120, 70, seed=8), engine=get_engine(url), batch_size=40)
-    assert sum(r.status == "stored" for r in results) == 120
-    yield url
+    yield build(f"sqlite:///{tmp_path_factory.mktemp('items') / 'store.db'}", 120, 70, seed=8, batch_size=40)
     dispose_engines()
 
 
@@ -49,11 +42,6 @@ def test_item_pages_match_every_report_worked_out_in_python(url, items):
 
 
 def test_the_page_lists_no_report_beyond_a_picker(url, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
-    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
-    monkeypatch.setattr("components.export.export_available", lambda: False)
     calls = []
     original = q.documents_with_items
 
@@ -63,11 +51,7 @@ def test_the_page_lists_no_report_beyond_a_picker(url, monkeypatch):
         return found
 
     monkeypatch.setattr(q, "documents_with_items", recording)
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.switch_page("views/performance.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = page_runner(url, monkeypatch, clear_cache=True)("views/performance.py")
     assert q.item_totals("projects", url=url)["documents"] > 50
     assert calls and max(calls) <= 50, calls  # a picker's few, never every report
     pickers = [w for w in at.selectbox if w.key in ("doc", "tdoc")]

@@ -6,47 +6,24 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from store import queries
-from store.bulk import bulk_ingest
-from store.engine import dispose_engines, get_engine
+from store.engine import dispose_engines
+from tests.scale_store import build, page_runner
 
-APP = ROOT / "app.py"
 DOCUMENTS, AGENCIES = 90, 60
 
 
 @pytest.fixture(scope="module")
 def big_url(tmp_path_factory) -> str:
-    from bench import scale
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('quality') / 'big.db'}"
-    results = bulk_ingest(scale.make_entries(DOCUMENTS, AGENCIES, seed=3), engine=get_engine(url), batch_size=45)
-    assert sum(r.status == "stored" for r in results) == DOCUMENTS
-    yield url
+    yield build(f"sqlite:///{tmp_path_factory.mktemp('quality') / 'big.db'}", DOCUMENTS, AGENCIES, seed=3,
+                batch_size=45)
     dispose_engines()
 
 
 @pytest.fixture
 def page(big_url, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", big_url)
-    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
-    monkeypatch.setattr("components.export.export_available", lambda: False)
-
-    def run(params: dict | None = None, state: dict | None = None) -> AppTest:
-        st.cache_data.clear()
-        at = AppTest.from_file(str(APP), default_timeout=180)
-        at.switch_page("views/quality.py")
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        for key, value in (state or {}).items():
-            at.session_state[key] = value
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    run = page_runner(big_url, monkeypatch, clear_cache=True)
+    return lambda params=None, state=None: run("views/quality.py", params, state)
 
 
 def _picker(at: AppTest):

@@ -3,8 +3,6 @@ store/derived.py), and the page's counts and documents come from SQL — the sam
 as analysis/regions.py works them out from every document's agency name."""
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import pytest
 from alembic import command
@@ -12,30 +10,18 @@ from sqlalchemy import create_engine, text
 
 from analysis import regions as ar
 from store import queries as q
-from store.bulk import bulk_ingest
 from store.derived import REGION_COLUMNS, agency_regions
 from store.engine import _alembic, dispose_engines, get_engine
+from tests.pgcluster import database_url, databases
+from tests.scale_store import build
 
-PG_URL = os.environ.get("BUDGETLENS_TEST_PG_URL")
 KINDS = ["budget", "final_accounts"]
 
 
-@pytest.fixture(scope="module", params=[
-    "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="BUDGETLENS_TEST_PG_URL not set")),
-])
+@pytest.fixture(scope="module", params=databases())
 def url(request, tmp_path_factory) -> str:
-    from bench import scale
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('regions') / 'store.db'}"
-    else:
-        from tests.pgcluster import create_database
-
-        url = create_database(PG_URL, f"regions_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
-    results = bulk_ingest(scale.make_entries(150, 90, seed=21), engine=get_engine(url), batch_size=50)
-    assert sum(r.status == "stored" for r in results) == 150
-    yield url
+    yield build(database_url(request.param, tmp_path_factory.mktemp("regions"), "regions"), 150, 90, seed=21,
+                batch_size=50)
     dispose_engines()
 
 
@@ -92,23 +78,16 @@ def test_counts_and_documents_match_the_agency_names_worked_out_in_python(url):
 
 def test_the_page_reads_no_document_index(url, monkeypatch):
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
-    from conftest import ROOT
+    from tests.scale_store import page_runner
 
     if not url.startswith("sqlite"):
         pytest.skip("the page is driven once, on SQLite")
-    monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
-    monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
-    monkeypatch.setattr("components.export.export_available", lambda: False)
     called = []
     for name in ("document_index", "list_documents"):
         monkeypatch.setattr(q, name, lambda *a, _n=name, **k: called.append(_n) or pd.DataFrame())
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.switch_page("views/regions.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = page_runner(url, monkeypatch)("views/regions.py")
     assert called == []
     table = next(t.value for t in at.dataframe if "部门数" in t.value.columns)
     assert len(table) >= 2 and table["部门数"].sum() >= 2
