@@ -30,15 +30,10 @@ PAIR_COLUMNS = ["科目编码", "科目名称", "级次", "预算数", "决算�
 
 #: totals compared between the two documents (wide column -> label)
 PAIRED_MEASURES: list[tuple[str, str]] = [
-    ("expenditure_total", "本年支出合计"),
-    ("revenue_total", "本年收入合计"),
-    ("basic", "基本支出"),
-    ("project", "项目支出"),
-    ("personnel", "人员经费"),
-    ("public", "公用经费"),
-    ("fiscal_appropriation", "财政拨款"),
-    ("general_public_budget", "一般公共预算"),
-    ("operating_expenses", "机关运行经费"),
+    (m, MEASURE_LABELS[m]) for m in (
+        "expenditure_total", "revenue_total", "basic", "project", "personnel", "public", "fiscal_appropriation",
+        "general_public_budget", "operating_expenses",
+    )
 ]
 THREE_PUBLIC_KEYS: tuple[str, ...] = (
     "total", "outbound", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception",

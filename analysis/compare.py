@@ -35,20 +35,11 @@ MAX_AGENCIES = 12
 
 #: amount measures compared (wide column of totals_wide -> label), in display order
 AMOUNT_MEASURES: list[tuple[str, str]] = [
-    ("expenditure_total", "本年支出合计"),
-    ("revenue_total", "本年收入合计"),
-    ("basic", "基本支出"),
-    ("project", "项目支出"),
-    ("personnel", "人员经费"),
-    ("public", "公用经费"),
-    ("fiscal_appropriation", "财政拨款"),
-    ("three_public_total", "“三公”经费合计"),
-    ("three_public_outbound", MEASURE_LABELS["three_public_outbound"]),
-    ("three_public_vehicle_total", MEASURE_LABELS["three_public_vehicle_total"]),
-    ("three_public_vehicle_purchase", MEASURE_LABELS["three_public_vehicle_purchase"]),
-    ("three_public_vehicle_operation", MEASURE_LABELS["three_public_vehicle_operation"]),
-    ("three_public_reception", MEASURE_LABELS["three_public_reception"]),
-    ("operating_expenses", "机关运行经费"),
+    (m, MEASURE_LABELS[m]) for m in (
+        "expenditure_total", "revenue_total", "basic", "project", "personnel", "public", "fiscal_appropriation",
+        "three_public_total", "three_public_outbound", "three_public_vehicle_total", "three_public_vehicle_purchase",
+        "three_public_vehicle_operation", "three_public_reception", "operating_expenses",
+    )
 ]
 
 #: structure / performance measures (key -> label, unit)

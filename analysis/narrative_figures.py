@@ -8,6 +8,7 @@ Shared by the narrative rules (``rules_narrative_tables``, ``rules_narrative_sum
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -251,6 +252,14 @@ def narrative_inputs(ctx: Context) -> tuple[list[nv.Fact], TableFigures | None]:
         return facts, (TableFigures(ctx) if facts else None)
 
     return ctx.shared("narrative", make)
+
+
+def referring(facts: list[nv.Fact], kind: str) -> Iterator[tuple[nv.Fact, nv.Fact]]:
+    """Each fact of ``kind`` (share, rate, execution) with the fact it speaks of:
+    what the share, rate and execution rules each recompute."""
+    for f in facts:
+        if f.kind == kind and f.ref is not None:
+            yield f, facts[f.ref]
 
 
 def where_in_narrative(f: nv.Fact, table: str | None = "情况说明") -> Where:

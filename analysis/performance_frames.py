@@ -32,6 +32,23 @@ def _data(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _item_row(rec: Mapping[str, Any], id_column: str) -> dict[str, Any]:
+    """The columns that open a row of a project table: its ids, agency, year and 序号 (from 1)."""
+    return {
+        id_column: rec.get(id_column),
+        "document_id": rec.get("document_id"),
+        "部门": rec.get("agency"),
+        "年度": rec.get("year"),
+        "序号": (int(rec["seq"]) + 1) if rec.get("seq") is not None and not pd.isna(rec.get("seq")) else None,
+    }
+
+
+def _number(rec: Mapping[str, Any], data: Mapping[str, Any], key: str) -> Decimal | None:
+    """A number of a project: its stored column, else the parse's value."""
+    value = dec(rec.get(key))
+    return value if value is not None else dec(data.get(key))
+
+
 def _finding_text(f: Any) -> str:
     if isinstance(f, Mapping):
         return str(f.get("message") or f.get("rule") or "")
@@ -56,10 +73,10 @@ def self_evaluation_table(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for rec in frame.to_dict("records"):
         data = _data(rec.get("data"))
-        reported = dec(rec.get("reported_score")) if dec(rec.get("reported_score")) is not None else dec(data.get("reported_score"))
-        computed = dec(rec.get("computed_score")) if dec(rec.get("computed_score")) is not None else dec(data.get("computed_score"))
-        budget = dec(rec.get("budget")) if dec(rec.get("budget")) is not None else dec(data.get("budget"))
-        executed = dec(rec.get("executed")) if dec(rec.get("executed")) is not None else dec(data.get("executed"))
+        reported = _number(rec, data, "reported_score")
+        computed = _number(rec, data, "computed_score")
+        budget = _number(rec, data, "budget")
+        executed = _number(rec, data, "executed")
         rate = dec(data.get("execution_rate"))
         if rate is None:
             rate = pct(executed, budget)
@@ -67,11 +84,7 @@ def self_evaluation_table(frame: pd.DataFrame) -> pd.DataFrame:
         grade = rec.get("grade") or data.get("grade") or grade_of(computed if computed is not None else reported)
         rows.append(
             {
-                "self_evaluation_id": rec.get("self_evaluation_id"),
-                "document_id": rec.get("document_id"),
-                "部门": rec.get("agency"),
-                "年度": rec.get("year"),
-                "序号": (int(rec["seq"]) + 1) if rec.get("seq") is not None and not pd.isna(rec.get("seq")) else None,
+                **_item_row(rec, "self_evaluation_id"),
                 "项目名称": rec.get("name") or data.get("name"),
                 "预算数": budget,
                 "执行数": executed,
@@ -176,14 +189,10 @@ def target_quality_table(frame: pd.DataFrame) -> pd.DataFrame:
         copied = parts.get("copied_with")
         rows.append(
             {
-                "project_id": rec.get("project_id"),
-                "document_id": rec.get("document_id"),
-                "部门": rec.get("agency"),
-                "年度": rec.get("year"),
-                "序号": (int(rec["seq"]) + 1) if rec.get("seq") is not None and not pd.isna(rec.get("seq")) else None,
+                **_item_row(rec, "project_id"),
                 "项目编码": rec.get("code") or data.get("code"),
                 "项目名称": rec.get("name") or data.get("name"),
-                "预算数": dec(rec.get("amount")) if dec(rec.get("amount")) is not None else dec(data.get("amount")),
+                "预算数": _number(rec, data, "amount"),
                 "指标数": count,
                 "目标质量得分": dec(quality.get("score")),
                 "可量化（%）": dec(parts.get("quantified")),

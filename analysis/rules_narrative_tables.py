@@ -15,7 +15,7 @@ from analysis.checks import Checker, fmt
 from analysis.checks_context import Context
 from analysis.narrative_figures import (
     DOUBLE_ROUNDING, HALF, SKIP_KEYS, ZERO, Candidate, TableFigures, item_name, matching, narrative_inputs, quote,
-    where_in_narrative,
+    referring, where_in_narrative,
 )
 from analysis.rules import rule
 
@@ -191,12 +191,7 @@ def shares(ctx: Context, checker: Checker) -> None:
     Example: 基本支出 1,000.00 万元，占 85.33% of 支出合计 1,200.00 (= 83.33%).
     """
     facts, figures = narrative_inputs(ctx)
-    if not facts:
-        return
-    for f in facts:
-        if f.kind != "share" or f.ref is None:
-            continue
-        a = facts[f.ref]
+    for f, a in referring(facts, "share"):
         pct = f.value
         if a.value == 0:
             if pct == 0:
@@ -303,12 +298,7 @@ def changes(ctx: Context, checker: Checker) -> None:
     Example: '增加 6,685.20 万元，增长 62.8%' where the previous year's 10,000.00 gives 66.9%.
     """
     facts, figures = narrative_inputs(ctx)
-    if not facts:
-        return
-    for f in facts:
-        if f.kind != "rate" or f.ref is None:
-            continue
-        change = facts[f.ref]
+    for f, change in referring(facts, "rate"):
         if change.kind != "change":
             continue
         current = _current_value(change, facts, figures)
@@ -358,12 +348,7 @@ def executions(ctx: Context, checker: Checker) -> None:
     Example: 完成年初预算的 153.1% where 决算数 1,431.00 / 预算数 1,000.00 = 143.1%.
     """
     facts, figures = narrative_inputs(ctx)
-    if not facts:
-        return
-    for f in facts:
-        if f.kind != "execution" or f.ref is None:
-            continue
-        actual = facts[f.ref]
+    for f, actual in referring(facts, "execution"):
         budget: tuple[Decimal, str, str] | None = None
         # "…，完成年初预算的153.1%，比年初预算增加6012.99万元"
         for g in facts:

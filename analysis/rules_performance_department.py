@@ -20,14 +20,16 @@ from loaders.recognise.cells import is_amount, norm, parse_amount
 
 # ---------------------------------------------------------------- 部门整体绩效目标表 预算情况
 
+#: (key, label in a finding, how the target table prints the line)
 _DEPT_LINES = [
-    ("total", re.compile(r"部门预算总额|预算总额|资金总额")),
-    ("general_public_budget", re.compile(r"政府预算资金|一般公共预算")),
-    ("special_account", re.compile(r"财政专户")),
-    ("unit_funds", re.compile(r"单位资金")),
-    ("basic", re.compile(r"基本支出")),
-    ("project", re.compile(r"项目支出")),
+    ("total", "部门预算总额", re.compile(r"部门预算总额|预算总额|资金总额")),
+    ("general_public_budget", "政府预算资金", re.compile(r"政府预算资金|一般公共预算")),
+    ("special_account", "财政专户管理资金", re.compile(r"财政专户")),
+    ("unit_funds", "单位资金", re.compile(r"单位资金")),
+    ("basic", "基本支出", re.compile(r"基本支出")),
+    ("project", "项目支出", re.compile(r"项目支出")),
 ]
+_DEPT_LABELS = {key: label for key, label, _pattern in _DEPT_LINES}
 
 
 @rule("performance.department_budget", "performance", "整体绩效目标表与预算表")
@@ -47,14 +49,6 @@ def department_budget(ctx: Context, checker: Checker) -> None:
         "basic": totals.get("basic"),
         "project": totals.get("project"),
     }
-    labels = {
-        "total": "部门预算总额",
-        "general_public_budget": "政府预算资金",
-        "special_account": "财政专户管理资金",
-        "unit_funds": "单位资金",
-        "basic": "基本支出",
-        "project": "项目支出",
-    }
     for view in ctx.of("performance_target"):
         t = view.table
         text = norm("".join(c for row in t.rows for c in row))
@@ -63,7 +57,7 @@ def department_budget(ctx: Context, checker: Checker) -> None:
         got: list[tuple[str, int, Decimal | None]] = []
         for r, row in enumerate(t.rows):
             for c, cell in enumerate(row):
-                key = next((k for k, pat in _DEPT_LINES if pat.search(norm(cell))), None)
+                key = next((k for k, _label, pat in _DEPT_LINES if pat.search(norm(cell))), None)
                 if key is None or key in [g[0] for g in got]:
                     continue
                 if len(norm(cell)) > 24:
@@ -101,7 +95,7 @@ def department_budget(ctx: Context, checker: Checker) -> None:
                         shifted += 1
                         break
         parts = "；".join(
-            f"{labels[k]} 表列 {fmt(v)}、预算表 {fmt(w)}" for k, _r, v, w in wrong
+            f"{_DEPT_LABELS[k]} 表列 {fmt(v)}、预算表 {fmt(w)}" for k, _r, v, w in wrong
         )
         hint = "，数值疑似整体错位一行" if shifted >= 2 else ""
         checker.add(

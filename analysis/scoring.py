@@ -33,7 +33,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from analysis.scoring_config import (
-    HUNDRED, ONE, ZERO, ScoringConfig, execution_points, fmt, grade, months_in, round2, unit_base,
+    HUNDRED, ONE, ZERO, ScoringConfig, execution_points, fmt, grade, indicator_section, months_in, round2, unit_base,
 )
 from analysis.scoring_indicators import score_indicator
 from loaders.recognise.values import (  # reading a printed value is the recognisers'; judging it is ours
@@ -79,19 +79,7 @@ def _printed_tolerance(printed: Decimal, base: Decimal) -> Decimal:
 
 
 def _section(ind: dict) -> str:
-    text = (ind.get("level1") or "") + "|" + (ind.get("level2") or "")
-    l1 = ind.get("level1") or ""
-    if "满意" in l1:
-        return "satisfaction"
-    if "效益" in l1:
-        return "effect"
-    if "产出" in l1 or "成本" in l1:
-        return "output"
-    if "满意" in text:
-        return "satisfaction"
-    if "效益" in text or "影响" in text:
-        return "effect"
-    return "output"
+    return indicator_section(ind.get("level1") or "", ind.get("level2") or "") or "output"
 
 
 def evaluate(record: dict, cfg: ScoringConfig | None = None) -> dict:

@@ -7,11 +7,11 @@ reads on its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
-
-
+_Config = TypeVar("_Config")
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -45,24 +45,23 @@ class ScoringConfig:
 
     @classmethod
     def from_settings(cls) -> "ScoringConfig":
-        import settings
-
-        g = settings.get
-        return cls(
-            execution_weight=Decimal(str(g("SCORE_EXECUTION_WEIGHT"))),
-            indicator_total=Decimal(str(g("SCORE_INDICATOR_TOTAL"))),
-            split_output=Decimal(str(g("SCORE_SPLIT_OUTPUT"))),
-            split_effect=Decimal(str(g("SCORE_SPLIT_EFFECT"))),
-            split_satisfaction=Decimal(str(g("SCORE_SPLIT_SATISFACTION"))),
-            band_achieved=_band(g("SCORE_BAND_ACHIEVED")),
-            band_partial=_band(g("SCORE_BAND_PARTIAL")),
-            band_missed=_band(g("SCORE_BAND_MISSED")),
-            tolerance=Decimal(str(g("SCORE_TOLERANCE"))),
-            rate_tolerance=Decimal(str(g("SCORE_RATE_TOLERANCE"))),
-            grade_excellent=Decimal(str(g("GRADE_EXCELLENT"))),
-            grade_good=Decimal(str(g("GRADE_GOOD"))),
-            grade_fair=Decimal(str(g("GRADE_FAIR"))),
+        return config_from_settings(
+            cls, "SCORE_", grade_excellent="GRADE_EXCELLENT", grade_good="GRADE_GOOD", grade_fair="GRADE_FAIR"
         )
+
+
+def config_from_settings(cls: type[_Config], prefix: str, **keys: str) -> _Config:
+    """A frozen config dataclass with every field read from its setting, named
+    ``prefix`` + the field's name in capitals unless ``keys`` names another:
+    the scoring and the target-quality configs read their settings alike.  A
+    field whose default is a (low, high) band reads 'low-high'; any other a Decimal."""
+    import settings
+
+    values = {}
+    for f in fields(cls):
+        raw = settings.get(keys.get(f.name, prefix + f.name.upper()))
+        values[f.name] = _band(raw) if isinstance(f.default, tuple) else Decimal(str(raw))
+    return cls(**values)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -143,6 +142,29 @@ def grade(total: Decimal | None, cfg: ScoringConfig | None = None) -> str | None
     if total >= cfg.grade_fair:
         return "中"
     return "差"
+
+
+# --------------------------------------------------------------------------- indicator sections
+
+
+def indicator_section(level1: str, level2: str) -> str | None:
+    """The part of the table an indicator counts in: 'output' (成本 counts as 产出),
+    'effect' or 'satisfaction', by its 一级指标 first, then by both levels' words;
+    None when they name none.  Shared by the scoring and the target-quality check."""
+    text = level1 + "|" + level2
+    if "满意" in level1:
+        return "satisfaction"
+    if "效益" in level1:
+        return "effect"
+    if "产出" in level1 or "成本" in level1:
+        return "output"
+    if "满意" in text:
+        return "satisfaction"
+    if "效益" in text or "影响" in text:
+        return "effect"
+    if any(w in text for w in ("数量", "质量", "时效", "成本")):
+        return "output"
+    return None
 
 
 # --------------------------------------------------------------------------- execution

@@ -154,85 +154,54 @@ def _score_quantitative(ind, w, op, t, unit, printed, actual_text, executed) -> 
     u = unit or actual.unit or ""
     target_txt = f"{op}{fmt(t)}{u}"
 
-    if _is_cost(ind) and executed is not None and executed == 0 and a == 0 and op in ("≤", "<"):
-        return IndicatorResult(
-            ZERO,
-            "cost.zero_spend",
-            f"成本指标（{target_txt}）实际为0，是因为项目执行数为0、资金未支出，不能视为达成，按0分计",
-            interp,
-            False,
-            "quantitative",
-        )
 
+    def scored(score: Decimal, rule: str, text: str, met: bool) -> IndicatorResult:
+        return IndicatorResult(score, rule, text, interp, met, "quantitative")
+
+    if _is_cost(ind) and executed is not None and executed == 0 and a == 0 and op in ("≤", "<"):
+        return scored(
+            ZERO, "cost.zero_spend",
+            f"成本指标（{target_txt}）实际为0，是因为项目执行数为0、资金未支出，不能视为达成，按0分计", False,
+        )
     if op in ("≥", ">"):
         met = a >= t if op == "≥" else a > t
         if met:
-            return IndicatorResult(
-                w, "quant.higher", f"正向指标（{target_txt}）：实际{fmt(a)}{u}达到目标，得满分{fmt(w)}", interp, True,
-                "quantitative",
-            )
+            return scored(w, "quant.higher", f"正向指标（{target_txt}）：实际{fmt(a)}{u}达到目标，得满分{fmt(w)}", True)
         if t == 0:
-            return IndicatorResult(ZERO, "quant.higher", f"正向指标（{target_txt}）：实际{fmt(a)}未达到目标，得0分", interp, False, "quantitative")
+            return scored(ZERO, "quant.higher", f"正向指标（{target_txt}）：实际{fmt(a)}未达到目标，得0分", False)
         score = round2(max(ZERO, w * a / t))
-        return IndicatorResult(
-            score,
-            "quant.higher",
-            f"正向指标（{target_txt}）：实际{fmt(a)}{u}未达到目标，得分 = {fmt(w)} × {fmt(a)} ÷ {fmt(t)} = {fmt(score)}",
-            interp,
-            False,
-            "quantitative",
+        return scored(
+            score, "quant.higher",
+            f"正向指标（{target_txt}）：实际{fmt(a)}{u}未达到目标，得分 = {fmt(w)} × {fmt(a)} ÷ {fmt(t)} = {fmt(score)}", False,
         )
     if op in ("≤", "<"):
         met = a <= t if op == "≤" else a < t
         if met:
-            return IndicatorResult(
-                w, "quant.lower", f"反向指标（{target_txt}）：实际{fmt(a)}{u}未超过目标，得满分{fmt(w)}", interp, True,
-                "quantitative",
-            )
+            return scored(w, "quant.lower", f"反向指标（{target_txt}）：实际{fmt(a)}{u}未超过目标，得满分{fmt(w)}", True)
         if t <= 0 or a >= 2 * t:
-            return IndicatorResult(
-                ZERO,
-                "quant.lower",
-                f"反向指标（{target_txt}）：实际{fmt(a)}{u}达到目标的2倍及以上，得0分",
-                interp,
-                False,
-                "quantitative",
-            )
+            return scored(ZERO, "quant.lower", f"反向指标（{target_txt}）：实际{fmt(a)}{u}达到目标的2倍及以上，得0分", False)
         score = round2(w * (ONE - (a - t) / t))
-        return IndicatorResult(
-            score,
-            "quant.lower",
-            f"反向指标（{target_txt}）：实际{fmt(a)}{u}超过目标，得分 = {fmt(w)} × (1 − ({fmt(a)} − {fmt(t)}) ÷ {fmt(t)}) = {fmt(score)}",
-            interp,
+        return scored(
+            score, "quant.lower",
+            f"反向指标（{target_txt}）：实际{fmt(a)}{u}超过目标，"
+            f"得分 = {fmt(w)} × (1 − ({fmt(a)} − {fmt(t)}) ÷ {fmt(t)}) = {fmt(score)}",
             False,
-            "quantitative",
         )
     # op == "="
     if a == t:
-        return IndicatorResult(
-            w, "quant.equal", f"等于指标（{target_txt}）：实际{fmt(a)}{u}等于目标，得满分{fmt(w)}", interp, True, "quantitative"
-        )
+        return scored(w, "quant.equal", f"等于指标（{target_txt}）：实际{fmt(a)}{u}等于目标，得满分{fmt(w)}", True)
     if t <= 0:
         return IndicatorResult(
             None, "unscorable.equal", f"等于指标（{target_txt}）：实际{fmt(a)}不等于目标，且目标不大于0，无法按正向计分", interp
         )
     if a > t:
-        return IndicatorResult(
-            w,
-            "quant.equal",
-            f"等于指标（{target_txt}）：实际{fmt(a)}{u}不等于目标，按正向计分：已达到目标，得满分{fmt(w)}",
-            interp,
-            True,
-            "quantitative",
+        return scored(
+            w, "quant.equal", f"等于指标（{target_txt}）：实际{fmt(a)}{u}不等于目标，按正向计分：已达到目标，得满分{fmt(w)}", True
         )
     score = round2(max(ZERO, w * a / t))
-    return IndicatorResult(
-        score,
-        "quant.equal",
-        f"等于指标（{target_txt}）：实际{fmt(a)}{u}不等于目标，按正向计分：{fmt(w)} × {fmt(a)} ÷ {fmt(t)} = {fmt(score)}",
-        interp,
-        False,
-        "quantitative",
+    return scored(
+        score, "quant.equal",
+        f"等于指标（{target_txt}）：实际{fmt(a)}{u}不等于目标，按正向计分：{fmt(w)} × {fmt(a)} ÷ {fmt(t)} = {fmt(score)}", False,
     )
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from analysis.scoring import fmt, parse_value, unit_base
+from analysis.scoring_config import config_from_settings, indicator_section
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -41,17 +42,7 @@ class QualityConfig:
 
     @classmethod
     def from_settings(cls) -> "QualityConfig":
-        import settings
-
-        g = settings.get
-        return cls(
-            w_quantified=Decimal(str(g("QUALITY_W_QUANTIFIED"))),
-            w_unit_fit=Decimal(str(g("QUALITY_W_UNIT_FIT"))),
-            w_level1=Decimal(str(g("QUALITY_W_LEVEL1"))),
-            w_cost=Decimal(str(g("QUALITY_W_COST"))),
-            w_original=Decimal(str(g("QUALITY_W_ORIGINAL"))),
-            copy_similarity=Decimal(str(g("QUALITY_COPY_SIMILARITY"))),
-        )
+        return config_from_settings(cls, "QUALITY_")
 
 
 _PLACEHOLDER = {"无", "/", "-", "—", "－", "空", "不适用", "不涉及"}
@@ -144,22 +135,12 @@ def unit_fits(ind: dict) -> bool | None:
     return expected == have
 
 
+_SECTION_ZH = {"output": "产出", "effect": "效益", "satisfaction": "满意度"}
+
+
 def _level1_class(ind: dict) -> str | None:
-    text = _n(ind.get("level1")) + "|" + _n(ind.get("level2"))
-    l1 = _n(ind.get("level1"))
-    if "满意" in l1:
-        return "满意度"
-    if "效益" in l1:
-        return "效益"
-    if "产出" in l1 or "成本" in l1:
-        return "产出"
-    if "满意" in text:
-        return "满意度"
-    if "效益" in text or "影响" in text:
-        return "效益"
-    if any(w in text for w in ("数量", "质量", "时效", "成本")):
-        return "产出"
-    return None
+    section = indicator_section(_n(ind.get("level1")), _n(ind.get("level2")))
+    return _SECTION_ZH[section] if section else None
 
 
 def _key(ind: dict) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,12 @@ from components.table_files import (  # noqa: F401
 )
 
 # --------------------------------------------------------------------------- Streamlit pieces
+
+#: the image downloads under a chart: (label, drawn by, extension, MIME type, icon, help)
+_IMAGE_DOWNLOADS = (
+    ("下载 PNG 图片", figure_png, "png", "image/png", ":material/image:", "高清图片（2400×1280），适合粘贴到汇报材料"),
+    ("下载 SVG 矢量图", figure_svg, "svg", "image/svg+xml", ":material/draw:", "矢量图，放大不失真"),
+)
 
 
 def _file_stem(stem: str) -> str:
@@ -69,28 +76,18 @@ def chart(fig: go.Figure, key: str, *, source: str, file_stem: str) -> None:
         warm_up()
     help_off = None if available else "服务器上没有可用的 Chromium，无法导出图片"
     with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            "下载 PNG 图片",
-            data=(lambda: figure_png(fig, source)) if available else b"",
-            file_name=f"{stem}.png",
-            mime="image/png",
-            key=f"{key}-png",
-            icon=":material/image:",
-            on_click="ignore",
-            disabled=not available,
-            help=help_off or "高清图片（2400×1280），适合粘贴到汇报材料",
-        )
-        st.download_button(
-            "下载 SVG 矢量图",
-            data=(lambda: figure_svg(fig, source)) if available else b"",
-            file_name=f"{stem}.svg",
-            mime="image/svg+xml",
-            key=f"{key}-svg",
-            icon=":material/draw:",
-            on_click="ignore",
-            disabled=not available,
-            help=help_off or "矢量图，放大不失真",
-        )
+        for label, render, ext, mime, icon, help_on in _IMAGE_DOWNLOADS:
+            st.download_button(
+                label,
+                data=partial(render, fig, source) if available else b"",  # drawn when clicked
+                file_name=f"{stem}.{ext}",
+                mime=mime,
+                key=f"{key}-{ext}",
+                icon=icon,
+                on_click="ignore",
+                disabled=not available,
+                help=help_off or help_on,
+            )
         briefing.add_chart_button(fig, key, title=fig.layout.title.text or title_from_stem(file_stem), source=source)
 
 

@@ -184,6 +184,14 @@ def agency_select(agencies: Sequence[str], *, key: str = "agency", default: str 
     return search_select(label, list(agencies), key=key, default=default, help=help, container=container)
 
 
+def agency_of(summary: pd.DataFrame, *, default: str, help: str, container: Any = None) -> tuple[str, int]:
+    """The agency picked among the rows of ``agency_summary`` -> (its name, its
+    agency_id): how a one-agency page (预决算对比, 年度趋势) starts."""
+    ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
+    agency = agency_select(list(summary["agency"]), key="agency", default=default, container=container, help=help)
+    return agency, ids[agency]
+
+
 def agencies_select(agencies: Sequence[str], *, key: str = "agencies", default: Sequence[str] | None = None,
                     max_selections: int | None = 12, label: str = "部门", help: str | None = None,
                     container: Any = None) -> list[str]:

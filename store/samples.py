@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -49,15 +50,31 @@ def parse_document(data: bytes, name: str, identity: dict | None = None, progres
 _FIELD_ZH = {"agency": "单位名称", "year": "年度", "kind": "类型", "scope": "范围"}
 
 
-def _parse_outcome(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict | IngestResult:
-    """The parsed dict, or an IngestResult saying why it cannot be stored as it is."""
+def _parsed(parse: Callable[[], dict], label: str) -> dict | IngestResult:
+    """``parse()``, or the refusal saying why the file(s) called ``label`` could not be read."""
     try:
-        doc = parse_document(data, name, identity, progress) if progress is not None else parse_document(data, name, identity)
+        return parse()
     except LoaderError as exc:
         return IngestResult("refused", exc.message())
     except Exception as exc:  # noqa: BLE001 - a page shows it, it never crashes the app
-        return IngestResult("refused", f"{name}：解析时出错（{type(exc).__name__}）")
-    return _complete(doc, name)
+        return IngestResult("refused", f"{label}：解析时出错（{type(exc).__name__}）")
+
+
+def _outcome(parse: Callable[[], dict], label: str) -> dict | IngestResult:
+    """The parsed dict, or an IngestResult saying why it cannot be stored as it is."""
+    doc = _parsed(parse, label)
+    return doc if isinstance(doc, IngestResult) else _complete(doc, label)
+
+
+def _parse_outcome(data: bytes, name: str, identity: dict | None = None, progress=None) -> dict | IngestResult:
+    """One file's :func:`_outcome`."""
+
+    def parse() -> dict:
+        if progress is None:
+            return parse_document(data, name, identity)
+        return parse_document(data, name, identity, progress)
+
+    return _outcome(parse, name)
 
 
 def _complete(doc: dict, name: str) -> dict | IngestResult:
@@ -140,13 +157,7 @@ def parse_and_ingest_files(
     if len(files) == 1:
         return parse_and_ingest(files[0][0], files[0][1], engine=engine, replace=replace, identity=identity)
     label = " + ".join(name for _data, name in files)
-    try:
-        doc = parse_files_document(files, identity)
-    except LoaderError as exc:
-        return IngestResult("refused", exc.message())
-    except Exception as exc:  # noqa: BLE001
-        return IngestResult("refused", f"{label}：解析时出错（{type(exc).__name__}）")
-    parsed = _complete(doc, label)
+    parsed = _outcome(lambda: parse_files_document(files, identity), label)
     if isinstance(parsed, IngestResult):
         return parsed
     return _store(parsed, [(name, data) for data, name in files], label, engine, replace)
@@ -170,14 +181,13 @@ def parse_and_ingest_batch(
 
     total = len(files)
     outcomes: list[dict | IngestResult] = []
+
+    def parse_one(data: bytes, name: str, index: int) -> dict:
+        pages = ocr_progress(index, name) if ocr_progress is not None else None
+        return parse_document(data, name, identity, pages)
+
     for done, (data, name) in enumerate(files, start=1):
-        try:
-            pages = ocr_progress(done - 1, name) if ocr_progress is not None else None
-            outcomes.append(parse_document(data, name, identity, pages))
-        except LoaderError as exc:
-            outcomes.append(IngestResult("refused", exc.message()))
-        except Exception as exc:  # noqa: BLE001
-            outcomes.append(IngestResult("refused", f"{name}：解析时出错（{type(exc).__name__}）"))
+        outcomes.append(_parsed(partial(parse_one, data, name, done - 1), name))
         if progress is not None:
             try:
                 progress(done, total, name)
@@ -237,30 +247,29 @@ def reparse_document(document_id: int, *, engine: Engine | None = None) -> Inges
         # stored under what the user said it is: keep that
         stored = get_document(document_id, engine=engine) or {}
         parsed = _parse_outcome(data, name, {k: stored.get(k) for k in _FIELD_ZH if stored.get(k)})
-    if isinstance(parsed, IngestResult):
-        return parsed
-    result = _store(parsed, data, name, engine, replace=True, reparse=True)
-    if result.status == "stored":
-        result = IngestResult("stored", "已重新解析并替换原结果：" + result.message, result.document_id, name)
-    return result
+    return _store_again(parsed, data, name, engine)
 
 
 def _reparse_files(document_id: int, originals: list[tuple[str, bytes]], engine: Engine | None) -> IngestResult:
     files = [(data, name) for name, data in originals]
     label = " + ".join(name for name, _data in originals)
     stored = get_document(document_id, engine=engine) or {}
-    try:
+
+    def parse() -> dict:
         doc = parse_files_document(files)
         if doc.get("unknown"):  # stored under what the user said it is: keep that
             doc = parse_files_document(files, {k: stored.get(k) for k in _FIELD_ZH if stored.get(k)})
-    except LoaderError as exc:
-        return IngestResult("refused", exc.message())
-    except Exception as exc:  # noqa: BLE001
-        return IngestResult("refused", f"{label}：解析时出错（{type(exc).__name__}）")
-    parsed = _complete(doc, label)
+        return doc
+
+    return _store_again(_outcome(parse, label), originals, label, engine)
+
+
+def _store_again(parsed: dict | IngestResult, data: bytes | list[tuple[str, bytes]], label: str,
+                 engine: Engine | None) -> IngestResult:
+    """A document parsed again stored over its old result (or why it is not)."""
     if isinstance(parsed, IngestResult):
         return parsed
-    result = _store(parsed, originals, label, engine, replace=True, reparse=True)
+    result = _store(parsed, data, label, engine, replace=True, reparse=True)
     if result.status == "stored":
         result = IngestResult("stored", "已重新解析并替换原结果：" + result.message, result.document_id, label)
     return result

@@ -24,14 +24,11 @@ if summary.empty:
     st.stop()
 
 # ------------------------------------------------------------------ selection
-agencies = list(summary["agency"])
 with_finals = summary.loc[summary["finals"] > 0, "agency"]
-default_agency = with_finals.iloc[0] if not with_finals.empty else agencies[0]
-agency_ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
+default_agency = with_finals.iloc[0] if not with_finals.empty else summary["agency"].iloc[0]
 c1, c2 = st.columns([2, 1])
-agency = filters.agency_select(agencies, key="agency", default=default_agency, container=c1,
-                               help="默认选有决算的部门")
-own = q.document_index(kind=["budget", "final_accounts"], agency_id=agency_ids[agency])
+agency, agency_id = filters.agency_of(summary, default=default_agency, container=c1, help="默认选有决算的部门")
+own = q.document_index(kind=["budget", "final_accounts"], agency_id=agency_id)
 years = sorted({int(y) for y in own["year"]}, reverse=True)
 final_years = sorted({int(y) for y in own.loc[own["kind"] == "final_accounts", "year"]}, reverse=True)
 year = filters.year_select(years, key="year", default=(final_years or years)[0], container=c2)

@@ -89,6 +89,18 @@ def _histogram(fig, pairs, name: str) -> None:
                       hovertemplate="%{x} 分：%{y} 个项目<extra>" + name + "</extra>")
 
 
+def _pick_item(table: pd.DataFrame, scope: pd.DataFrame, id_column: str, key: str) -> tuple[int, pd.Series, dict] | None:
+    """The project picked below a tab's table -> (its id, its stored row, its data);
+    None when the table is empty.  Both tabs name a project alike."""
+    ids = [int(i) for i in table[id_column]]
+    names = {int(r[id_column]): f"{r['序号']}. {r['项目名称']}（{r['部门']} {r['年度']}年）" for r in table.to_dict("records")}
+    chosen = filters.select("项目", ids, key=key, default=ids[0] if ids else None, format_func=lambda i: names.get(i, str(i)))
+    if chosen is None:
+        return None
+    rec = scope[scope[id_column] == chosen].iloc[0]
+    return chosen, rec, rec["data"] if isinstance(rec["data"], dict) else {}
+
+
 #: one report chosen: its agency and year need not be repeated on every row
 PER_REPORT_COLUMNS = ["部门", "年度"]
 #: the indicator table fits the page with two-line rows, 计分说明 the widest
@@ -178,14 +190,9 @@ with tab_eval:
                               "差异": {"help": "自评得分 − 复核得分"}})
 
         st.subheader("单个项目的指标与评分规则")
-        ids = [int(i) for i in table["self_evaluation_id"]]
-        names = {int(r["self_evaluation_id"]): f"{r['序号']}. {r['项目名称']}（{r['部门']} {r['年度']}年）"
-                 for r in table.to_dict("records")}
-        chosen = filters.select("项目", ids, key="project", default=ids[0] if ids else None,
-                                format_func=lambda i: names.get(i, str(i)))
-        if chosen is not None:
-            rec = scope[scope["self_evaluation_id"] == chosen].iloc[0]
-            data = rec["data"] if isinstance(rec["data"], dict) else {}
+        picked = _pick_item(table, scope, "self_evaluation_id", key="project")
+        if picked is not None:
+            chosen, rec, data = picked
             row = table[table["self_evaluation_id"] == chosen].iloc[0]
             layout.kpi_row(
                 [
@@ -259,14 +266,9 @@ with tab_target:
                               "雷同项目数": {"help": "指标设置与本项目雷同（疑为套用模板）的其他项目个数"}})
 
         st.subheader("单个项目的绩效指标")
-        pids = [int(i) for i in quality["project_id"]]
-        pnames = {int(r["project_id"]): f"{r['序号']}. {r['项目名称']}（{r['部门']} {r['年度']}年）"
-                  for r in quality.to_dict("records")}
-        pid = filters.select("项目", pids, key="target", default=pids[0] if pids else None,
-                             format_func=lambda i: pnames.get(i, str(i)))
-        if pid is not None:
-            prec = tscope[tscope["project_id"] == pid].iloc[0]
-            pdata = prec["data"] if isinstance(prec["data"], dict) else {}
+        picked = _pick_item(quality, tscope, "project_id", key="target")
+        if picked is not None:
+            _pid, prec, pdata = picked
             reasons = (pdata.get("quality") or {}).get("reasons") or []
             if reasons:
                 st.markdown("**目标质量评分依据：** " + "；".join(str(r) for r in reasons))

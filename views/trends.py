@@ -23,13 +23,10 @@ if summary.empty:
 
 # ------------------------------------------------------------------ selection
 years_per_agency = summary.set_index("agency")["years"].sort_values(ascending=False, kind="stable")
-agencies = list(summary["agency"])
-default_agency = years_per_agency.index[0]
-agency_ids = dict(zip(summary["agency"], (int(a) for a in summary["agency_id"])))
 c1, c2 = st.columns([2, 1])
-agency = filters.agency_select(agencies, key="agency", default=default_agency, container=c1,
-                               help="默认选年度最多的部门")
-own = q.document_index(kind=["budget", "final_accounts"], agency_id=agency_ids[agency])
+agency, agency_id = filters.agency_of(summary, default=years_per_agency.index[0], container=c1,
+                                      help="默认选年度最多的部门")
+own = q.document_index(kind=["budget", "final_accounts"], agency_id=agency_id)
 kinds = [k for k in ("budget", "final_accounts") if (own["kind"] == k).any()]
 default_kind = max(kinds, key=lambda k: (own["kind"] == k).sum())
 kind = filters.kind_select(kinds, key="kind", default=default_kind, container=c2, label="口径")
@@ -162,8 +159,7 @@ if not medians.empty:
     shown_medians = medians.assign(指标=medians["measure"].map(labels)).rename(
         columns={"year": "年度", "median": "同类同级中位数", "agencies": "部门数", "names": "计入的部门"})
     export.table(shown_medians[["年度", "指标", "同类同级中位数", "部门数", "计入的部门"]], "trends-peer-median",
-                 source=provenance(q.document_index(kind=kind, agency_id=[i for i in peer_ids
-                                                                         if i != agency_ids[agency]])),
+                 source=provenance(q.document_index(kind=kind, agency_id=[i for i in peer_ids if i != agency_id])),
                  file_stem=f"{stem}_同类同级中位数", money_columns=["同类同级中位数"],
                  title=f"{agency} 同类同级中位数（{kind_name}）")
 
