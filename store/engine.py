@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Session
 
 import settings
 from store.models import Base
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
@@ -111,7 +115,7 @@ REVISION_TABLES = {"0001": _BASELINE, "0002": _0002, "0003": _0002 | {"users", "
 _PG_LOCK = 7_210_415
 
 
-def _alembic(connection) -> "Config":
+def _alembic(connection) -> Config:
     from alembic.config import Config
 
     cfg = Config()
