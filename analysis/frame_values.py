@@ -224,3 +224,17 @@ def function_class_amounts(lines: pd.DataFrame, measure: str = "total") -> pd.Da
 
 
 # --------------------------------------------------------------------------- performance
+
+
+def group_segments(frame: pd.DataFrame, by: str | list[str], member: str, value: str, members: Iterable[Any],
+                   name: Any = str) -> list[tuple[str, list[Any]]]:
+    """The segments of a stacked bar: one per group of ``by`` (sorted), named
+    ``name(group key)``, with its ``value`` for each of ``members`` in order (None
+    for a member the group lacks) — the function classes of several documents
+    or regions, say."""
+    members = list(members)
+    out = []
+    for key, group in frame.groupby(by, sort=True):
+        values = dict(zip(group[member], group[value]))
+        out.append((name(key), [values.get(m) for m in members]))
+    return out

@@ -301,6 +301,18 @@ def store_document_select(find: Callable[..., pd.DataFrame], total: int, *, key:
                   format_func=lambda d: all_label if d is None else labels.get(d, str(d)))
 
 
+def financial_agencies(none_yet: str) -> pd.DataFrame:
+    """The agencies with a budget or final accounts, one row each (``store.queries.agency_summary``):
+    what an agency picker lists.  With none, the page says ``none_yet`` and stops."""
+    from components import cached
+
+    summary = cached.agency_summary(kind=["budget", "final_accounts"])
+    if summary.empty:
+        st.info(none_yet)
+        st.stop()
+    return summary
+
+
 def checkbox(label: str, *, key: str, default: bool = False, help: str | None = None,
              container: Any = None) -> bool:
     """A checkbox bound to the query parameter ``key``."""

@@ -18,10 +18,7 @@ layout.page_setup("预决算对比", "同一部门同一年度：预算安排与
 layout.ensure_samples_loaded()
 
 # one row per agency (counted in SQL); the chosen agency's documents only
-summary = q.agency_summary(kind=["budget", "final_accounts"])
-if summary.empty:
-    st.info("还没有部门预算或决算。请先在「报告库」上传同一部门同一年度的预算公开和决算公开文件。")
-    st.stop()
+summary = filters.financial_agencies("还没有部门预算或决算。请先在「报告库」上传同一部门同一年度的预算公开和决算公开文件。")
 
 # ------------------------------------------------------------------ selection
 with_finals = summary.loc[summary["finals"] > 0, "agency"]

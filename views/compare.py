@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis import compare as ac
 from analysis import peers as ap
-from analysis.frames import doc_title, provenance
+from analysis.frames import doc_title, group_segments, provenance
 from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
@@ -156,10 +156,8 @@ with tab_structure:
         st.info("所选文件没有可用的支出功能分类明细。请换选其他部门或年度，或在「报告库」上传含支出总表的文件。")
     else:
         label_axis = dict(zip(labels, categories))
-        segments = []
-        for (code, name), group in shares.groupby(["class_code", "class_name"], sort=True):
-            by_label = dict(zip(group["label"], group["share"]))
-            segments.append((f"{code} {name}", [by_label.get(lb) for lb in labels]))
+        segments = group_segments(shares, ["class_code", "class_name"], "label", "share", labels,
+                                  name=lambda key: f"{key[0]} {key[1]}")
         fig = charts.hbar_stacked(categories, segments, title="支出功能分类结构（按类，占本年支出的%）", percent=True)
         line_source = provenance(lines) if not lines.empty else source
         export.chart(fig, "compare-structure", source=line_source, file_stem=f"部门对比_功能分类结构_{stem_year}")

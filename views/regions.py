@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis import regions as ar
 from analysis.compare import stacked_parts
-from analysis.frames import KIND_NAMES, provenance
+from analysis.frames import KIND_NAMES, group_segments, provenance
 from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
@@ -91,10 +91,7 @@ with tab_structure:
         st.info("所选地区的文件没有可用的支出功能分类明细。请换一个年度或地区。")
     else:
         by_region = dict(zip(table["地区"], categories))
-        segments = []
-        for cls, group in sums.groupby("类", sort=True):
-            share = dict(zip(group["地区"], group["share"]))
-            segments.append((cls, [share.get(r) for r in table["地区"]]))
+        segments = group_segments(sums, "类", "地区", "share", table["地区"])
         line_source = provenance(lines) if not lines.empty else source
         export.chart(charts.hbar_stacked([by_region[r] for r in table["地区"]], segments, percent=True,
                                          title=f"{year}年 各地区支出功能分类结构（按类，占比%）"),

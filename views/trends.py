@@ -16,10 +16,7 @@ layout.page_setup("年度趋势", "同一部门跨年度的变化：各项指标
 layout.ensure_samples_loaded()
 
 # one row per agency (its years counted in SQL); the chosen agency's documents only
-summary = q.agency_summary(kind=["budget", "final_accounts"])
-if summary.empty:
-    st.info("还没有部门预算或决算。请先在「报告库」上传文件，再查看年度趋势。")
-    st.stop()
+summary = filters.financial_agencies("还没有部门预算或决算。请先在「报告库」上传文件，再查看年度趋势。")
 
 # ------------------------------------------------------------------ selection
 years_per_agency = summary.set_index("agency")["years"].sort_values(ascending=False, kind="stable")
