@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+import pandas as pd
 import pytest
 
 from analysis.finding_frames import document_finding_counts, page_segments
@@ -71,7 +72,14 @@ def test_counts_totals_and_list_pages_match_the_whole_store_worked_out_in_python
 
         for offset, limit in [(0, 50), (37, 50), (max(listed - 7, 0), 50), (120, 1), (listed, 50)]:
             expected = [(sev, doc, skip, take) for (sev, doc), skip, take in page_segments(groups, offset, limit)]
-            assert q.finding_segments(severities, rule, ids, offset=offset, limit=limit, url=url) == expected
+            segments = q.finding_segments(severities, rule, ids, offset=offset, limit=limit, url=url)
+            assert segments == expected
+            # the page's findings in one query: each slice of each document, in order
+            one_by_one = [q.findings_slice(d, s, rule, offset=k, limit=n, url=url) for s, d, k, n in segments]
+            page = q.findings_slices(segments, rule, url=url)
+            assert len(page) == min(limit, max(listed - offset, 0))
+            if one_by_one:
+                assert page.astype(str).equals(pd.concat(one_by_one, ignore_index=True).astype(str))
 
 
 def test_a_page_of_the_list_reads_those_findings_only(url):

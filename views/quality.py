@@ -1,7 +1,6 @@
 """数据质检: the findings of the checks, filterable, each with its page."""
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -116,10 +115,9 @@ if not listed_total:
 else:
     offset, limit = pager(listed_total, key="quality_page", noun="条",
                           reset_on=(tuple(severities), tuple(families), tuple(rules), tuple(doc_ids)))
-    rows = [q.findings_slice(doc, sev, rule=listed_rules, offset=skip, limit=take)
-            for sev, doc, skip, take in q.finding_segments(list(severities), listed_rules, scope, offset=offset,
-                                                           limit=limit)]
-    view = fr.findings_view(pd.concat(rows, ignore_index=True), rule_labels=fr.RULE_NAMES)
+    segments = q.finding_segments(list(severities), listed_rules, scope, offset=offset, limit=limit)
+    found = q.findings_slices(segments, listed_rules)
+    view = fr.findings_view(found, rule_labels=fr.RULE_NAMES)
     shown = view.drop(columns=["finding_id", "document_id"])
     if len(doc_ids) == 1 or totals["documents"] == 1:  # one report: no need to repeat it on every row
         shown = shown.drop(columns=["报告"])

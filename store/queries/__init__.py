@@ -32,6 +32,7 @@ from store.queries.finding_pages import (
 )
 from store.queries.findings import (
     FINDING_COLUMNS, FINDING_COUNT_COLUMNS, finding_counts, finding_rule_counts, findings, findings_slice,
+    findings_slices,
 )
 from store.queries.originals import document_originals, get_original, get_original_file, get_originals
 from store.queries.overview import counts_overview, get_meta, revision, stored_sha256s
@@ -59,5 +60,5 @@ __all__ = [
     "QUALITY_COUNT_COLUMNS", "finding_totals", "document_finding_page", "finding_segments", "FINDING_PAGE_COLUMNS",
     "region_year_counts", "region_counts", "region_documents", "unplaced_agencies", "REGION_YEAR_COLUMNS",
     "REGION_COUNT_COLUMNS", "REGION_DOCUMENT_COLUMNS",
-    "item_totals", "item_segments",
+    "item_totals", "item_segments", "findings_slices",
 ]

@@ -154,8 +154,8 @@ INDEX_COLUMNS = DOCUMENT_COLUMNS + ["file_name"]
 
 
 def document_index(
-    kind: Texts = None, year: Ids = None, agency_id: Ids = None, *, document_ids: Ids = None, search: str |
-    None = None, limit: int | None = None, engine: Engine | None = None, url: str | None = None,
+    kind: Texts = None, year: Ids = None, agency_id: Ids = None, *, document_ids: Ids = None,
+    search: str | None = None, limit: int | None = None, engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """One light row per document — document_id, agency_id, agency, year, kind,
     scope, file_name — in :func:`list_documents`' order, without its counts:

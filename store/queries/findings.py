@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 
 from store.models import Document, Finding
 from store.queries.base import (
@@ -106,8 +106,8 @@ def finding_rule_counts(
 
 
 def findings_slice(
-    document_id: int, severity: str, rule: Texts = None, *, offset: int = 0, limit: int = 50, engine: Engine |
-    None = None, url: str | None = None,
+    document_id: int, severity: str, rule: Texts = None, *, offset: int = 0, limit: int = 50,
+    engine: Engine | None = None, url: str | None = None,
 ) -> pd.DataFrame:
     """The findings of one document and severity (and ``rule``), in page order
     (no page last, then as found), rows ``offset`` to ``offset + limit``:
@@ -125,4 +125,33 @@ def findings_slice(
         .offset(max(int(offset), 0))
     )
     rows = fetch_dicts(engine_for(engine, url), stmt)
+    return dict_frame(rows, FINDING_COLUMNS, ints=DOC_INTS + ("finding_id", "page", "row"))
+
+
+def findings_slices(
+    segments: list[tuple[str, int, int, int]], rule: Texts = None, *, engine: Engine | None = None,
+    url: str | None = None,
+) -> pd.DataFrame:
+    """The findings of several :func:`findings_slice` calls in ONE query — ``segments``
+    as :func:`store.queries.finding_segments` gives them, ``[(severity, document_id,
+    skip, take), …]`` — one after the other in that order: a page of the whole list."""
+    if not segments:
+        return dict_frame([], FINDING_COLUMNS, ints=DOC_INTS + ("finding_id", "page", "row"))
+    ranked = filtered(
+        select(Finding.id.label("finding_id"), Finding.document_id.label("document_id"),
+               Finding.severity.label("severity"),
+               func.row_number().over(partition_by=(Finding.document_id, Finding.severity),
+                                      order_by=(Finding.page.asc().nulls_last(), Finding.id)).label("n")),
+        Finding.document_id.in_(sorted({int(d) for _s, d, _k, _t in segments})),
+        Finding.severity.in_(sorted({s for s, _d, _k, _t in segments})),
+        where_in(Finding.rule, rule),
+    ).subquery()
+    wanted = or_(*(and_(ranked.c.document_id == int(d), ranked.c.severity == s,
+                        ranked.c.n > int(skip), ranked.c.n <= int(skip) + int(take))
+                   for s, d, skip, take in segments))
+    stmt = (with_documents(select(*_FINDING_SELECT, ranked.c.n), Finding.document_id)
+            .join(ranked, ranked.c.finding_id == Finding.id).where(wanted))
+    rows = fetch_dicts(engine_for(engine, url), stmt)
+    place = {(s, int(d)): i for i, (s, d, _k, _t) in enumerate(segments)}
+    rows.sort(key=lambda r: (place[(r["severity"], int(r["document_id"]))], r.pop("n")))
     return dict_frame(rows, FINDING_COLUMNS, ints=DOC_INTS + ("finding_id", "page", "row"))
