@@ -1,9 +1,10 @@
 """PDF reports -> Document, with pdfplumber.
 
-Per page: characters drawn twice (fake bold) are dropped and glyph boxes some
-broken fonts misplace are put right (``pdf_glyphs``), ruled tables are found
-once (``page.find_tables()``) and their cells filled in one pass over the
-characters; every character no cell took becomes running text, grouped into
+Per page: the page's objects are built once (``pdf_objects``), characters
+drawn twice (fake bold) are dropped and glyph boxes some broken fonts misplace
+are put right (``pdf_glyphs``), ruled tables are found once (pdfplumber's
+``TableFinder``, only on a page with both horizontal and vertical rules) and
+their cells filled in one pass over the characters; every character no cell took becomes running text, grouped into
 lines (see ``pdf_text``), page numbers in the top or bottom margin dropped.
 The pages' lines and tables are then laid out as blocks in reading order,
 with captions, and paragraphs joined across page breaks (``pdf_assemble``).
