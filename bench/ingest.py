@@ -12,6 +12,8 @@ For each PDF (default: ../shared/fixtures/xianghe-2024-budget.pdf and
 * the ratio ours / pdfplumber: the two are measured side by side in ONE child
   process, alternating (ours, pdfplumber, ours, …) ``--runs`` times (default 5),
   so that the machine's other load falls on both alike; each is the median;
+* cpu: the same ratio in CPU seconds of that process (``time.process_time``):
+  the machine's other load moves it less than the wall-clock ratio;
 * sandbox: ``loaders.sandbox.parse_file_sandboxed`` (child process, parse only);
 * peak memory of each measured step, as the ru_maxrss of a fresh child process
   that ran only that step once (so it includes the interpreter and imports).
@@ -60,19 +62,22 @@ def _ours_once(path: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="budgetlens-bench-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         get_engine(url)  # schema creation is not part of the measurement
+        c0 = time.process_time()
         t0 = time.perf_counter()
         doc = parse_bytes(data, path.name)
         t1 = time.perf_counter()
         result = ingest_document(doc, data, url=url)
         t2 = time.perf_counter()
+        c2 = time.process_time()
         dispose_engines()
-    return {"seconds": t2 - t0, "parse": t1 - t0, "store": t2 - t1, "status": result.status,
+    return {"seconds": t2 - t0, "parse": t1 - t0, "store": t2 - t1, "cpu": c2 - c0, "status": result.status,
             "pages": doc["source"]["pages"]}
 
 
 def _plumber_once(path: Path) -> dict:
     import pdfplumber
 
+    c0 = time.process_time()
     t0 = time.perf_counter()
     n_tables = 0
     with pdfplumber.open(path) as pdf:
@@ -80,7 +85,7 @@ def _plumber_once(path: Path) -> dict:
         for page in pdf.pages:
             n_tables += len(page.extract_tables())
             page.extract_text()
-    return {"seconds": time.perf_counter() - t0, "pages": pages, "tables": n_tables}
+    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "pages": pages, "tables": n_tables}
 
 
 def step_ours(path: Path, repeat: int) -> dict:
@@ -104,7 +109,7 @@ def step_pair(path: Path, repeat: int) -> dict:
     return {"seconds": med(ours, "seconds"), "parse": med(ours, "parse"), "store": med(ours, "store"),
             "plumber": med(plumber, "seconds"), "pages": plumber[0]["pages"], "status": ours[0]["status"],
             "ratio": med(ours, "seconds") / med(plumber, "seconds"), "ratio_min": min(ratios),
-            "ratio_max": max(ratios)}
+            "ratio_max": max(ratios), "cpu_ratio": med(ours, "cpu") / med(plumber, "cpu")}
 
 
 def step_sandbox(path: Path, repeat: int) -> dict:
@@ -214,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     files = args.files or DEFAULT_FILES
     header = (
         f"{'file':<42} {'pages':>5} {'ours s':>8} {'(parse':>7} {'store)':>7} "
-        f"{'plumber s':>9} {'ratio':>6} {'range':>11} {'sandbox s':>9} {'ours MB':>8} {'plumber MB':>10} {'sandbox MB':>10}"
+        f"{'plumber s':>9} {'ratio':>6} {'range':>11} {'cpu':>6} {'sandbox s':>9} {'ours MB':>8} {'plumber MB':>10} "
+        f"{'sandbox MB':>10}"
     )
+    print(f"load average at the start: {_load()}")
     print(header)
     print("-" * len(header))
     for path in files:
@@ -235,13 +242,15 @@ def main(argv: list[str] | None = None) -> int:
         mem = lambda r: f"{r['maxrss_kb'] / 1024:.0f}" if "maxrss_kb" in r else "-"  # noqa: E731
         print(
             f"{path.name:<42} {pair['pages']:>5} {pair['seconds']:8.2f} {pair['parse']:7.2f} {pair['store']:7.2f} "
-            f"{pair['plumber']:9.2f} {pair['ratio']:5.2f}x {pair['ratio_min']:5.2f}–{pair['ratio_max']:<5.2f} {sb_s} "
+            f"{pair['plumber']:9.2f} {pair['ratio']:5.2f}x {pair['ratio_min']:5.2f}–{pair['ratio_max']:<5.2f} "
+            f"{pair['cpu_ratio']:5.2f}x {sb_s} "
             f"{mem(ours_mem):>8} {mem(plumber_mem):>10} {sb_mb}"
         )
     print()
     print("ours = pipeline.parse_bytes in-process + store.ingest.ingest_document into a temp SQLite;")
     print("plumber = pdfplumber.open + extract_tables() + extract_text() on every page; ratio = ours / plumber,")
     print(f"medians of {args.repeat} alternating runs in one process (range: the per-run ratios);")
+    print("cpu = the same ratio in CPU seconds of that process (time.process_time), which other load moves less;")
     print("sandbox = parse_file_sandboxed (child process, parse only, includes interpreter start-up).")
     print("MB = peak RSS (ru_maxrss) of a fresh child process that ran only that step once.")
     if not args.no_batch and args.folder.is_dir():
@@ -251,7 +260,12 @@ def main(argv: list[str] | None = None) -> int:
               f"({batch['stored1']} stored), --jobs 2 {batch['jobs2']:.1f} s ({batch['stored2']} stored), "
               f"speed-up {batch['speedup']:.2f}x")
         peak_memory(args.folder)
+    print(f"load average at the end: {_load()}")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -98,13 +98,21 @@ def _parse_args_files(paths: list[str], identity: dict | None) -> dict:
     return _parse_group([(read_limited(p), os.path.basename(p)) for p in paths], identity)
 
 
+def _parsed_or_refused(args: argparse.Namespace) -> dict | None:
+    """The files of ``args`` parsed as one report; None (the refusal told
+    on stderr) when the parser refused them."""
+    try:
+        return _parse_args_files(args.file, identity_of(args))
+    except LoaderError as exc:
+        _err(exc.message())
+        return None
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     from loaders import jsonout
 
-    try:
-        doc = _parse_args_files(args.file, identity_of(args))
-    except LoaderError as exc:
-        _err(exc.message())
+    doc = _parsed_or_refused(args)
+    if doc is None:
         return EXIT_REFUSED
     hint = unknown_hint(doc)
     if hint:
@@ -302,10 +310,8 @@ def render_findings(doc: dict) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    try:
-        doc = _parse_args_files(args.file, identity_of(args))
-    except LoaderError as exc:
-        _err(exc.message())
+    doc = _parsed_or_refused(args)
+    if doc is None:
         return EXIT_REFUSED
     print(render_findings(doc), flush=True)
     return EXIT_OK

@@ -15,9 +15,12 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def norm(text: str) -> str:
     """Cell/line text with all whitespace removed, for comparisons."""
-    return re.sub(r"\s+", "", text or "")
+    return _SPACE.sub("", text or "")
 
 
 def _row_key(row: list[str]) -> tuple[str, ...]:

@@ -47,6 +47,19 @@ def _is_w(el) -> bool:
     return isinstance(tag, str) and tag.startswith(_W)
 
 
+def _children(parent, name: str):
+    """The w:``name`` children of ``parent`` (rows of a table, cells of a
+    row), looking through the transparent containers around them."""
+    for child in parent:
+        if not _is_w(child):
+            continue
+        local = _local(child)
+        if local == name:
+            yield child
+        elif local in _TRANSPARENT:
+            yield from _children(child, name)
+
+
 def _on(el) -> bool:
     """A w:ST_OnOff property element is on unless its val says otherwise."""
     return el is not None and el.get(_W + "val", "true").lower() not in ("false", "0", "off")
@@ -179,24 +192,10 @@ class _Walker:
         return lines[::-1]
 
     def _rows(self, tbl):
-        for child in tbl:
-            if not _is_w(child):
-                continue
-            name = _local(child)
-            if name == "tr":
-                yield child
-            elif name in _TRANSPARENT:
-                yield from self._rows(child)
+        return _children(tbl, "tr")
 
     def _cells(self, tr):
-        for child in tr:
-            if not _is_w(child):
-                continue
-            name = _local(child)
-            if name == "tc":
-                yield child
-            elif name in _TRANSPARENT:
-                yield from self._cells(child)
+        return _children(tr, "tc")
 
     # -- text ----------------------------------------------------------------
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from loaders.model import Paragraph
 from loaders.readers.ocr_tables import OcrTable, Rules, find_rules, ruled_table, table_regions, unruled_tables
-from loaders.readers.ocr_text import Line, TextBox, group_lines, join_lines, make_line, paragraphs
+from loaders.readers.ocr_text import TextBox, group_lines, join_lines, make_line, paragraphs
+from loaders.readers.regions import regions
 
 CAPTION_LINES = 5
 
@@ -101,9 +102,7 @@ def layout(gray: np.ndarray, boxes: list[TextBox], page: int, read=None) -> Page
     else:
         left, right = 0.0, float(width)
     blocks: list = []
-    region: list[Line] = []
-
-    def flush(table: OcrTable | None) -> None:
+    for region, table in regions(items):
         pars = paragraphs(region, left, right, float(width))
         if table is not None:
             caption: list[str] = []
@@ -116,13 +115,4 @@ def layout(gray: np.ndarray, boxes: list[TextBox], page: int, read=None) -> Page
             blocks.append(Paragraph(text=join_lines([ln.text for ln in par]), page=page))
         if table is not None:
             blocks.append(table.table)
-        region.clear()
-
-    for _, kind, payload in items:
-        if kind == "line":
-            region.append(payload)  # type: ignore[arg-type]
-        else:
-            flush(payload)  # type: ignore[arg-type]
-    if region:
-        flush(None)
     return PageLayout(page, blocks, tables, sum(len(b.text.strip()) for b in legible))

@@ -1,9 +1,10 @@
 """PDF reports -> Document, with pdfplumber.
 
-Per page: characters drawn twice (fake bold) are dropped and glyph boxes some
-broken fonts misplace are put right (``pdf_glyphs``), ruled tables are found
-once (``page.find_tables()``) and their cells filled in one pass over the
-characters; every character no cell took becomes running text, grouped into
+Per page: the page's objects are built once (``pdf_objects``), characters
+drawn twice (fake bold) are dropped and glyph boxes some broken fonts misplace
+are put right (``pdf_glyphs``), ruled tables are found once (pdfplumber's
+``TableFinder``, only on a page with both horizontal and vertical rules) and
+their cells filled in one pass over the characters; every character no cell took becomes running text, grouped into
 lines (see ``pdf_text``), page numbers in the top or bottom margin dropped.
 The pages' lines and tables are then laid out as blocks in reading order,
 with captions, and paragraphs joined across page breaks (``pdf_assemble``).
@@ -49,6 +50,7 @@ from loaders.model import Block, Document, Source, Table
 from loaders.readers.pdf_aligned import find_tables, read_region
 from loaders.readers.pdf_assemble import PageContent, assemble
 from loaders.readers.pdf_clip import load_layout
+from loaders.readers.pdf_objects import load_objects
 from loaders.readers.pdf_glyphs import duplicate_chars, rebox_displaced_glyphs, text_turn, turned
 from loaders.readers.pdf_tables import clean_grid, extract_grids
 from loaders.readers.pdf_text import build_lines, drop_page_furniture
@@ -212,11 +214,13 @@ def _classify(exc: BaseException, name: str | None, page: int | None = None) -> 
 
 def _read_page(page, strategy: str = "ruled") -> PageContent:
     load_layout(page)
+    load_objects(page)
     chars = page.chars
     turn = text_turn(chars)
     if turn:
         page = turned(page, turn)
         load_layout(page)
+        load_objects(page)
         chars = page.chars
     else:
         rebox_displaced_glyphs(chars)
@@ -236,13 +240,13 @@ def _read_page(page, strategy: str = "ruled") -> PageContent:
     if duplicates:
         page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in duplicates)
         chars = page.chars
-    finder = TableFinder(page)
+    ruled, rules = _ruled_tables(page)
     boxes = []
     if strategy == "aligned":
-        chars = _aligned_regions(finder.tables, chars, out, boxes)
+        chars = _aligned_regions(ruled, chars, out, boxes)
         grids, taken = [], [False] * len(chars)
     else:
-        grids, taken = extract_grids(finder.tables, chars, finder.edges)
+        grids, taken = extract_grids(ruled, chars, rules)
     for grid in grids:
         cleaned = clean_grid(grid)
         if cleaned is None:
@@ -262,6 +266,18 @@ def _read_page(page, strategy: str = "ruled") -> PageContent:
     out.items.extend((ln.top, "line", ln) for ln in lines)
     out.items.sort(key=lambda item: item[0])
     return out
+
+
+def _ruled_tables(page) -> tuple[list, list[dict]]:
+    """pdfplumber's ruled tables of ``page`` and the rules (edges) they were
+    found from.  A cell closes where rules cross, so a page without both a
+    horizontal and a vertical rule holds none: there the table search is not
+    run (the finder only snaps, joins and drops edges, never turns one)."""
+    edges = page.edges
+    if not any(e["orientation"] == "h" for e in edges) or not any(e["orientation"] == "v" for e in edges):
+        return [], []
+    finder = TableFinder(page)
+    return finder.tables, finder.edges
 
 
 # A page whose text layer is no more than this many characters, all in the

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from loaders.continuation import merge_continued_tables
 from loaders.model import Block, Paragraph, Table
 from loaders.readers.pdf_tables import aligned, union_bounds
+from loaders.readers.regions import regions
 from loaders.readers.pdf_text import (
     Line,
     Margins,
@@ -94,12 +95,11 @@ def assemble(pages: list[PageContent]) -> list[Block]:
     # the paragraph that ended the previous page, its last line and margins
     open_par: tuple[Paragraph, Line, Margins] | None = None
     for page in pages:
-        region: list[Line] = []
         first_region = True
         first_table = True
         table_before: list[float] | None = None
 
-        def flush(item: tuple[Table, list[float]] | None) -> None:
+        def flush(region: list[Line], item: tuple[Table, list[float]] | None) -> None:
             nonlocal open_par, first_region, first_table, table_before
             table, bounds = item if item is not None else (None, None)
             adjacent = [b for b in (table_before, bounds) if b is not None]
@@ -137,15 +137,9 @@ def assemble(pages: list[PageContent]) -> list[Block]:
                 first_table = False
                 table_before = bounds
             first_region = False
-            region.clear()
 
-        for _, kind, payload in page.items:
-            if kind == "line":
-                region.append(payload)  # type: ignore[arg-type]
-            else:
-                flush(payload)  # type: ignore[arg-type]
-        if region:
-            flush(None)
+        for region, item in regions(page.items):
+            flush(region, item)  # type: ignore[arg-type]
     return blocks
 
 

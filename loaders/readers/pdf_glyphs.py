@@ -31,11 +31,11 @@ def rebox_displaced_glyphs(chars: list[dict]) -> None:
             return None
         return (c["y1"] - f) / c["size"]
 
-    shares = [s for c in chars if not c["text"].isspace() and (s := ascent(c)) is not None and s >= _MIN_ASCENT]
+    ascents = [ascent(c) for c in chars]
+    shares = [s for c, s in zip(chars, ascents) if s is not None and s >= _MIN_ASCENT and not c["text"].isspace()]
     share = sorted(shares)[len(shares) // 2] if shares else _DEFAULT_ASCENT
     displaced = []
-    for c in chars:
-        s = ascent(c)
+    for c, s in zip(chars, ascents):
         if s is None or s >= _MIN_ASCENT:
             continue
         shift = (share - s) * c["size"]
