@@ -384,8 +384,14 @@ def test_original_page_rendered_for_a_finding():
 def test_an_export_whose_browser_cannot_start_fails_in_time_instead_of_hanging(monkeypatch):
     import time
 
+    import threading
+
     from components import chart_images
 
+    # a warm-up an earlier test started in the background must not hand us its browser
+    for thread in threading.enumerate():
+        if thread.name == "kaleido-warm-up":
+            thread.join(120)
     monkeypatch.setattr(chart_images, "START_TIMEOUT_S", 20)
     monkeypatch.setattr(chart_images, "_RENDERER", None)
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")
