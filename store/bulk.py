@@ -45,7 +45,7 @@ from store.models import (
     Agency, Document, DocumentFile, DocumentParsed, DocumentPart, Finding, LineItem, ParsedTable, Project,
     SelfEvaluation, utcnow,
 )
-from store.derived import agency_regions, severity_counts
+from store.derived import agency_regions, headline_columns, severity_counts
 from store.revision import bump_revision
 
 DEFAULT_BATCH = 200
@@ -139,6 +139,7 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
     findings = entry.findings if entry.findings is not None else all_findings(doc)
     prepared.findings = [finding_row(f) for f in findings]
     prepared.document.update(severity_counts(f["severity"] for f in prepared.findings))
+    prepared.document.update(headline_columns(prepared.line_items))
     prepared.projects = [project_row(seq, item) for seq, item in enumerate(doc.get("projects") or [])]
     prepared.self_evaluations = [
         self_evaluation_row(seq, item) for seq, item in enumerate(doc.get("self_evaluations") or [])

@@ -5,6 +5,8 @@ province's documents are sums of columns instead of reads of every item.
 * a project's target-quality score and issues (``projects.quality_score`` /
   ``quality_issues``), from its ``quality`` (analysis/target_quality.py);
 * a self-evaluation's number of findings (``self_evaluations.finding_count``);
+* a document's headline values (``documents.expenditure_total`` / ``basic_total`` /
+  ``project_total`` / ``three_public_total`` and the page of the first), from its line items;
 * an agency's region at each level its name gives (``agencies.region_county`` /
   ``region_city`` / ``region_province``), for 地区对比.
 
@@ -33,6 +35,28 @@ def agency_regions(name: str) -> dict[str, str | None]:
     """``{"region_county": …, "region_city": …, "region_province": …}``: the regions an agency's name gives."""
     found = profile(name)
     return {column: region_of(found, level) for level, column in REGION_COLUMNS.items()}
+
+
+#: documents column -> the (section, measure) of the line items it holds, and the value taken
+HEADLINE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "expenditure_total": ("totals", "expenditure_total", "amount"),
+    "basic_total": ("totals", "basic", "amount"),
+    "project_total": ("totals", "project", "amount"),
+    "three_public_total": ("three_public", "total", "amount"),
+    "expenditure_page": ("totals", "expenditure_total", "page"),
+}
+
+
+def headline_columns(line_items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """A document's headline values from its line item rows (store.rows.build_line_items):
+    for each column the largest value of its (section, measure) — there is one — or None."""
+    items = list(line_items)
+    out: dict[str, Any] = {}
+    for column, (section, measure, field) in HEADLINE_COLUMNS.items():
+        values = [i.get(field) for i in items
+                  if i.get("section") == section and i.get("measure") == measure and i.get(field) is not None]
+        out[column] = max(values) if values else None
+    return out
 
 
 def severity_counts(severities: Iterable[str]) -> dict[str, int]:

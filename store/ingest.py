@@ -28,7 +28,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from store.derived import agency_regions, severity_counts
+from store.derived import agency_regions, headline_columns, severity_counts
 from store.revision import bump_revision
 from store.rows import (
     TABLE_COLUMNS, build_line_items, finding_row, int_or_none, project_row, self_evaluation_row, text_or_none,
@@ -314,6 +314,8 @@ def _ingest(
         session.flush()  # document, file and tables are now in the transaction
 
         line_items = build_line_items(doc)
+        for column, value in headline_columns(line_items).items():
+            setattr(document, column, value)
         for item in line_items:
             file = item.pop("file", None)
             row = LineItem(document=document, table=tables_by_title.get((file, item.get("table_title") or "")), **item)

@@ -195,6 +195,13 @@ class Document(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     infos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Its headline values, as its line items hold them (store/derived.py): 概览 lists
+    # each agency's latest document with them without a search per value.
+    expenditure_total: Mapped[Decimal | None] = mapped_column(Amount())
+    basic_total: Mapped[Decimal | None] = mapped_column(Amount())
+    project_total: Mapped[Decimal | None] = mapped_column(Amount())
+    three_public_total: Mapped[Decimal | None] = mapped_column(Amount())
+    expenditure_page: Mapped[int | None] = mapped_column(Integer)
 
     agency: Mapped[Agency] = relationship(back_populates="documents")
     file: Mapped[DocumentFile | None] = relationship(

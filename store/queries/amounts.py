@@ -197,7 +197,8 @@ def latest_documents(
     """Each agency's latest document of ``kind`` — the latest year; in one year
     final accounts before the budget, department before unit, then the lowest
     id — with its expenditure_total, basic, project, three_public_total and the
-    page of expenditure_total.  Columns: :data:`LATEST_COLUMNS`, by agency."""
+    page of expenditure_total (kept on the document: store/derived.py).  Columns:
+    :data:`LATEST_COLUMNS`, by agency."""
     ranked = filtered(
         select(
             Document.id.label("document_id"),
@@ -209,23 +210,9 @@ def latest_documents(
         where_in(Document.kind, kind),
     ).subquery()
     latest = select(ranked.c.document_id).where(ranked.c.n == 1)
-
-    def value(section: str, measure: str, column=None):
-        # one index search (document_id, section) per document and value: a
-        # join to a grouped subquery made SQLite scan that subquery per document
-        picked = func.max(column if column is not None else LineItem.amount)
-        found = (select(type_coerce(picked, Amount()) if column is None else picked)
-                 .where(LineItem.document_id == Document.id, LineItem.section == section, LineItem.measure == measure)
-                 .correlate(Document).scalar_subquery())
-        return found
-
     stmt = (
-        select(*DOC_SELECT, Document.file_name,
-               value("totals", "expenditure_total").label("expenditure_total"),
-               value("totals", "basic").label("basic"),
-               value("totals", "project").label("project"),
-               value("three_public", "total").label("three_public_total"),
-               value("totals", "expenditure_total", LineItem.page).label("page"))
+        select(*DOC_SELECT, Document.file_name, Document.expenditure_total, Document.basic_total,
+               Document.project_total, Document.three_public_total, Document.expenditure_page)
         .join(Agency, Document.agency_id == Agency.id)
         .where(Document.id.in_(latest))
         .order_by(Agency.name)
