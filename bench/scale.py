@@ -33,6 +33,7 @@ The machine's other load counts: note it when recording a run (docs/performance.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import math
@@ -385,6 +386,7 @@ def time_queries(url: str, recorder: "Recorder", runs: int) -> list[dict]:
         times = []
         rows = 0
         for _ in range(runs):
+            gc.collect()  # the pages' garbage is collected before, not inside, a query's timing (as timeit does)
             t0 = time.perf_counter()
             result = fn(*args, engine=engine, **kwargs)
             times.append((time.perf_counter() - t0) * 1000)
