@@ -291,6 +291,16 @@ def _current_value(f_change: nv.Fact, facts: list[nv.Fact], figures: TableFigure
     return None
 
 
+def _report_ratio(checker: Checker, rule_id: str, f, fits: bool, ratio: Decimal, message: str) -> None:
+    """A printed percentage that fits its recomputed ``ratio`` passes; otherwise an error
+    naming the ratio (to 0.01) it should have been."""
+    if fits:
+        checker.ok(rule_id)
+        return
+    checker.add(rule_id, "error", "narrative_arithmetic", message, where_in_narrative(f),
+                expected=ratio.quantize(Decimal("0.01")), found=f.value)
+
+
 @rule("narrative.change", "narrative", "说明中的增减额、增幅")
 def changes(ctx: Context, checker: Checker) -> None:
     """A change and its rate recompute from the amounts they compare.
@@ -324,21 +334,12 @@ def changes(ctx: Context, checker: Checker) -> None:
                     found=f.value,
                 )
             continue
-        if _ratio_fits(abs(delta), change.printed if change.unit == "万元" else "0.00", prior, now_printed, abs(f.value),
-                       f.printed):
-            checker.ok("narrative.change")
-            continue
+        fits = _ratio_fits(abs(delta), change.printed if change.unit == "万元" else "0.00", prior, now_printed,
+                           abs(f.value), f.printed)
         actual = abs(delta) / prior * 100
-        checker.add(
-            "narrative.change",
-            "error",
-            "narrative_arithmetic",
-            f"情况说明称{item_name(change.key)}{'增加' if delta > 0 else '减少'} {fmt(abs(delta))} 万元、"
-            f"变动 {f.printed}，按本年 {fmt(now)} 万元、上年 {fmt(prior)} 万元计算应为 {actual:.2f}%：“{quote(f)}”",
-            where_in_narrative(f),
-            expected=actual.quantize(Decimal("0.01")),
-            found=f.value,
-        )
+        _report_ratio(checker, "narrative.change", f, fits, actual,
+                      f"情况说明称{item_name(change.key)}{'增加' if delta > 0 else '减少'} {fmt(abs(delta))} 万元、"
+                      f"变动 {f.printed}，按本年 {fmt(now)} 万元、上年 {fmt(prior)} 万元计算应为 {actual:.2f}%：“{quote(f)}”")
 
 
 @rule("narrative.execution", "narrative", "说明中的预算执行率")
@@ -368,18 +369,9 @@ def executions(ctx: Context, checker: Checker) -> None:
         b, b_printed, what = budget
         if b == 0:
             continue
-        if _ratio_fits(actual.value, _printed_wan(actual), b, b_printed, f.value, f.printed):
-            checker.ok("narrative.execution")
-            continue
         ratio = actual.value / b * 100
-        checker.add(
-            "narrative.execution",
-            "error",
-            "narrative_arithmetic",
-            f"情况说明称完成预算的 {f.printed}，但{item_name(actual.key)} {fmt(actual.value)} 万元、{what}，"
-            f"计算为 {ratio:.2f}%：“{quote(f)}”",
-            where_in_narrative(f),
-            expected=ratio.quantize(Decimal("0.01")),
-            found=f.value,
-        )
+        _report_ratio(checker, "narrative.execution", f,
+                      _ratio_fits(actual.value, _printed_wan(actual), b, b_printed, f.value, f.printed), ratio,
+                      f"情况说明称完成预算的 {f.printed}，但{item_name(actual.key)} {fmt(actual.value)} 万元、{what}，"
+                      f"计算为 {ratio:.2f}%：“{quote(f)}”")
 
