@@ -177,8 +177,8 @@ with tab_eval:
             st.caption(f"共 {in_scope:,} 份报告有项目绩效自评表；在上方“报告”中选择一份，可看它的得分和每个项目。")
 
         st.subheader("项目得分")
-        offset, limit = pager(q.item_totals("self_evaluations", doc_id)["items"], key="perf_page",
-                              page_size=ITEMS_PER_PAGE, noun="个项目", reset_on=doc_id)
+        offset, limit = pager(totals["items"], key="perf_page", page_size=ITEMS_PER_PAGE, noun="个项目",
+                              reset_on=doc_id)
         scope = _page_of(q.self_evaluations, q.item_segments("self_evaluations", doc_id, offset=offset, limit=limit),
                          "self_evaluation_id")
         table = fr.self_evaluation_table(scope)
@@ -254,8 +254,8 @@ with tab_target:
                               xaxis_range=[_floor5(min(float(v) for v, _n in qtotals["scores"])), 100.5],
                               xaxis_tick0=0, xaxis_dtick=5, bargap=0.15)
             export.chart(fig, "target-hist", source=tsource, file_stem=f"{tstem}_得分分布")
-        toffset, tlimit = pager(q.item_totals("projects", tdoc)["items"], key="target_page", page_size=ITEMS_PER_PAGE,
-                                noun="个项目", reset_on=tdoc)
+        toffset, tlimit = pager(qtotals["items"], key="target_page", page_size=ITEMS_PER_PAGE, noun="个项目",
+                                reset_on=tdoc)
         tscope = _page_of(q.projects, q.item_segments("projects", tdoc, offset=toffset, limit=tlimit), "project_id")
         quality = fr.target_quality_table(tscope)
         export.table(quality.drop(columns=["project_id", "document_id"] + (PER_REPORT_COLUMNS if tdoc is not None else [])),
