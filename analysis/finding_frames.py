@@ -1,4 +1,4 @@
-"""Findings frames for 数据质检: rule names, filtering, counts per document and rule, paging
+"""Findings frames for 数据质检: rule names, filtering, counts per document and rule
 (pure: no Streamlit, no SQL)."""
 from __future__ import annotations
 
@@ -10,27 +10,6 @@ import pandas as pd
 from analysis import rules as rules_registry
 from analysis.frame_values import KIND_NAMES, SEVERITY_ORDER
 from glossary import SEVERITY_LABELS
-
-
-def page_segments(counts: Iterable[tuple[Any, int]], offset: int, limit: int) -> list[tuple[Any, int, int]]:
-    """Where rows ``offset`` to ``offset + limit`` of a list lie, when the list
-    is groups of ``counts`` rows one after the other (a document's findings,
-    then the next document's …): ``[(group, skip, take), …]`` — take ``take``
-    rows of ``group`` after its first ``skip``."""
-    out = []
-    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
-    position = 0
-    for group, n in counts:
-        n = int(n)
-        if n <= 0:
-            continue
-        lo, hi = max(start, position), min(end, position + n)
-        if lo < hi:
-            out.append((group, lo - position, hi - lo))
-        position += n
-        if position >= end:
-            break
-    return out
 
 
 # --------------------------------------------------------------------------- findings (数据质检)

@@ -24,7 +24,7 @@ from analysis.performance_frames import (
 )
 from analysis.finding_frames import (
     FINDINGS_VIEW_COLUMNS, RULE_NAMES, document_finding_counts, findings_by_rule, findings_counts, findings_view,
-    page_segments, rule_counts_table, rule_family, rule_label, rule_name,
+    rule_counts_table, rule_family, rule_label, rule_name,
 )
 from glossary import SEVERITY_LABELS
 
@@ -33,7 +33,7 @@ __all__ = [
     "FUNCTION_CLASS_NAMES", "GRADES", "dec", "to_float", "floats", "pct", "diff", "doc_label", "doc_title",
     "provenance", "code_level", "function_class_amounts", "grade_of", "self_evaluation_table",
     "indicator_table", "item_findings_table", "grade_counts", "target_quality_table",
-    "target_quality_summary", "QUALITY_ISSUES", "quality_issues", "quality_summary_rows", "page_segments",
+    "target_quality_summary", "QUALITY_ISSUES", "quality_issues", "quality_summary_rows",
     "self_evaluation_totals", "target_quality_totals", "drop_empty_columns", "rule_family", "RULE_NAMES",
     "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts",
     "findings_by_rule", "document_finding_counts", "rule_counts_table",

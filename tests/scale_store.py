@@ -3,7 +3,8 @@ shipped sample parses under other agencies' names, through the bulk path), and
 pages driven on them through AppTest — for the tests of what a page reads at scale."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
@@ -49,3 +50,25 @@ def page_runner(url: str, monkeypatch, *, clear_cache: bool = False) -> Callable
         return at
 
     return run
+
+
+def page_segments(counts: Iterable[tuple[Any, int]], offset: int, limit: int) -> list[tuple[Any, int, int]]:
+    """Where rows ``offset`` to ``offset + limit`` of a list lie, when the list
+    is groups of ``counts`` rows one after the other (a document's findings,
+    then the next document's …): ``[(group, skip, take), …]`` — take ``take``
+    rows of ``group`` after its first ``skip``.  Worked out in Python from every
+    group: what the store's running sums (finding_segments, item_segments) must give."""
+    out = []
+    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
+    position = 0
+    for group, n in counts:
+        n = int(n)
+        if n <= 0:
+            continue
+        lo, hi = max(start, position), min(end, position + n)
+        if lo < hi:
+            out.append((group, lo - position, hi - lo))
+        position += n
+        if position >= end:
+            break
+    return out

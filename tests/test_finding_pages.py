@@ -9,11 +9,11 @@ import itertools
 import pandas as pd
 import pytest
 
-from analysis.finding_frames import document_finding_counts, page_segments
+from analysis.finding_frames import document_finding_counts
 from store import queries as q
 from store.engine import dispose_engines
 from tests.pgcluster import database_url, databases
-from tests.scale_store import build
+from tests.scale_store import build, page_segments
 
 COLUMN = {"error": "errors", "warning": "warnings", "info": "infos"}
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.finding_frames import page_segments
 from store import queries as q
 from store.engine import dispose_engines
-from tests.scale_store import build, page_runner
+from tests.scale_store import build, page_runner, page_segments
 
 ITEMS = ("self_evaluations", "projects")
 
