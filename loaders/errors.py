@@ -43,54 +43,23 @@ class LoaderError(Exception):
         return f"{'，'.join(where)}：{text}" if where else text
 
 
-class MissingFileError(LoaderError):
-    code = "missing"
-    message_zh = "文件不存在"
+def _kind(name: str, code: str, message_zh: str) -> type[LoaderError]:
+    """One kind of failure: its ``code`` (what the sandbox reply and the CLI
+    carry) and its Chinese message; the class exists so callers can catch it."""
+    return type(name, (LoaderError,), {"code": code, "message_zh": message_zh, "__doc__": message_zh,
+                                       "__module__": __name__, "__qualname__": name})
 
 
-class EmptyFileError(LoaderError):
-    code = "empty"
-    message_zh = "空文件"
-
-
-class CorruptFileError(LoaderError):
-    code = "corrupt"
-    message_zh = "文件已损坏"
-
-
-class EncryptedFileError(LoaderError):
-    code = "encrypted"
-    message_zh = "加密文件，无法读取"
-
-
-class ScannedFileError(LoaderError):
-    code = "scanned"
-    message_zh = "扫描件，无文字层"
-
-
-class NotAReportError(LoaderError):
-    code = "not_report"
-    message_zh = "不是预决算公开文件"
-
-
-class UnsupportedFormatError(LoaderError):
-    code = "unsupported"
-    message_zh = "不支持的格式"
-
-
-class FileTooLargeError(LoaderError):
-    code = "too_large"
-    message_zh = "文件过大"
-
-
-class TooManyPagesError(LoaderError):
-    code = "too_many_pages"
-    message_zh = "页数过多"
-
-
-class ResourceLimitError(LoaderError):
-    code = "resource_limit"
-    message_zh = "解析超出内存或时间限制"
+MissingFileError = _kind("MissingFileError", "missing", "文件不存在")
+EmptyFileError = _kind("EmptyFileError", "empty", "空文件")
+CorruptFileError = _kind("CorruptFileError", "corrupt", "文件已损坏")
+EncryptedFileError = _kind("EncryptedFileError", "encrypted", "加密文件，无法读取")
+ScannedFileError = _kind("ScannedFileError", "scanned", "扫描件，无文字层")
+NotAReportError = _kind("NotAReportError", "not_report", "不是预决算公开文件")
+UnsupportedFormatError = _kind("UnsupportedFormatError", "unsupported", "不支持的格式")
+FileTooLargeError = _kind("FileTooLargeError", "too_large", "文件过大")
+TooManyPagesError = _kind("TooManyPagesError", "too_many_pages", "页数过多")
+ResourceLimitError = _kind("ResourceLimitError", "resource_limit", "解析超出内存或时间限制")
 
 
 def debug_enabled() -> bool:
