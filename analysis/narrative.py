@@ -148,20 +148,11 @@ class Fact:
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "key": self.key,
-            "value": self.value,
-            "printed": self.printed,
-            "unit": self.unit,
-            "subject": self.subject,
-            "scope": self.scope,
-            "stage": self.stage,
-            "page": self.page,
-            "sentence": self.sentence,
-        }
+        """What a finding or the store keeps of a fact."""
+        return {name: getattr(self, name) for name in _FACT_KEYS}
 
 
+_FACT_KEYS = ("kind", "key", "value", "printed", "unit", "subject", "scope", "stage", "page", "sentence")
 GENERIC = ("revenue_total", "expenditure_total", "total_either")
 _PARTS_OF_A_CLASS = ("personnel", "public", "basic", "project")
 # words that make an amount something other than the level of the item named

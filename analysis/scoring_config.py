@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 _Config = TypeVar("_Config")
 
@@ -27,8 +27,32 @@ def _band(text: str) -> tuple[Decimal, Decimal]:
     return Decimal(lo.strip()), Decimal(hi.strip())
 
 
+class SettingsConfig:
+    """Base of a frozen config dataclass whose every field is read from its
+    setting, named ``SETTINGS_PREFIX`` + the field's name in capitals unless
+    ``SETTINGS_KEYS`` names another: the scoring and the target-quality configs
+    read their settings alike.  A field whose default is a (low, high) band
+    reads 'low-high'; any other a Decimal."""
+
+    SETTINGS_PREFIX: ClassVar[str] = ""
+    SETTINGS_KEYS: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def from_settings(cls: type[_Config]) -> _Config:
+        import settings
+
+        values = {}
+        for f in fields(cls):  # type: ignore[arg-type]
+            raw = settings.get(cls.SETTINGS_KEYS.get(f.name, cls.SETTINGS_PREFIX + f.name.upper()))  # type: ignore[attr-defined]
+            values[f.name] = _band(raw) if isinstance(f.default, tuple) else Decimal(str(raw))
+        return cls(**values)
+
+
 @dataclass(frozen=True)
-class ScoringConfig:
+class ScoringConfig(SettingsConfig):
+    SETTINGS_PREFIX = "SCORE_"
+    SETTINGS_KEYS = {"grade_excellent": "GRADE_EXCELLENT", "grade_good": "GRADE_GOOD", "grade_fair": "GRADE_FAIR"}
+
     execution_weight: Decimal = Decimal("10")
     indicator_total: Decimal = Decimal("90")
     split_output: Decimal = Decimal("50")
@@ -42,26 +66,6 @@ class ScoringConfig:
     grade_excellent: Decimal = Decimal("90")
     grade_good: Decimal = Decimal("80")
     grade_fair: Decimal = Decimal("60")
-
-    @classmethod
-    def from_settings(cls) -> "ScoringConfig":
-        return config_from_settings(
-            cls, "SCORE_", grade_excellent="GRADE_EXCELLENT", grade_good="GRADE_GOOD", grade_fair="GRADE_FAIR"
-        )
-
-
-def config_from_settings(cls: type[_Config], prefix: str, **keys: str) -> _Config:
-    """A frozen config dataclass with every field read from its setting, named
-    ``prefix`` + the field's name in capitals unless ``keys`` names another:
-    the scoring and the target-quality configs read their settings alike.  A
-    field whose default is a (low, high) band reads 'low-high'; any other a Decimal."""
-    import settings
-
-    values = {}
-    for f in fields(cls):
-        raw = settings.get(keys.get(f.name, prefix + f.name.upper()))
-        values[f.name] = _band(raw) if isinstance(f.default, tuple) else Decimal(str(raw))
-    return cls(**values)
 
 
 # --------------------------------------------------------------------------- numbers

@@ -6,7 +6,7 @@ not be).  Used by ``analysis.scoring.evaluate``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from analysis.scoring_config import HUNDRED, ONE, ZERO, ScoringConfig, fmt, months_in, round2, unit_base
@@ -27,15 +27,7 @@ class IndicatorResult:
     band: tuple[Decimal, Decimal] | None = None  # qualitative: allowed score range
 
     def as_dict(self) -> dict:
-        return {
-            "computed_score": self.computed_score,
-            "rule": self.rule,
-            "explanation": self.explanation,
-            "interpretation": self.interpretation,
-            "met": self.met,
-            "kind": self.kind,
-            "band": [self.band[0], self.band[1]] if self.band else None,
-        }
+        return {**asdict(self), "band": list(self.band) if self.band else None}
 
 
 def _is_cost(ind: dict) -> bool:

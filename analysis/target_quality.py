@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from analysis.scoring import fmt, parse_value, unit_base
-from analysis.scoring_config import config_from_settings, indicator_section
+from analysis.scoring_config import SettingsConfig, indicator_section
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -32,17 +32,15 @@ HALF = Decimal("0.5")
 
 
 @dataclass(frozen=True)
-class QualityConfig:
+class QualityConfig(SettingsConfig):
+    SETTINGS_PREFIX = "QUALITY_"
+
     w_quantified: Decimal = Decimal("40")
     w_unit_fit: Decimal = Decimal("20")
     w_level1: Decimal = Decimal("15")
     w_cost: Decimal = Decimal("10")
     w_original: Decimal = Decimal("15")
     copy_similarity: Decimal = Decimal("0.8")
-
-    @classmethod
-    def from_settings(cls) -> "QualityConfig":
-        return config_from_settings(cls, "QUALITY_")
 
 
 _PLACEHOLDER = {"无", "/", "-", "—", "－", "空", "不适用", "不涉及"}
