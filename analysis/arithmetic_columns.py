@@ -6,7 +6,11 @@ Used for every table with amount columns (function, economic and summary tables)
 """
 from __future__ import annotations
 
-from analysis.checks import Checker, Part, total_of
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from analysis.checks import Checker, Part, Where, total_of
 from analysis.checks_context import TOTAL_WORD, Context, value
 from analysis.table_reading import TOL, children_of, column_name, distinct_rows, first_amount_col, tree, where
 from loaders.recognise.cells import norm
@@ -162,6 +166,29 @@ def check_coded(ctx: Context, view: TableView, checker: Checker, pattern: str) -
     check_rowwise(view, amount_cols, rows, checker, name_of=lambda r: names.get(r, ""))
 
 
+def check_code_sums(
+    checker: Checker,
+    lines: Sequence[Any],
+    kids: dict[int | None, list[int]],
+    *,
+    amount: Callable[[Any], Decimal | None],
+    label: Callable[[Any], str],
+    short: Callable[[Any], str],
+    where_of: Callable[[Any], Where],
+    context: str,
+) -> None:
+    """Each parent code = Σ its children (类 = Σ 款, 款 = Σ 项).  The lines are
+    coded rows of a table or the economic lines' dicts: the accessors read either."""
+    for parent, members in kids.items():
+        if parent is None:
+            continue
+        p = lines[parent]
+        checker.sum_identity(
+            "table.code_sum", label(p), amount(p), [Part(short(lines[k]), amount(lines[k])) for k in members],
+            where_of(p), context=context,
+        )
+
+
 def check_hierarchy(view: TableView, coded, amount_cols: list[int], checker: Checker, values=None) -> None:
     """类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 — in every amount column."""
     lines = [x for x in coded if x.kind == "line"]
@@ -171,18 +198,12 @@ def check_hierarchy(view: TableView, coded, amount_cols: list[int], checker: Che
     total_rows = [x for x in coded if x.kind == "total"]
     for c in amount_cols:
         col = column_name(view, c)
-        for parent, members in kids.items():
-            if parent is None:
-                continue
-            p = lines[parent]
-            checker.sum_identity(
-                "table.code_sum",
-                p.label,
-                value(view, p.row, c),
-                [Part(lines[k].short, value(view, lines[k].row, c)) for k in members],
-                where(view, p.row),
-                context=f"{view.title}·{col}",
-            )
+        check_code_sums(
+            checker, lines, kids,
+            amount=lambda x, c=c: value(view, x.row, c),
+            label=lambda x: x.label, short=lambda x: x.short, where_of=lambda x: where(view, x.row),
+            context=f"{view.title}·{col}",
+        )
         for tr in total_rows[:2]:
             tops = kids.get(None, [])
             checker.sum_identity(

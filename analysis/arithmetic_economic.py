@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.arithmetic_columns import check_hierarchy, check_rowwise
+from analysis.arithmetic_columns import check_code_sums, check_hierarchy, check_rowwise
 from analysis.checks import Checker, Part, Where
 from analysis.checks_context import Context, is_total_label, value
 from analysis.table_reading import assets_value_col, children_of, column_name, distinct_rows, first_amount_col, tree, where
@@ -59,18 +59,13 @@ def check_basic_economic(ctx: Context, view: TableView, checker: Checker) -> Non
                     context=view.title,
                 )
             continue
-        for parent, members in kids.items():
-            if parent is None:
-                continue
-            p = lines[parent]
-            checker.sum_identity(
-                "table.code_sum",
-                f"{p['code']} {p['name']}",
-                p[key],
-                [Part(lines[k]["code"], lines[k][key]) for k in members],
-                Where(view.title or None, p["page"], p["row"]),
-                context=f"{view.title}·{label}",
-            )
+        check_code_sums(
+            checker, lines, kids,
+            amount=lambda x, key=key: x[key],
+            label=lambda x: f"{x['code']} {x['name']}", short=lambda x: x["code"],
+            where_of=lambda x: Where(view.title or None, x["page"], x["row"]),
+            context=f"{view.title}·{label}",
+        )
         if key in totals:
             f = totals[key]
             checker.sum_identity(

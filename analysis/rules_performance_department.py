@@ -14,7 +14,7 @@ from decimal import Decimal
 from analysis.checks import Checker, Where, fmt
 from analysis.checks_context import Context
 from analysis.rules import rule
-from analysis.rules_performance_projects import HALF, ZERO, amount_of, decimals_of, is_cost
+from analysis.rules_performance_projects import HALF, ZERO, amount_of, cost_indicators, decimals_of
 from loaders.recognise.cells import is_amount, norm, parse_amount
 
 
@@ -174,10 +174,7 @@ def _cost_actual_of(ctx: Context, se: dict, checker: Checker) -> None:
     executed = amount_of(se.get("executed"))
     if executed is None or executed == 0:
         return
-    for ind in se.get("indicators") or []:
-        if not is_cost(ind):
-            continue
-        label = norm(f"{ind.get('level3') or ''}{ind.get('description') or ''}")
+    for ind, label in cost_indicators(se):
         if re.search(r"[/／每]|平均|人均|单位|月|季|次|单价|标准", label + norm(ind.get("unit") or "")):
             continue
         if "万" not in norm(f"{ind.get('unit') or ''}{ind.get('target') or ''}"):

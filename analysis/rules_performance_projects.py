@@ -14,6 +14,7 @@ and amounts) is done by ``analysis.scoring`` and its findings live inside each
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from analysis.checks import Checker, Where, fmt
@@ -164,6 +165,14 @@ def is_cost(ind: dict) -> bool:
     return "成本" in (ind.get("level2") or "") or "成本" in (ind.get("level1") or "")
 
 
+def cost_indicators(record: dict) -> Iterator[tuple[dict, str]]:
+    """A project's or a self-evaluation's 成本指标, each with its label (三级指标
+    and 指标内容, normalised) that says what the cost is of."""
+    for ind in record.get("indicators") or []:
+        if is_cost(ind):
+            yield ind, norm(f"{ind.get('level3') or ''}{ind.get('description') or ''}")
+
+
 def _cost_per_period(ctx: Context, p: dict, checker: Checker) -> None:
     amount = amount_of(p.get("amount"))
     if amount is None:
@@ -199,11 +208,8 @@ def _cost_cap(ctx: Context, p: dict, checker: Checker) -> None:
     amount = amount_of(p.get("amount"))
     if amount is None or amount == 0:
         return
-    for ind in p.get("indicators") or []:
-        if not is_cost(ind):
-            continue
+    for ind, label in cost_indicators(p):
         target = norm(ind.get("target") or "")
-        label = norm((ind.get("level3") or "") + (ind.get("description") or ""))
         if not re.match(r"^(≤|<|<=|不超过|不高于)", target) or not re.search(r"万(元)?$", target):
             continue
         if re.search(r"[/／每]|平均|人均|单位|月|季|次|单价", label + target):

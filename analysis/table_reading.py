@@ -15,6 +15,7 @@ from analysis.checks import Where, total_of
 from analysis.checks_context import TOTAL_WORD, Context, value
 from loaders.recognise import financial as fin
 from loaders.recognise.cells import norm
+from loaders.recognise.financial.columns import label_groups, side_of_heading
 from loaders.recognise.views import TableView
 
 
@@ -72,21 +73,10 @@ class Line:
 
 def sides(view: TableView) -> list[tuple[str, int, list[int]]]:
     """(side name, label column, value columns) of a two-sided table."""
-    labels, values = fin._column_roles(view)
-    out = []
-    for i, lc in enumerate(labels):
-        nxt = labels[i + 1] if i + 1 < len(labels) else view.table.width
-        vcols = [c for c in values if lc < c < nxt]
-        if not vcols:
-            continue
-        path = view.layout.path_text(lc)
-        if "支出" in path and "收入" not in path:
-            side = "支出"
-        elif "收入" in path:
-            side = "收入"
-        else:
-            side = "收入" if not out else "支出"
-        out.append((side, lc, vcols))
+    out: list[tuple[str, int, list[int]]] = []
+    for _li, lc, vcols in label_groups(view):
+        side = side_of_heading(view.layout.path_text(lc), first=not out)
+        out.append(("支出" if side == "expenditure" else "收入", lc, vcols))
     return out
 
 

@@ -12,7 +12,7 @@ last.  New code may import the submodules directly.
 from __future__ import annotations
 
 from loaders.recognise.financial.codes import CodeColumns, _code_columns, _row_code
-from loaders.recognise.financial.columns import _column_roles, current_group_columns
+from loaders.recognise.financial.columns import current_group_columns
 from loaders.recognise.financial.economic_lines import economic_lines
 from loaders.recognise.financial.facts import Fact, distinct_problems
 from loaders.recognise.financial.function_lines import _name_column, function_lines, named_rows, partition_levels
@@ -58,7 +58,6 @@ __all__ = [
     "partition_levels",
     "_OF_LIST",
     "_code_columns",
-    "_column_roles",
     "_group_of",
     "_item_of_path",
     "_name_column",

@@ -59,6 +59,31 @@ def _column_roles(view: TableView) -> tuple[list[int], list[int]]:
     return labels, values
 
 
+def label_groups(view: TableView) -> list[tuple[int, int, list[int]]]:
+    """(place among the label columns, label column, its value columns) of a
+    two-sided table: a label's values stand to its right, before the next
+    label column.  A label column with no value column is left out."""
+    labels, values = _column_roles(view)
+    out = []
+    for li, lc in enumerate(labels):
+        nxt = labels[li + 1] if li + 1 < len(labels) else view.table.width
+        vcols = [v for v in values if lc < v < nxt]
+        if vcols:
+            out.append((li, lc, vcols))
+    return out
+
+
+def side_of_heading(path: str, first: bool) -> str:
+    """'income' or 'expenditure' for a label column by its heading: 支出
+    without 收入 is expenditure, 收入 income; a heading that names neither is
+    income on the first side of the table and expenditure after it."""
+    if "支出" in path and "收入" not in path:
+        return "expenditure"
+    if "收入" in path:
+        return "income"
+    return "income" if first else "expenditure"
+
+
 _YEAR_IN_HEADING = re.compile(r"(20\d{2})\s*年")
 
 

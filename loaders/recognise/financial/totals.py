@@ -10,9 +10,10 @@ from loaders.recognise.cells import is_amount, norm
 from loaders.recognise.financial.codes import _code_columns, _first_amount_col, coded_rows
 from loaders.recognise.financial.columns import (
     _amount_col,
-    _column_roles,
     _ragged_amount_cols,
     current_column,
+    label_groups,
+    side_of_heading,
 )
 from loaders.recognise.financial.facts import Fact, fact
 from loaders.recognise.views import TableView
@@ -32,16 +33,10 @@ def label_pairs(view: TableView, problems: list, year: int | None = None) -> lis
     next label column (:func:`current_column` picks one when there are
     several).  ``side`` is 'income' or 'expenditure' by the heading.
     """
-    labels, values = _column_roles(view)
     out = []
-    for li, lc in enumerate(labels):
-        nxt = labels[li + 1] if li + 1 < len(labels) else view.table.width
-        vcols = [v for v in values if lc < v < nxt]
-        if not vcols:
-            continue
+    for li, lc, vcols in label_groups(view):
         value_col = current_column(view, vcols, year)
-        path = view.layout.path_text(lc)
-        side = "expenditure" if ("支出" in path and "收入" not in path) or (li > 0 and "收入" not in path) else "income"
+        side = side_of_heading(view.layout.path_text(lc), first=li == 0)
         for r in view.layout.body:
             text = view.table.rows[r][lc]
             key = label_key(text)
