@@ -96,13 +96,14 @@ def parse_file_sandboxed(
     path_or_bytes: str | os.PathLike | bytes | bytearray | memoryview,
     name: str | None = None,
     *,
-    timeout_s: float | None = None,
-    memory_mb: int | None = None,
-    target: str | None = None,
     identity: dict | None = None,
     progress=None,
 ) -> dict:
     """Parse a file (path) or its bytes in a limited child process; return the document dict.
+
+    The limits are the settings ``PARSE_TIMEOUT_S`` and ``PARSE_MEMORY_MB``; the
+    child runs ``TARGET`` (``FILES_TARGET`` for several files), which tests point
+    at a parse of their own.
 
     ``identity`` ({"agency", "year", "kind", "scope"}, any subset) is what the
     user said the file is; it wins over what the parser finds.
@@ -124,17 +125,14 @@ def parse_file_sandboxed(
     if not data:
         raise EmptyFileError(file=name)
 
-    request = {"data": data, "name": name, "target": target or TARGET}
+    request = {"data": data, "name": name, "target": TARGET}
     del data
-    return _run_child(request, name, timeout_s, memory_mb, identity, progress)
+    return _run_child(request, name, float(settings.get("PARSE_TIMEOUT_S")), identity, progress)
 
 
 def parse_files_sandboxed(
     files: list[tuple[bytes, str]],
     *,
-    timeout_s: float | None = None,
-    memory_mb: int | None = None,
-    target: str | None = None,
     identity: dict | None = None,
     progress=None,
 ) -> dict:
@@ -153,17 +151,13 @@ def parse_files_sandboxed(
             raise _too_large(len(data), name)
         if not data:
             raise EmptyFileError(file=name)
-    if timeout_s is None:
-        timeout_s = float(settings.get("PARSE_TIMEOUT_S")) * len(files)
-    request = {"files": files, "name": files[0][1], "target": target or FILES_TARGET}
-    return _run_child(request, files[0][1], timeout_s, memory_mb, identity, progress)
+    timeout_s = float(settings.get("PARSE_TIMEOUT_S")) * len(files)
+    request = {"files": files, "name": files[0][1], "target": FILES_TARGET}
+    return _run_child(request, files[0][1], timeout_s, identity, progress)
 
 
-def _run_child(
-    request: dict, name: str, timeout_s: float | None, memory_mb: int | None, identity: dict | None, progress=None
-) -> dict:
-    timeout_s = float(timeout_s if timeout_s is not None else settings.get("PARSE_TIMEOUT_S"))
-    memory_mb = int(memory_mb if memory_mb is not None else settings.get("PARSE_MEMORY_MB"))
+def _run_child(request: dict, name: str, timeout_s: float, identity: dict | None, progress=None) -> dict:
+    memory_mb = int(settings.get("PARSE_MEMORY_MB"))
     request["sys_path"] = [p for p in sys.path if p]
     request["kwargs"] = {"identity": identity} if identity else {}
     request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)

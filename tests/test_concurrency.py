@@ -75,8 +75,8 @@ def test_the_parse_child_dies_with_its_parent(tmp_path):
         "import sys, threading, time, os\n"
         f"sys.path[:0] = [{str(HERE.parent)!r}, {str(HERE)!r}]\n"
         "from loaders import sandbox\n"
-        "t = threading.Thread(target=lambda: sandbox.parse_file_sandboxed(b'%PDF-1.4 slow', 'slow.pdf', "
-        "target='slow_target:parse', timeout_s=100), daemon=True)\n"
+        "sandbox.TARGET = 'slow_target:parse'\n"
+        "t = threading.Thread(target=lambda: sandbox.parse_file_sandboxed(b'%PDF-1.4 slow', 'slow.pdf'), daemon=True)\n"
         "t.start()\n"
         "time.sleep(60)\n",
         encoding="utf-8",

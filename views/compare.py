@@ -155,7 +155,6 @@ with tab_structure:
     if shares.empty:
         st.info("所选文件没有可用的支出功能分类明细。请换选其他部门或年度，或在「报告库」上传含支出总表的文件。")
     else:
-        label_axis = dict(zip(labels, categories))
         segments = group_segments(shares, ["class_code", "class_name"], "label", "share", labels,
                                   name=lambda key: f"{key[0]} {key[1]}")
         fig = charts.hbar_stacked(categories, segments, title="支出功能分类结构（按类，占本年支出的%）", percent=True)

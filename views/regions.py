@@ -90,10 +90,9 @@ with tab_structure:
     if sums.empty:
         st.info("所选地区的文件没有可用的支出功能分类明细。请换一个年度或地区。")
     else:
-        by_region = dict(zip(table["地区"], categories))
         segments = group_segments(sums, "类", "地区", "share", table["地区"])
         line_source = provenance(lines) if not lines.empty else source
-        export.chart(charts.hbar_stacked([by_region[r] for r in table["地区"]], segments, percent=True,
+        export.chart(charts.hbar_stacked(categories, segments, percent=True,
                                          title=f"{year}年 各地区支出功能分类结构（按类，占比%）"),
                      "regions-structure", source=line_source, file_stem=f"{stem}_功能分类结构")
         export.table(ar.function_matrix(sums, "amount"), "regions-structure-table", source=line_source,
