@@ -50,6 +50,13 @@ def bar_height(rows: int, per_row: int = ROW_PX, *, extra: int = 0) -> int:
     return max(MIN_HEIGHT, FRAME_PX + extra + per_row * max(rows, 1))
 
 
+def _fit_x(fig: go.Figure, x_range: Sequence[float] | None, values: Sequence[float]) -> go.Figure:
+    """The value axis: the caller's range, or one that leaves room for the
+    labels printed past the bars' ends."""
+    fig.update_xaxes(range=list(x_range) if x_range is not None else _x_range(values))
+    return fig
+
+
 def _x_range(values: Sequence[float]) -> list[float] | None:
     finite = [v for v in values if not math.isnan(v)]
     if not finite:
@@ -148,8 +155,7 @@ def hbar(
         )
     )
     _layout(fig, title, categories, legend=False, height=height, x_title=_axis_title(unit), percent=unit == "%")
-    fig.update_xaxes(range=list(x_range) if x_range is not None else _x_range(xs))
-    return fig
+    return _fit_x(fig, x_range, xs)
 
 
 def hbar_grouped(
@@ -177,8 +183,7 @@ def hbar_grouped(
     fig.update_layout(barmode="group")
     _layout(fig, title, categories, legend=True, height=height or bar_height(len(categories), per_row),
             x_title=_axis_title(unit), percent=unit == "%")
-    fig.update_xaxes(range=list(x_range) if x_range is not None else _x_range(every))
-    return fig
+    return _fit_x(fig, x_range, every)
 
 
 def hbar_stacked(

@@ -26,15 +26,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# an amount as tables print it (thousands separators or decimals), and the end of a sentence
+_STRONG_AMOUNT = re.compile(r"^[-−－]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{1,4})$")
+_SENTENCE_END = re.compile(r"[。；;！？]$")
+
 # characters farther apart than this many character widths start a new segment
 SEGMENT_GAP = 1.0
 # body rows without an amount allowed inside a table (wrapped labels, blank class rows)
 MAX_TEXT_ROWS_INSIDE = 2
 MIN_BODY_ROWS = 3
 MAX_HEADER_ROWS = 4
-
-_STRONG_AMOUNT = re.compile(r"^[-−－]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{1,4})$")
-_SENTENCE_END = re.compile(r"[。；;！？]$")
 
 
 @dataclass

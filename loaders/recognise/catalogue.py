@@ -10,24 +10,30 @@ from loaders.model import Table
 from loaders.recognise.cells import norm
 from loaders.recognise.layout import Layout
 
-# (family, pattern on the normalised title, words that must not appear); first match wins.
+# family -> pattern on the normalised title; first match wins.
+_TITLE_PATTERNS: dict[str, str] = {
+    "self_evaluation": "绩效自评表",
+    "performance_target": "绩效目标(汇总)?(填报|申报)?表|绩效指标表",
+    "three_public": "三公.{0,2}经费",
+    "government_fund": "政府性?基金",
+    "state_capital": "国有资本经营",
+    "fiscal_summary": "财政拨款收(入)?(支出?)?.{0,4}总(体情况)?表",
+    "summary": "收(入)?支(出)?(决算|预算)?总(体情况)?表|财务收支预算总表",
+    "basic_expenditure": "基本支出.{0,20}表",
+    "economic_summary": "经济分类.{0,10}表|按.{0,4}经济分类",
+    "general_public_budget": "一般公共预算.{0,12}支出.{0,12}表",
+    "project_expenditure": "项目支出.{0,8}表",
+    "procurement": "政府采购",
+    "assets": "资产",
+    "income": "收入.{0,8}表",
+    "expenditure": "支出.{0,8}表",
+    "organisation": "机构设置|单位构成|预算单位",
+}
+# words in a title that rule a family out (财政拨款收支总表 is not the 收支总表)
+_NOT_IN_TITLE: dict[str, tuple[str, ...]] = {"summary": ("财政拨款",), "basic_expenditure": ("项目支出",)}
+#: (family, compiled title pattern, words that must not appear), in the order they are tried
 FAMILIES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
-    ("self_evaluation", re.compile(r"绩效自评表"), ()),
-    ("performance_target", re.compile(r"绩效目标(汇总)?(填报|申报)?表|绩效指标表"), ()),
-    ("three_public", re.compile(r"三公.{0,2}经费"), ()),
-    ("government_fund", re.compile(r"政府性?基金"), ()),
-    ("state_capital", re.compile(r"国有资本经营"), ()),
-    ("fiscal_summary", re.compile(r"财政拨款收(入)?(支出?)?.{0,4}总(体情况)?表"), ()),
-    ("summary", re.compile(r"收(入)?支(出)?(决算|预算)?总(体情况)?表|财务收支预算总表"), ("财政拨款",)),
-    ("basic_expenditure", re.compile(r"基本支出.{0,20}表"), ("项目支出",)),
-    ("economic_summary", re.compile(r"经济分类.{0,10}表|按.{0,4}经济分类"), ()),
-    ("general_public_budget", re.compile(r"一般公共预算.{0,12}支出.{0,12}表"), ()),
-    ("project_expenditure", re.compile(r"项目支出.{0,8}表"), ()),
-    ("procurement", re.compile(r"政府采购"), ()),
-    ("assets", re.compile(r"资产"), ()),
-    ("income", re.compile(r"收入.{0,8}表"), ()),
-    ("expenditure", re.compile(r"支出.{0,8}表"), ()),
-    ("organisation", re.compile(r"机构设置|单位构成|预算单位"), ()),
+    (family, re.compile(pattern), _NOT_IN_TITLE.get(family, ())) for family, pattern in _TITLE_PATTERNS.items()
 ]
 
 _TITLE_HINT = re.compile(r"表\s*\d*$|表（|表\(|情况表|总表")

@@ -73,10 +73,6 @@ def file_name_agency(name: str) -> str | None:
 
 
 _BUDGET_CODE = re.compile(r"(?:预算代码|部门代码|部门编码|单位代码|单位编码)\s*[:：]\s*(\d{3,9})")
-_YEAR_LABEL = re.compile(r"(?:预算年度|决算年度|年度)\s*[:：]\s*(20\d{2})")
-_YEAR_TITLE = re.compile(r"(20\d{2})\s*年\s*度?[^，。,\d]{0,14}?(?:预算|决算|绩效目标)")
-_YEAR_ROW = re.compile(r"^(20\d{2})\s*(年度?)?$")
-_PROJECT_CODE_YEAR = re.compile(r"^\d{6}(\d{2})[0-9A-Z]{8,}$")
 
 
 @dataclass
@@ -176,6 +172,13 @@ def identify(doc: Document, tables: list, families: set[str], project_codes: lis
     scope = _scope(near, paras, markers, kind)
     marker = markers.most_common(1)[0][0] if markers else None
     return Identity(agency=agency, agency_code=code, year=year, kind=kind, scope=scope, marker=marker)
+
+
+# the report's year: a labelled year, a title's year, a row that is a year, a project code's year
+_YEAR_LABEL = re.compile(r"(?:预算年度|决算年度|年度)\s*[:：]\s*(20\d{2})")
+_YEAR_TITLE = re.compile(r"(20\d{2})\s*年\s*度?[^，。,\d]{0,14}?(?:预算|决算|绩效目标)")
+_YEAR_ROW = re.compile(r"^(20\d{2})\s*(年度?)?$")
+_PROJECT_CODE_YEAR = re.compile(r"^\d{6}(\d{2})[0-9A-Z]{8,}$")
 
 
 def _file_name_year(name: str) -> int | None:
