@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from store.migrations.schema_parts import create_document_table
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -16,10 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_document_table(
         "document_parts",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("file_name", sa.String(length=500), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
@@ -27,15 +27,9 @@ def upgrade() -> None:
         sa.Column("pages", sa.Integer(), nullable=True),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["document_id"], ["documents.id"], name=op.f("fk_document_parts_document_id_documents"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_document_parts")),
-        sa.UniqueConstraint("document_id", "seq", name="uq_document_parts_document_id_seq"),
+        unique=("document_id", "seq"),
+        indexed=("document_id", "sha256"),
     )
-    with op.batch_alter_table("document_parts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_document_parts_document_id"), ["document_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_document_parts_sha256"), ["sha256"], unique=False)
     op.create_table(
         "line_item_files",
         sa.Column("line_item_id", sa.Integer(), nullable=False),

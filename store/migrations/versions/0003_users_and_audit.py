@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from store.migrations.schema_parts import create_id_table, create_indexes
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -16,26 +18,21 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_id_table(
         "audit_events",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("user", sa.String(length=120), nullable=False),
         sa.Column("action", sa.String(length=32), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.Column("document_id", sa.Integer(), nullable=True),  # no foreign key: the trail outlives the document
         sa.Column("detail", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
-    with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
-    op.create_table(
+    create_indexes("audit_events", "at")
+    create_id_table(
         "users",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("name", name="uq_users_name"),
     )
 

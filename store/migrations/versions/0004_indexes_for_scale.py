@@ -28,6 +28,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from store.migrations.schema_parts import create_document_row_table
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -50,15 +52,7 @@ def upgrade() -> None:
     bind = op.get_bind()
 
     # -- the parsed dict in a table of its own
-    op.create_table(
-        "document_parsed",
-        sa.Column("document_id", sa.Integer(), nullable=False),
-        sa.Column("parsed", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["document_id"], ["documents.id"], name=op.f("fk_document_parsed_document_id_documents"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("document_id", name=op.f("pk_document_parsed")),
-    )
+    create_document_row_table("document_parsed", sa.Column("parsed", sa.JSON(), nullable=False))
     op.execute("INSERT INTO document_parsed (document_id, parsed) SELECT id, parsed FROM documents WHERE parsed IS NOT NULL")
     if _sqlite():
         # SQLite drops a column in place (3.35+); a batch rebuild of documents
