@@ -111,6 +111,7 @@ counts = ac.performance_counts(chosen, q.projects(agency_ids=agency_ids, years=c
 table = ac.measure_table(chosen, totals, counts)
 source_rows = q.line_items(doc_ids, section=["totals", "three_public"])
 source = provenance(source_rows if not source_rows.empty else chosen)
+lines = q.function_lines(doc_ids)  # 支出功能分类 lines, for the structure tab
 labels = list(table["label"])
 # chart categories: the agency, its document on a second line
 categories = [f"{a}<br>（{doc_title(a, y, k)}）" for a, y, k in zip(table["agency"], table["year"], table["kind"])]
@@ -150,7 +151,6 @@ with tab_scale:
     )
 
 with tab_structure:
-    lines = q.function_lines(doc_ids)
     shares = ac.function_shares(chosen, lines)
     if shares.empty:
         st.info("所选文件没有可用的支出功能分类明细。请换选其他部门或年度，或在「报告库」上传含支出总表的文件。")

@@ -59,6 +59,7 @@ totals = q.totals_wide(document_ids=doc_ids, measures=[m for m, _ in ar.SUM_MEAS
 table = ar.region_totals(chosen, totals)
 source_rows = q.line_items(doc_ids, section=["totals", "three_public"])
 source = provenance(source_rows if not source_rows.empty else chosen)
+lines = q.function_lines(doc_ids)  # 支出功能分类 lines, for the structure tab
 kind_name = KIND_NAMES.get(kind, kind)
 stem = f"地区对比_{ar.REGION_LEVELS[level]}_{year}年{kind_name}"
 categories = [f"{r}<br>（{int(n)} 个部门）" for r, n in zip(table["地区"], table[ar.COUNT_COLUMN])]
@@ -85,7 +86,6 @@ with tab_scale:
     export.chart(charts.hbar_stacked(categories, segments, totals=ends, title=f"{year}年 各地区本年支出合计（万元）"),
                  "regions-scale", source=source, file_stem=f"{stem}_支出规模")
 with tab_structure:
-    lines = q.function_lines(doc_ids)
     sums = ar.region_function_sums(chosen, lines)
     if sums.empty:
         st.info("所选地区的文件没有可用的支出功能分类明细。请换一个年度或地区。")
