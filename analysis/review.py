@@ -8,8 +8,6 @@ point needs to choose between reading strategies.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from analysis import scoring, target_quality
 from analysis.checks import run_checks
 
@@ -36,22 +34,6 @@ def _score(rec: dict, cfg: scoring.ScoringConfig) -> None:
     for ind, res in zip(rec["indicators"], result.pop("indicator_results")):
         ind.update(res)
     rec.update(result)
-    narrative = rec.get("narrative") or {}
-    for key, label in (("budget", "全年预算数"), ("executed", "执行数")):
-        said, table = narrative.get(key), rec.get(key)
-        if said is None or table is None:
-            continue
-        exp = said.as_tuple().exponent
-        tol = Decimal(5) * Decimal(10) ** (exp - 1) if isinstance(exp, int) and exp < 0 else Decimal("0.5")
-        if abs(said - table) > tol:
-            rec["findings"].append(
-                {
-                    "rule": "score.narrative_amounts",
-                    "severity": "warning",
-                    "message": f"情况说明写{label}为{scoring.fmt(said)}万元，表中为{scoring.fmt(table)}万元",
-                    "page": narrative.get("page"),
-                }
-            )
     _provenance(rec)
 
 

@@ -12,12 +12,17 @@ Two kinds of entry:
   document and adds its findings; :func:`run_rules` runs them all, module by
   module in the order of :data:`RULE_MODULES` and, within a module, in the
   order they are written (so the findings always come out in the same order).
-  Adding a rule is adding one such function in the module of its family;
+  Adding a rule is adding one such function in the module of its family.
+  The self-evaluation review's rules (``score.*``) are rule functions too, of
+  the stages ``execution``, ``indicator`` and ``self_evaluation``
+  (``@rule(..., stage=...)`` in ``analysis.scoring_rules``), which
+  ``analysis.scoring.evaluate`` runs;
 * a **described rule** — :func:`describe` records the id, family, name and
   example of a rule that has no function of its own: a sibling id emitted by a
   rule function that checks several things in one traversal (the table pass of
-  ``table.code_sum``, say; its module describes them), the scoring engine's
-  rules (below), or one raised while reading a file (``parse.*``, ``ocr.*``).
+  ``table.code_sum``, say; its module describes them), the way an indicator was
+  scored (``quant.*``, ``unscorable.*``: below), or one raised while reading a
+  file (``parse.*``, ``ocr.*``).
 """
 from __future__ import annotations
 
@@ -44,6 +49,12 @@ FAMILIES: dict[str, str] = {
 
 SEVERITIES = ("error", "warning", "info")
 
+#: what a rule function is handed: the whole document ``(ctx, checker)`` (run by
+#: :func:`run_rules`), or, in the self-evaluation review (``analysis.scoring``),
+#: one self-evaluation's 预算执行率 ``(review)``, one scored indicator
+#: ``(review, scored)`` or the whole self-evaluation ``(review)``
+STAGES = ("document", "execution", "indicator", "self_evaluation")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -54,6 +65,7 @@ class Rule:
     doc: str
     check: Callable | None = None  # None: applied by another rule function, the scoring or the reader
     order: tuple[str, int] = ("", 0)  # (module, line) of a rule function: where run_rules runs it
+    stage: str = "document"  # what the function looks at: see STAGES
 
     @property
     def family_name(self) -> str:
@@ -68,17 +80,22 @@ def _register(entry: Rule) -> Rule:
         raise ValueError(f"unknown rule family {entry.family!r} for {entry.id}")
     if entry.severity not in SEVERITIES:
         raise ValueError(f"unknown severity {entry.severity!r} for {entry.id}")
+    if entry.stage not in STAGES:
+        raise ValueError(f"unknown stage {entry.stage!r} for {entry.id}")
     RULES[entry.id] = entry
     return entry
 
 
-def rule(rule_id: str, family: str, name: str, severity: str = "error") -> Callable[[Callable], Callable]:
-    """Register ``func(ctx, checker)`` as the rule ``rule_id``; its docstring is
-    the rule's documentation (say what it finds and give an example)."""
+def rule(
+    rule_id: str, family: str, name: str, severity: str = "error", *, stage: str = "document"
+) -> Callable[[Callable], Callable]:
+    """Register ``func`` as the rule ``rule_id`` (``func(ctx, checker)`` for a
+    document rule; see :data:`STAGES` for the others); its docstring is the
+    rule's documentation (say what it finds and give an example)."""
 
     def wrap(func: Callable) -> Callable:
         order = (func.__module__, func.__code__.co_firstlineno)
-        _register(Rule(rule_id, family, name, severity, inspect.cleandoc(func.__doc__ or ""), func, order))
+        _register(Rule(rule_id, family, name, severity, inspect.cleandoc(func.__doc__ or ""), func, order, stage))
         return func
 
     return wrap
@@ -104,11 +121,13 @@ RULE_MODULES = (
     "analysis.rules_wording",
     "analysis.rules_narrative",
 )
+# Modules holding the self-evaluation review's rules (run by analysis.scoring.evaluate, not run_rules).
+REVIEW_MODULES = ("analysis.scoring_rules",)
 
 
 def load() -> dict[str, Rule]:
     """Every rule, the rule modules imported."""
-    for name in RULE_MODULES:
+    for name in RULE_MODULES + REVIEW_MODULES:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -117,11 +136,16 @@ def load() -> dict[str, Rule]:
     return RULES
 
 
-def rule_functions() -> list[Rule]:
-    """The rules with a function, in the order they run (see the module docstring)."""
-    rank = {name: i for i, name in enumerate(RULE_MODULES)}
-    entries = [r for r in load().values() if r.check is not None]
+def rules_for(stage: str) -> list[Rule]:
+    """The rule functions of one stage, in the order they run (see the module docstring)."""
+    rank = {name: i for i, name in enumerate(RULE_MODULES + REVIEW_MODULES)}
+    entries = [r for r in load().values() if r.check is not None and r.stage == stage]
     return sorted(entries, key=lambda r: (rank.get(r.order[0], len(rank)), r.order))
+
+
+def rule_functions() -> list[Rule]:
+    """The document rules, in the order :func:`run_rules` runs them."""
+    return rules_for("document")
 
 
 def run_rules(ctx, checker) -> None:
@@ -244,23 +268,6 @@ for _id, _name in (
     describe(_id, "arithmetic", _name, doc="A 三公 item compared between the tables that print it.")
 
 for _id, _name in (
-    ("score.deduction_met", "已达到目标仍被扣分"),
-    ("score.duplicate_indicator", "指标重复"),
-    ("score.execution_rate", "预算执行率计算"),
-    ("score.execution_unscorable", "预算执行率无法计算"),
-    ("score.full_marks", "全部满分"),
-    ("score.goal_completion", "总体目标完成情况"),
-    ("score.indicator", "指标得分与复核不同"),
-    ("score.missing_score", "指标缺少自评得分"),
-    ("score.narrative_amounts", "说明与表中的预算数、执行数"),
-    ("score.narrative_mismatch", "说明与表中的自评得分"),
-    ("score.qualitative_band", "定性指标得分档次"),
-    ("score.recomputed_total", "复核总分与自评总分"),
-    ("score.status_vs_actual", "完成情况与实际完成值"),
-    ("score.sum_mismatch", "自评总分 = 各项得分之和"),
-    ("score.unscorable", "无法复核的指标"),
-    ("score.weights_split", "指标分值结构"),
-    ("score.zero_spend", "资金未支出却标为完成"),
     ("quant.higher", "正向指标"),
     ("quant.lower", "反向指标"),
     ("quant.equal", "等于指标"),
@@ -277,7 +284,8 @@ for _id, _name in (
     ("unscorable.equal", "无法复核：等于指标未达到"),
     ("unscorable.qualitative", "无法复核：定性指标"),
 ):
-    describe(_id, "scoring", _name, doc="Self-evaluation review (DESIGN.md §4); see analysis/scoring.py.")
+    describe(_id, "scoring", _name, doc="How an indicator was scored (DESIGN.md §4; analysis/scoring_indicators.py): "
+             "the rule an indicator result names.")
 
 
 if __name__ == "__main__":  # python -m analysis.rules > docs/rules.md
