@@ -90,19 +90,19 @@ def evaluate(record: dict, cfg: ScoringConfig | None = None) -> dict:
 
     findings: list[dict] = []
     for entry in rules_for("execution"):
-        findings += entry.check(review)
+        findings += [scoring_rules.stamped(entry, f) for f in entry.check(review)]
     indicator_rules = rules_for("indicator")
     for i, (ind, res) in enumerate(zip(indicators, results)):
         if res.computed_score is None:
             continue
         scored = scoring_rules.Scored(i, ind, res)
         for entry in indicator_rules:  # the first rule that finds something speaks for the indicator
-            found = list(entry.check(review, scored))
+            found = [scoring_rules.stamped(entry, f) for f in entry.check(review, scored)]
             if found:
                 findings += found
                 break
     for entry in rules_for("self_evaluation"):
-        findings += entry.check(review)
+        findings += [scoring_rules.stamped(entry, f) for f in entry.check(review)]
 
     unscorable = [i for i, r in enumerate(results) if r.computed_score is None and indicators[i].get("weight") is not None]
     reported_total = record.get("reported_score")

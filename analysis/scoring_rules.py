@@ -20,16 +20,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
-from analysis.rules import rule
+from analysis.rules import Rule, rule
 from analysis.scoring_config import HUNDRED, ONE, ZERO, ExecutionResult, ScoringConfig, fmt, grade, indicator_section, round2
 from analysis.scoring_indicators import IndicatorResult
 from loaders.recognise.values import status_class
 
 
-def finding(rule_id: str, severity: str, message: str, **extra) -> dict:
-    out = {"rule": rule_id, "severity": severity, "message": message}
-    out.update({k: v for k, v in extra.items() if v is not None})
-    return out
+def report(message: str, severity: str | None = None, **extra) -> dict:
+    """What a rule found: its message, a severity other than the rule's default,
+    and where (``indicator``: its index; ``page``).  :func:`stamped` names the rule."""
+    return {"severity": severity, "message": message, **extra}
+
+
+def stamped(entry: Rule, found: dict) -> dict:
+    """A finding as the document keeps it: rule id, severity, message, then the rest."""
+    severity = found.pop("severity") or entry.severity
+    return {"rule": entry.id, "severity": severity, "message": found.pop("message"), **found}
 
 
 def printed_tolerance(printed: Decimal, base: Decimal) -> Decimal:
@@ -108,7 +114,7 @@ def execution_unscorable(r: Review) -> Iterator[dict]:
     Example: 预算数 0.00, 执行数 12.00 → “预算数为0，预算执行率无法计算，不计分”.
     """
     if r.execution.points is None:
-        yield finding("score.execution_unscorable", "warning", r.execution.explanation)
+        yield report(r.execution.explanation)
 
 
 @rule("score.execution_rate", "scoring", "预算执行率计算", stage="execution")
@@ -123,11 +129,7 @@ def execution_rate(r: Review) -> Iterator[dict]:
     budget, executed = record.get("budget"), record.get("executed")
     printed_rate = record.get("execution_rate")
     if printed_rate is not None and abs(printed_rate - ex.rate) > printed_tolerance(printed_rate, r.cfg.rate_tolerance):
-        yield finding(
-            "score.execution_rate",
-            "error",
-            f"表中预算执行率为{fmt(printed_rate)}%，但执行数{fmt(executed)} ÷ 预算数{fmt(budget)} = {fmt(ex.rate)}%",
-        )
+        yield report(f"表中预算执行率为{fmt(printed_rate)}%，但执行数{fmt(executed)} ÷ 预算数{fmt(budget)} = {fmt(ex.rate)}%")
     printed_points = record.get("execution_points")
     if printed_points is not None and abs(printed_points - ex.points) > r.tol:
         follows = ""
@@ -135,11 +137,7 @@ def execution_rate(r: Review) -> Iterator[dict]:
             from_rate = round2(min(printed_rate / HUNDRED, ONE) * ex.weight)
             if abs(from_rate - printed_points) <= r.tol:
                 follows = f"（{fmt(printed_points)}与表中印的执行率{fmt(printed_rate)}%相符，而非与金额相符）"
-        yield finding(
-            "score.execution_rate",
-            "error",
-            f"预算执行率得分印为{fmt(printed_points)}，按 min(执行数÷预算数, 1) × {fmt(ex.weight)} 应为{fmt(ex.points)}{follows}",
-        )
+        yield report(f"预算执行率得分印为{fmt(printed_points)}，按 min(执行数÷预算数, 1) × {fmt(ex.weight)} 应为{fmt(ex.points)}{follows}")
 
 
 # --------------------------------------------------------------------------- one indicator
@@ -152,9 +150,7 @@ def missing_score(r: Review, s: Scored) -> Iterator[dict]:
     Example: “培训人次”（分值10）没有自评得分；复核得分为10.
     """
     if s.reported is None:
-        yield finding(
-            "score.missing_score",
-            "warning",
+        yield report(
             f"“{s.label}”（分值{fmt(s.ind.get('weight'))}）没有自评得分；复核得分为{fmt(s.result.computed_score)}",
             indicator=s.index,
         )
@@ -167,9 +163,7 @@ def status_vs_actual(r: Review, s: Scored) -> Iterator[dict]:
     Example: 指标值 ≥95%, 实际完成值 90%, 完成情况 “完成”.
     """
     if s.reported is not None and s.measured and s.result.met is False and status_class(s.ind.get("status")) == "achieved":
-        yield finding(
-            "score.status_vs_actual",
-            "error",
+        yield report(
             f"“{s.label}”标为“{s.ind.get('status')}”，但{s.result.explanation}；自评得分{fmt(s.reported)}",
             indicator=s.index,
         )
@@ -182,9 +176,7 @@ def deduction_met(r: Review, s: Scored) -> Iterator[dict]:
     Example: 指标值 ≥100 人次, 实际完成值 120 人次, 分值 10, 自评得分 8 (扣2分).
     """
     if s.reported is not None and s.measured and s.result.met and s.diff < -r.tol:
-        yield finding(
-            "score.deduction_met",
-            "warning",
+        yield report(
             f"“{s.label}”已达到目标却被扣分：{s.result.explanation}，自评只给{fmt(s.reported)}分（扣{fmt(-s.diff)}分）",
             indicator=s.index,
         )
@@ -199,7 +191,7 @@ def qualitative_band(r: Review, s: Scored) -> Iterator[dict]:
     """
     res = s.result
     if s.reported is not None and res.kind == "qualitative" and res.band and not (res.band[0] <= s.reported <= res.band[1]):
-        yield finding("score.qualitative_band", "warning", f"“{s.label}”：{res.explanation}", indicator=s.index)
+        yield report(f"“{s.label}”：{res.explanation}", indicator=s.index)
 
 
 @rule("score.indicator", "scoring", "指标得分与复核不同", "warning", stage="indicator")
@@ -209,9 +201,7 @@ def indicator_score(r: Review, s: Scored) -> Iterator[dict]:
     Example: 正向指标 ≥100, 实际 80, 分值 10: 复核 10 × 80 ÷ 100 = 8, 自评 10.
     """
     if s.reported is not None and abs(s.diff) > r.tol:
-        yield finding(
-            "score.indicator",
-            "warning",
+        yield report(
             f"“{s.label}”自评得分{fmt(s.reported)}，复核得分{fmt(s.result.computed_score)}：{s.result.explanation}",
             indicator=s.index,
         )
@@ -239,9 +229,7 @@ def sum_mismatch(r: Review) -> Iterator[dict]:
     if missing:
         names = "、".join(f"“{m.get('level3') or '?'}”（分值{fmt(m.get('weight'))}）" for m in missing)
         hint = f"；{names}没有得分"
-    yield finding(
-        "score.sum_mismatch",
-        "error",
+    yield report(
         f"自评总分{fmt(reported_total)}与各项得分之和{fmt(parts_sum)}（指标得分{fmt(sum(reported_parts, ZERO))}"
         f" + 预算执行率得分{fmt(printed_points or ZERO)}）不符，相差{fmt(reported_total - parts_sum)}{hint}",
     )
@@ -255,11 +243,7 @@ def narrative_mismatch(r: Review) -> Iterator[dict]:
     """
     narrative, reported_total = r.record.get("narrative_score"), r.reported_total
     if narrative is not None and reported_total is not None and abs(narrative - reported_total) > r.tol:
-        yield finding(
-            "score.narrative_mismatch",
-            "error",
-            f"情况说明中的自评得分为{fmt(narrative)}分，表中自评总分为{fmt(reported_total)}分",
-        )
+        yield report(f"情况说明中的自评得分为{fmt(narrative)}分，表中自评总分为{fmt(reported_total)}分")
 
 
 @rule("score.full_marks", "scoring", "全部满分", "info", stage="self_evaluation")
@@ -272,7 +256,7 @@ def full_marks(r: Review) -> Iterator[dict]:
     if weighted and all(
         ind.get("reported_score") is not None and abs(ind["reported_score"] - ind["weight"]) <= r.tol for ind in weighted
     ):
-        yield finding("score.full_marks", "info", f"全部{len(weighted)}项指标均为满分，自评可能未按实际完成情况打分")
+        yield report(f"全部{len(weighted)}项指标均为满分，自评可能未按实际完成情况打分")
 
 
 @rule("score.zero_spend", "scoring", "资金未支出却标为完成", stage="self_evaluation")
@@ -286,9 +270,7 @@ def zero_spend(r: Review) -> Iterator[dict]:
         return
     done = [ind for ind in r.indicators if status_class(ind.get("status")) == "achieved"]
     if done:
-        yield finding(
-            "score.zero_spend",
-            "error",
+        yield report(
             f"执行数为0（预算数{fmt(budget)}万元），资金未支出，却有{len(done)}项指标标为“完成”"
             f"（自评总分{fmt(r.reported_total)}）",
         )
@@ -305,11 +287,7 @@ def goal_completion(r: Review) -> Iterator[dict]:
     weighted = r.weighted
     if low and r.indicators and all(status_class(ind.get("status")) == "achieved" for ind in weighted):
         rates = "、".join(fmt(g["completion_rate"]) for g in low)
-        yield finding(
-            "score.goal_completion",
-            "warning",
-            f"年度目标的总体完成率为{rates}%，但全部{len(weighted)}项指标均标为“完成”",
-        )
+        yield report(f"年度目标的总体完成率为{rates}%，但全部{len(weighted)}项指标均标为“完成”")
 
 
 @rule("score.weights_split", "scoring", "指标分值结构", "warning", stage="self_evaluation")
@@ -327,17 +305,12 @@ def weights_split(r: Review) -> Iterator[dict]:
         split[section(ind)] += ind["weight"]
     guide = {"output": cfg.split_output, "effect": cfg.split_effect, "satisfaction": cfg.split_satisfaction}
     if abs(total_w - cfg.indicator_total) > tol:
-        yield finding(
-            "score.weights_split",
-            "warning",
-            f"指标分值合计{fmt(total_w)}，应为{fmt(cfg.indicator_total)}（另有预算执行率{fmt(r.execution.weight)}分）",
-        )
+        yield report(f"指标分值合计{fmt(total_w)}，应为{fmt(cfg.indicator_total)}（另有预算执行率{fmt(r.execution.weight)}分）")
     elif any(abs(split[k] - guide[k]) > tol for k in split):
-        yield finding(
-            "score.weights_split",
-            "info",
+        yield report(
             f"指标分值为产出（含成本）{fmt(split['output'])}、效益{fmt(split['effect'])}、满意度{fmt(split['satisfaction'])}，"
             f"与指导分值产出{fmt(guide['output'])}、效益{fmt(guide['effect'])}、满意度{fmt(guide['satisfaction'])}不同",
+            severity="info",
         )
 
 
@@ -352,10 +325,8 @@ def duplicate_indicator(r: Review) -> Iterator[dict]:
     for i, ind in enumerate(weighted):
         key = (ind.get("level3"), ind.get("description"), ind.get("target"), ind.get("actual"))
         if key[0] and key in seen:
-            yield finding(
-                "score.duplicate_indicator",
-                "info",
-                f"“{ind.get('level3')}”在{ind.get('level1') or ''}下重复出现（与{weighted[seen[key]].get('level1') or ''}下的同名指标相同）",
+            yield report(
+                f"“{ind.get('level3')}”在{ind.get('level1') or ''}下重复出现（与{weighted[seen[key]].get('level1') or ''}下的同名指标相同）"
             )
         seen.setdefault(key, i)
 
@@ -368,11 +339,7 @@ def unscorable(r: Review) -> Iterator[dict]:
     """
     if r.carried:
         names = "、".join(f"“{r.indicators[i].get('level3') or i + 1}”" for i in r.carried)
-        yield finding(
-            "score.unscorable",
-            "info",
-            f"{len(r.carried)}项指标无法复核（{names}），复核总分中沿用其自评得分",
-        )
+        yield report(f"{len(r.carried)}项指标无法复核（{names}），复核总分中沿用其自评得分")
 
 
 @rule("score.recomputed_total", "scoring", "复核总分与自评总分", "warning", stage="self_evaluation")
@@ -383,11 +350,10 @@ def recomputed_total(r: Review) -> Iterator[dict]:
     """
     computed, reported = r.computed_total, r.reported_total
     if computed is not None and reported is not None and abs(computed - reported) > r.tol:
-        yield finding(
-            "score.recomputed_total",
-            "warning" if abs(computed - reported) >= 1 else "info",
+        yield report(
             f"按规则复核总分为{fmt(computed)}（{grade(computed, r.cfg)}），自评总分为{fmt(reported)}"
             f"（{grade(reported, r.cfg)}），相差{fmt(computed - reported)}",
+            severity="warning" if abs(computed - reported) >= 1 else "info",
         )
 
 
@@ -401,7 +367,5 @@ def narrative_amounts(r: Review) -> Iterator[dict]:
     for key, label in (("budget", "全年预算数"), ("executed", "执行数")):
         said, table = narrative.get(key), r.record.get(key)
         if said is not None and table is not None and abs(said - table) > printed_tolerance(said, ZERO):
-            out = finding("score.narrative_amounts", "warning",
-                          f"情况说明写{label}为{fmt(said)}万元，表中为{fmt(table)}万元")
-            out["page"] = narrative.get("page")  # the narrative's page, even when unknown
-            yield out
+            # the narrative's page, even when unknown (the table's is not where it is said)
+            yield report(f"情况说明写{label}为{fmt(said)}万元，表中为{fmt(table)}万元", page=narrative.get("page"))
