@@ -6,7 +6,7 @@ float, for plotting.  Names follow DESIGN.md §6.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -238,3 +238,29 @@ def group_segments(frame: pd.DataFrame, by: str | list[str], member: str, value:
         values = dict(zip(group[member], group[value]))
         out.append((name(key), [values.get(m) for m in members]))
     return out
+
+
+def stacked_parts(
+    table: pd.DataFrame,
+    total_key: str,
+    parts: Sequence[tuple[str, str]],
+    other_label: str = "其他",
+) -> tuple[list[tuple[str, list[Decimal | None]]], list[Decimal | None]]:
+    """The segments of a stacked bar per document — each part's values and,
+    when the parts fall short of the total by more than 0.005, an
+    ``other_label`` segment with the rest — and the totals.  A document that
+    prints only the total gets it all as ``other_label``."""
+    records = table.to_dict("records")
+    totals = [dec(r.get(total_key)) for r in records]
+    segments = [(label, [dec(r.get(key)) for r in records]) for key, label in parts]
+    rest: list[Decimal | None] = []
+    for i, total in enumerate(totals):
+        if total is None:
+            rest.append(None)
+            continue
+        covered = sum((values[i] for _, values in segments if values[i] is not None), Decimal(0))
+        gap = total - covered
+        rest.append(gap if gap > Decimal("0.005") else None)
+    if any(v is not None for v in rest):
+        segments.append((other_label, rest))
+    return segments, totals

@@ -13,7 +13,7 @@ from __future__ import annotations
 from analysis.frame_values import (
     FUNCTION_CLASS_NAMES, GRADES, HUNDRED, KIND_NAMES, MEASURE_LABELS, SCOPE_NAMES, SEVERITY_ORDER,
     code_level, dec, diff, doc_label, doc_title, floats, function_class_amounts, group_segments, pct, provenance,
-    to_float,
+    stacked_parts, to_float,
 )
 from analysis.performance_frames import (
     FINDINGS_TABLE_COLUMNS, INDICATOR_TABLE_COLUMNS, QUALITY_ISSUES,
@@ -38,5 +38,5 @@ __all__ = [
     "rule_name", "rule_label", "target_indicator_table", "findings_view", "findings_counts",
     "findings_by_rule", "document_finding_counts", "rule_counts_table",
     "HUNDRED", "FINDINGS_TABLE_COLUMNS", "INDICATOR_TABLE_COLUMNS", "SELF_EVALUATION_TABLE_COLUMNS",
-    "TARGET_INDICATOR_COLUMNS", "TARGET_QUALITY_COLUMNS", "FINDINGS_VIEW_COLUMNS", "group_segments",
+    "TARGET_INDICATOR_COLUMNS", "TARGET_QUALITY_COLUMNS", "FINDINGS_VIEW_COLUMNS", "group_segments", "stacked_parts",
 ]

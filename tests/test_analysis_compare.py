@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis import compare as ac
-from analysis.frames import function_class_amounts, provenance
+from analysis import compare_tables as act
+from analysis.frames import function_class_amounts, provenance, stacked_parts
 from store import queries as q
 from store.engine import get_engine
 from store.ingest import ingest_document
@@ -327,34 +328,34 @@ def test_default_year_from_the_counts_per_year_is_default_selections_year():
 
 def test_agency_rows_values_differences_and_ranks():
     table = _two_agency_table()
-    values = ac.agency_rows(table, ac.SCALE_COLUMNS)
+    values = act.agency_rows(table, act.SCALE_COLUMNS)
     assert list(values.columns[:3]) == ["部门", "文件", "本年支出合计"]
     assert values["部门"].tolist() == ["甲局", "乙局"] and values["文件"].tolist() == ["2024年预算", "2024年预算"]
     assert values["本年支出合计"].tolist() == [D("100.00"), D("300.50")]
     assert values["人员经费"].tolist() == [D("45.00"), None]
 
-    diffs = ac.agency_rows(table, ac.SCALE_COLUMNS, view="diff", baseline="乙局（2024年部门预算）")
+    diffs = act.agency_rows(table, act.SCALE_COLUMNS, view="diff", baseline="乙局（2024年部门预算）")
     assert diffs["文件"].tolist() == ["2024年预算", "2024年预算（基准）"]
     assert diffs["本年支出合计"].tolist() == [D("-200.50"), D("0.00")]
     assert diffs["人员经费"].tolist() == [None, None]  # no difference with a blank side
 
-    ranks = ac.agency_rows(table, ac.SCALE_COLUMNS, view="rank")
+    ranks = act.agency_rows(table, act.SCALE_COLUMNS, view="rank")
     assert ranks["本年支出合计"].tolist() == [2, 1]
     assert pd.isna(ranks["人员经费"].iloc[1])
 
-    shares = ac.agency_rows(table, ac.SHARE_COLUMNS)
+    shares = act.agency_rows(table, act.SHARE_COLUMNS)
     assert shares["基本支出占比%"].tolist() == [D("60.00"), D("33.44")]
     with pytest.raises(ValueError):
-        ac.agency_rows(table, ac.SCALE_COLUMNS, view="sideways")
+        act.agency_rows(table, act.SCALE_COLUMNS, view="sideways")
 
 
 def test_stacked_parts_add_the_rest_of_the_total():
-    segments, totals = ac.stacked_parts(_two_agency_table(), "expenditure_total",
+    segments, totals = stacked_parts(_two_agency_table(), "expenditure_total",
                                         [("basic", "基本支出"), ("project", "项目支出")], other_label="其他支出")
     assert totals == [D("100.00"), D("300.50")]
     assert [name for name, _ in segments] == ["基本支出", "项目支出", "其他支出"]
     assert segments[2][1] == [None, D("10.00")]  # 300.50 − 100.50 − 190.00; 甲局 adds up
-    only_parts, _ = ac.stacked_parts(_two_agency_table().iloc[:1], "expenditure_total",
+    only_parts, _ = stacked_parts(_two_agency_table().iloc[:1], "expenditure_total",
                                      [("basic", "基本支出"), ("project", "项目支出")])
     assert [name for name, _ in only_parts] == ["基本支出", "项目支出"]  # no empty 其他 segment
 

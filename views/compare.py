@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import compare as ac
+from analysis import compare_tables as act
 from analysis import peers as ap
-from analysis.frames import doc_title, group_segments, provenance
+from analysis.frames import doc_title, group_segments, provenance, stacked_parts
 from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
@@ -132,7 +133,7 @@ if not largest.empty:
 
 
 def _stacked(total_key: str, parts: list[tuple[str, str]], title: str, *, total_name: str, other: str):
-    segments, ends = ac.stacked_parts(table, total_key, parts, other_label=other)
+    segments, ends = stacked_parts(table, total_key, parts, other_label=other)
     return charts.hbar_stacked(categories, segments, totals=ends, total_name=total_name, title=title)
 
 
@@ -209,28 +210,28 @@ with tab_perf:
 # ------------------------------------------------------------------ the comparison tables (one row per agency)
 st.subheader("对比表")
 c1, c2 = st.columns([1, 1])
-view = filters.select("显示", list(ac.VIEWS), key="view", default="value", format_func=lambda v: ac.VIEWS[v],
+view = filters.select("显示", list(act.VIEWS), key="view", default="value", format_func=lambda v: act.VIEWS[v],
                       container=c1, help="数值；与基准部门之差（本部门 − 基准部门）；或各项在所选部门中的排名")
 baseline = None
 if view == "diff":
     baseline = filters.select("基准部门", labels, key="base", default=labels[0], container=c2)
 suffix = {"value": "", "diff": "_与基准之差", "rank": "_排名"}[view]
-help_cols = {h: {"help": t} for h, t in ac.COLUMN_HELP.items()}
+help_cols = {h: {"help": t} for h, t in act.COLUMN_HELP.items()}
 money = view != "rank"
 
 
 def _rows(title: str, measures, key: str, stem: str, *, amounts: bool) -> None:
     st.markdown(f"**{title}**")
-    frame = ac.agency_rows(table, measures, view=view, baseline=baseline)
+    frame = act.agency_rows(table, measures, view=view, baseline=baseline)
     export.table(frame, key, source=source, file_stem=f"部门对比_{stem}{suffix}_{stem_year}",
                  money_columns=[h for _, h in measures] if amounts and money else None, columns=help_cols,
                  unit_in_header=False)
 
 
-_rows("收支规模", ac.SCALE_COLUMNS, "compare-amounts", "收支规模", amounts=True)
-_rows("“三公”经费与机关运行经费", ac.THREE_PUBLIC_COLUMNS, "compare-three-table", "三公经费", amounts=True)
-_rows("支出结构（占比，%）", ac.SHARE_COLUMNS, "compare-structure-measures", "支出结构", amounts=False)
-_rows("项目与绩效", ac.PERFORMANCE_COLUMNS, "compare-performance-table", "项目与绩效", amounts=False)
+_rows("收支规模", act.SCALE_COLUMNS, "compare-amounts", "收支规模", amounts=True)
+_rows("“三公”经费与机关运行经费", act.THREE_PUBLIC_COLUMNS, "compare-three-table", "三公经费", amounts=True)
+_rows("支出结构（占比，%）", act.SHARE_COLUMNS, "compare-structure-measures", "支出结构", amounts=False)
+_rows("项目与绩效", act.PERFORMANCE_COLUMNS, "compare-performance-table", "项目与绩效", amounts=False)
 st.caption("空白表示文件未列示该项或无法计算。" + ("排名：1 为最大，并列者名次相同。" if view == "rank" else ""))
 
 # ------------------------------------------------------------------ peer group: rank and median

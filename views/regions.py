@@ -4,8 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import regions as ar
-from analysis.compare import stacked_parts
-from analysis.frames import KIND_NAMES, group_segments, provenance
+from analysis.frames import KIND_NAMES, group_segments, provenance, stacked_parts
 from components import cached as q
 from components import charts, export, filters, layout
 from components.safety import md
