@@ -368,3 +368,47 @@ def test_config_from_settings(monkeypatch):
     cfg = ScoringConfig.from_settings()
     assert cfg.grade_excellent == D(95) and cfg.band_achieved == (D("0.85"), D("1"))
     assert grade(D(92), cfg) == "良"
+
+
+# --------------------------------------------------------------------------- the review's rules as a registry
+
+
+def test_review_rules_are_registered_functions_run_in_their_passes():
+    from analysis import rules as registry
+
+    execution = [r.id for r in registry.rules_for("execution")]
+    per_indicator = [r.id for r in registry.rules_for("indicator")]
+    whole = [r.id for r in registry.rules_for("self_evaluation")]
+    assert execution == ["score.execution_unscorable", "score.execution_rate"]
+    assert per_indicator[0] == "score.missing_score" and per_indicator[-1] == "score.indicator"
+    assert "score.sum_mismatch" in whole and "score.narrative_amounts" in whole
+    # none of them is run by run_rules on the whole document
+    assert not {r.id for r in registry.rule_functions()} & set(execution + per_indicator + whole)
+    # the findings come out pass by pass: 预算执行率, then the indicators, then the whole table
+    out = evaluate(table(reported_score=D(93), execution_points=D(9)), CFG)
+    order = [f["rule"] for f in out["findings"]]
+    assert order.index("score.execution_rate") < order.index("score.deduction_met") < order.index("score.sum_mismatch")
+    # a rule's default severity is stamped from the registry; a rule may say another
+    assert finding(out, "score.execution_rate")["severity"] == registry.RULES["score.execution_rate"].severity == "error"
+
+
+def test_a_new_indicator_rule_is_one_function_and_the_first_finding_speaks(monkeypatch):
+    from analysis import rules as registry
+    from analysis import scoring_rules
+
+    def every_output(r, s):
+        """Example: every 产出指标 (a test rule)."""
+        if s.ind.get("level1") == "产出指标":
+            yield scoring_rules.report(f"“{s.label}”是产出指标", indicator=s.index)
+
+    entry = registry.Rule("score.test_output", "scoring", "测试规则", "info", "Example: none.", every_output,
+                          ("analysis.scoring_rules", 0), "indicator")  # line 0: before the others
+    monkeypatch.setitem(registry.RULES, entry.id, entry)
+    out = evaluate(table(), CFG)
+    mine = [f for f in out["findings"] if f["rule"] == "score.test_output"]
+    assert [f["indicator"] for f in mine] == [0, 1] and all(f["severity"] == "info" for f in mine)
+    # it speaks first for the two 产出 indicators, so no other indicator rule does for them
+    others = [f for f in out["findings"] if f.get("indicator") in (0, 1) and f["rule"] != "score.test_output"]
+    assert others == []
+    # the 效益 indicator scored 25 of 30 although met still gets its finding
+    assert any(f["rule"] == "score.deduction_met" and f["indicator"] == 2 for f in out["findings"])
