@@ -212,8 +212,11 @@ def test_interrupted_ingest_leaves_no_children_and_no_partial_document(tmp_path,
     shutil.copy(SEED_000, d / "a" / "a.txt")
     shutil.copy(SEED_002, d / "b" / "slow1.txt")
     shutil.copy(SHILONG_XLSX, d / "b" / "slow2.xlsx")
+    # Ctrl-C in a terminal: a suite started in the background (``make test &``, nohup)
+    # hands its processes SIGINT ignored, so the driver takes Python's own handler back
     driver = (
-        "import sys; from loaders import sandbox; sandbox.TARGET = 'slowparse:parse'; "
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from loaders import sandbox; sandbox.TARGET = 'slowparse:parse'; "
         "from loaders.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     env = cli_env(BATCH_TEST_PIDS=str(pids))
