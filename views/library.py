@@ -20,6 +20,7 @@ from components.export import table
 from components.upload_panel import upload_panel
 from components import auth
 from components.paging import pager
+from components.recognised_tables import OCR_MARK, ocr_note, table_grid
 from components.safety import md
 from analysis.frames import rule_label
 from components.layout import MISSING, engine, fmt_number, kpi_row, page_setup
@@ -52,8 +53,6 @@ FAMILY_LABELS = {
 }
 SECTION_LABELS = {"totals": "收支汇总", "three_public": "“三公”经费", "three_public_budget": "“三公”经费预算数"}
 ORIGIN_LABELS = {"table": "报表", "narrative": "情况说明"}
-# values read by OCR from a scanned page are marked with this in every table
-OCR_MARK = "OCR"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 ss = st.session_state
@@ -364,27 +363,6 @@ def _read_how(title, page) -> str:
     return OCR_MARK if (title, page) in ocr_tables else "文字层"
 
 
-def _ocr_note(t: dict) -> None:
-    """What OCR and the arithmetic verification did to this table."""
-    detail = t.get("ocr_detail") or {}
-    check = detail.get("verification") or {}
-    if check.get("checked") and check.get("holds"):
-        state = f"勾稽关系校验 {check.get('sums', 0)} 处全部成立"
-    elif check.get("checked"):
-        state = f"勾稽关系校验 {check.get('sums', 0)} 处，{check.get('failed', 0)} 处不成立"
-    else:
-        state = "表中没有可校验的合计关系，请对照原件核实"
-    note = st.info if check.get("checked") and check.get("holds") else st.warning
-    note(f"此表由扫描件文字识别（{OCR_MARK}）读出：{state}。", icon=":material/document_scanner:")
-    for fix in detail.get("corrections") or []:
-        st.caption(
-            f"第{fix['row'] + 1}行第{fix['col'] + 1}列：初读 {fix['read']}，与合计不符；"
-            f"{'候选读数' if fix.get('how') == 'candidate' else '放大重读'}为 {fix['value']}，采用后勾稽成立。"
-        )
-    for cell in detail.get("unverified") or []:
-        st.caption(f"第{cell['row'] + 1}行第{cell['col'] + 1}列：{md(cell['message'])}")
-
-
 fl = queries.function_lines(current, engine=eng)
 el = queries.economic_lines(current, engine=eng)
 sums = queries.line_items(current, section=["totals", "three_public", "three_public_budget"], engine=eng)
@@ -407,9 +385,7 @@ with tab_tables:
         st.caption("表格按原文照录（行号从 1 开始，与“功能分类科目”等页签中的行号一致）。")
     for t in tables:
         rows = t.get("rows") or []
-        width = max((len(r) for r in rows), default=0)
-        grid = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], columns=[f"第{j + 1}列" for j in range(width)])
-        grid.index = pd.RangeIndex(1, len(grid) + 1, name="行")
+        grid = table_grid(rows)
         family = FAMILY_LABELS.get(t.get("kind") or "unknown", t.get("kind") or "未归类")
         label = f"{t.get('title') or '（无标题）'}　·　{family}　·　{_pages_text(t.get('pages'))}　·　{len(rows)} 行"
         if several and t.get("file"):
@@ -418,7 +394,7 @@ with tab_tables:
             label += f"　·　{OCR_MARK}"
         with st.expander(label, expanded=len(tables) == 1):
             if t.get("ocr"):
-                _ocr_note(t)
+                ocr_note(t)
             st.dataframe(grid, width="stretch", height=min(38 + 35 * len(grid), 420))
             unit = t.get("unit")
             st.caption(
