@@ -52,15 +52,15 @@ class Record:
         if not isinstance(data, dict):
             raise SchemaError(f"{path or cls.__name__}: expected an object, got {type(data).__name__}")
         hints = _hints(cls)
-        unknown = set(data) - set(hints)
+        unknown = set(data) - hints.keys()
         if unknown:
             raise SchemaError(f"{path or cls.__name__}: unknown key(s) {sorted(unknown)} for {cls.__name__}")
         kwargs = {}
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            if f.name in data:
-                kwargs[f.name] = _read(hints[f.name], data[f.name], f"{path}.{f.name}")
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise SchemaError(f"{path or cls.__name__}: missing key {f.name!r} of {cls.__name__}")
+        for name, required in _fields(cls):
+            if name in data:
+                kwargs[name] = _read(hints[name], data[name], f"{path}.{name}")
+            elif required:
+                raise SchemaError(f"{path or cls.__name__}: missing key {name!r} of {cls.__name__}")
         return cls(**kwargs)
 
     def to_dict(self) -> dict:
@@ -79,17 +79,34 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+@lru_cache(maxsize=None)
+def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """``(name, required)`` of each field of a record class, in order."""
+    return tuple((f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+                 for f in dataclasses.fields(cls))
+
+
+@lru_cache(maxsize=None)
+def _shape(tp: Any) -> tuple[Any, tuple]:
+    """``(typing.get_origin(tp), typing.get_args(tp))``, once per type."""
+    return typing.get_origin(tp), typing.get_args(tp)
+
+
+_SCALARS = frozenset((str, int, bool, Decimal))
+
+
 def _read(tp: Any, value: Any, path: str) -> Any:
-    origin = typing.get_origin(tp)
+    if tp is type(value) and tp in _SCALARS:  # the common case: a value of its field's own type
+        return value
+    origin, args = _shape(tp)
     if origin in (Union, types.UnionType):
-        options = typing.get_args(tp)
+        options = args
         if value is None:
             if type(None) in options:
                 return None
             raise SchemaError(f"{path}: null where {tp} is expected")
-        for option in options:  # the value's own type first (text stays text)
-            if option in (str, int, bool, Decimal) and type(value) is option:
-                return value
+        if type(value) in options and type(value) in _SCALARS:  # the value's own type first (text stays text)
+            return value
         errors = []
         for option in options:
             if option is type(None):
@@ -104,12 +121,14 @@ def _read(tp: Any, value: Any, path: str) -> Any:
     if origin is list:
         if not isinstance(value, (list, tuple)):
             raise SchemaError(f"{path}: expected a list, got {type(value).__name__}")
-        (item,) = typing.get_args(tp)
+        (item,) = args
+        if item in (str, int) and all(type(v) is item for v in value):  # a table's cells, a list of pages
+            return list(value)
         return [_read(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
             raise SchemaError(f"{path}: expected an object, got {type(value).__name__}")
-        key_tp, item = typing.get_args(tp)
+        key_tp, item = args
         return {k: _read(item, v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, Record):
         return tp.from_dict(value, path)

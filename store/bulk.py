@@ -31,16 +31,13 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from analysis.checks import all_findings
-from loaders.jsonout import plain
 from store.engine import get_engine, writer
+from model import ParsedDocument
 from store.ingest import (
     DUPLICATE_MESSAGE, DUPLICATE_PART_MESSAGE, IngestResult, _originals, checked_identity, describe,
-    ingest_document,
+    ingest_document, read_document,
 )
-from store.rows import (
-    build_line_items, finding_row, int_or_none, project_row, self_evaluation_row, TABLE_COLUMNS,
-    text_or_none,
-)
+from store.rows import build_line_items, finding_row, present, project_row, self_evaluation_row, table_row
 from store.models import (
     Agency, Document, DocumentFile, DocumentParsed, DocumentPart, Finding, LineItem, ParsedTable, Project,
     SelfEvaluation, utcnow,
@@ -53,14 +50,15 @@ DEFAULT_BATCH = 200
 
 @dataclass
 class BulkEntry:
-    """One document to store: the parsed dict, its original bytes and, when
-    already computed, its findings (``analysis.checks.all_findings(doc)``)."""
+    """One document to store: the parsed document (``model.ParsedDocument`` or
+    its dict), its original bytes and, when already computed, its findings
+    (``analysis.checks.all_findings(doc)``)."""
 
-    doc: Mapping[str, Any]
+    doc: ParsedDocument | Mapping[str, Any]
     data: bytes | Sequence[tuple[str, bytes]]
     findings: list[Mapping[str, Any]] | None = None
-    #: the doc is plain JSON already (read back from JSON: amounts as strings,
-    #: no Decimal, date or tuple anywhere), so nothing needs converting
+    #: the doc is a dict of plain JSON already (read back from JSON: amounts as
+    #: strings, no Decimal, date or tuple anywhere): it is stored as given
     json_ready: bool = False
 
 
@@ -89,9 +87,9 @@ def _entry(value: BulkEntry | tuple) -> BulkEntry:
 
 def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
     """The rows of one document, or the IngestResult refusing it, or None
-    when it must go through ingest_document (several files)."""
-    doc = entry.doc
-    as_json = (lambda value: value) if entry.json_ready else plain
+    when it must go through ingest_document (several files).  A dict is read
+    into the typed document here."""
+    doc, parsed = read_document(entry.doc, entry.json_ready)
     originals = _originals(doc, entry.data)
     if len(originals) > 1:
         return None
@@ -100,50 +98,39 @@ def _prepare(index: int, entry: BulkEntry) -> _Prepared | IngestResult | None:
         return checked
     sha256, ident = checked
     _agency, year, kind, scope = ident
-    source = doc.get("source") or {}
+    source = doc.source
     original = originals[0]
     prepared = _Prepared(
         index=index,
         ident=ident,
         sha256=sha256,
-        code=text_or_none(doc.get("agency_code")),
+        code=doc.agency_code,
         document={
             "sha256": sha256,
-            "file_name": str(source.get("file") or "未命名文件"),
-            "format": str(source.get("format") or "unknown"),
-            "pages": int_or_none(source.get("pages")),
-            "parser_version": text_or_none(doc.get("parser_version")),
-            "year": int(year),
+            "file_name": source.file or "未命名文件",
+            "format": source.format or "unknown",
+            "pages": source.pages,
+            "parser_version": doc.parser_version,
+            "year": year,
             "kind": kind,
             "scope": scope,
-            "unit_scale": text_or_none(doc.get("unit_scale")),
+            "unit_scale": doc.unit_scale,
         },
-        parsed=as_json(doc),
+        parsed=parsed,
         data=original.data,
     )
-    for seq, table in enumerate(doc.get("tables") or []):
-        prepared.tables.append(
-            {
-                "seq": seq,
-                "title": text_or_none(table.get("title")),
-                "kind": text_or_none(table.get("kind")),
-                "pages": as_json(table.get("pages")),
-                "rows": as_json(table.get("rows")),
-                "extra": as_json({k: v for k, v in table.items() if k not in TABLE_COLUMNS}) or None,
-            }
-        )
-        prepared.table_keys.append((table.get("file"), text_or_none(table.get("title"))))
+    for seq, table in enumerate(doc.tables):
+        prepared.tables.append(table_row(seq, table))
+        prepared.table_keys.append((present(table.file), table.title))
     for item in build_line_items(doc):
         item.pop("file", None)  # one file: every item's file is the document's
         prepared.line_items.append(item)
-    findings = entry.findings if entry.findings is not None else all_findings(doc)
+    findings = entry.findings if entry.findings is not None else all_findings(parsed)
     prepared.findings = [finding_row(f) for f in findings]
     prepared.document.update(severity_counts(f["severity"] for f in prepared.findings))
     prepared.document.update(headline_columns(prepared.line_items))
-    prepared.projects = [project_row(seq, item) for seq, item in enumerate(doc.get("projects") or [])]
-    prepared.self_evaluations = [
-        self_evaluation_row(seq, item) for seq, item in enumerate(doc.get("self_evaluations") or [])
-    ]
+    prepared.projects = [project_row(seq, item) for seq, item in enumerate(doc.projects)]
+    prepared.self_evaluations = [self_evaluation_row(seq, item) for seq, item in enumerate(doc.self_evaluations)]
     return prepared
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from analysis.frames import dec, quality_issues
 from analysis.peers import profile
 from analysis.regions import region_of
+from model import Project, SelfEvaluation
 
 #: documents column per finding severity
 SEVERITY_COLUMNS = {"error": "errors", "warning": "warnings", "info": "infos"}
@@ -74,16 +75,20 @@ def issues_text(keys: list[str] | None) -> str | None:
     return None if keys is None else "," + ",".join(keys) + ("," if keys else "")
 
 
-def project_columns(item: Mapping[str, Any]) -> dict[str, Any]:
-    """``quality_score`` and ``quality_issues`` of one project item."""
-    quality = item.get("quality") if isinstance(item.get("quality"), Mapping) else {}
+def project_columns(item: Project | Mapping[str, Any]) -> dict[str, Any]:
+    """``quality_score`` and ``quality_issues`` of one project (a ``Project``, or
+    the ``data`` dict stored for it: migration 0004 reads those)."""
+    if isinstance(item, Project):
+        quality = item.quality.to_dict() if item.quality else {}
+    else:
+        quality = item.get("quality") if isinstance(item.get("quality"), Mapping) else {}
     score: Decimal | None = dec(quality.get("score")) if quality else None
-    return {"quality_score": score, "quality_issues": issues_text(quality_issues(item))}
+    return {"quality_score": score, "quality_issues": issues_text(quality_issues({"quality": quality}))}
 
 
-def self_evaluation_columns(item: Mapping[str, Any]) -> dict[str, Any]:
-    """``finding_count`` of one self-evaluation item."""
-    findings = item.get("findings")
+def self_evaluation_columns(item: SelfEvaluation | Mapping[str, Any]) -> dict[str, Any]:
+    """``finding_count`` of one self-evaluation (a ``SelfEvaluation``, or its stored ``data`` dict)."""
+    findings = item.findings if isinstance(item, SelfEvaluation) else item.get("findings")
     return {"finding_count": len(findings) if isinstance(findings, list) else 0}
 
 

@@ -13,9 +13,11 @@ the set of files (``loaders.multifile.files_sha256``).
   ``refused`` (naming the stored file), unless ``replace=True``: then the old
   document and everything hanging off it is deleted in the same transaction.
 
-Amounts become exact ``Decimal`` (strings and Decimals accepted, ``None`` stays
-NULL); the parsed dict is kept whole in ``document_parsed.parsed`` with Decimals as
-strings.
+The document is the typed ``model.ParsedDocument``; a dict is read into it once,
+here (:func:`typed_document`): a key the model does not know, a missing key or a
+malformed amount is refused with a Chinese sentence naming where, before anything
+is stored.  Amounts become exact ``Decimal`` (``None`` stays NULL); the parsed
+document is kept whole in ``document_parsed.parsed`` with Decimals as strings.
 """
 from __future__ import annotations
 
@@ -31,13 +33,13 @@ from sqlalchemy.orm import Session
 from store.derived import agency_regions, headline_columns, severity_counts
 from store.revision import bump_revision
 from store.rows import (
-    TABLE_COLUMNS, build_line_items, finding_row, int_or_none, project_row, self_evaluation_row, text_or_none,
-    to_decimal,
+    build_line_items, finding_row, present, project_row, self_evaluation_row, table_row, to_decimal,
 )
 
 from analysis.checks import all_findings
 from loaders.jsonout import plain
 from loaders.multifile import files_sha256
+from model import ParsedDocument, SchemaError
 
 from store import users
 from store.engine import get_engine, writer
@@ -142,48 +144,70 @@ class _Original:
     data: bytes
 
 
-def _originals(doc: Mapping[str, Any], data: bytes | Sequence[tuple[str, bytes]]) -> list[_Original]:
+def typed_document(doc: ParsedDocument | Mapping[str, Any]) -> ParsedDocument:
+    """``doc`` as the typed document: a dict is read through the model here, once.
+    Raises ``ValueError`` with a Chinese sentence naming where when it does not
+    fit the model (an unknown or missing key, a malformed amount)."""
+    if isinstance(doc, ParsedDocument):
+        return doc
+    try:
+        return ParsedDocument.from_dict(doc if isinstance(doc, dict) else dict(doc))
+    except SchemaError as exc:
+        raise ValueError(f"解析结果不符合文档格式：{str(exc).lstrip('.')}") from None
+
+
+def read_document(doc: ParsedDocument | Mapping[str, Any], json_ready: bool = False) -> tuple[ParsedDocument, Any]:
+    """The typed document (:func:`typed_document`) and the JSON kept whole in
+    ``document_parsed.parsed``: a dict as given (``json_ready``: it is plain JSON
+    already), a ``ParsedDocument`` as its ``to_dict()``; amounts as strings."""
+    typed = typed_document(doc)
+    if typed is doc:
+        return typed, plain(typed.to_dict())
+    return typed, doc if json_ready else plain(doc)
+
+
+def _originals(doc: ParsedDocument, data: bytes | Sequence[tuple[str, bytes]]) -> list[_Original]:
     """The originals of ``doc`` in document order (``source.files``); one for a
     document read from one file.  Raises ValueError when the bytes are not the
     files the document was read from."""
-    source = doc.get("source") or {}
+    source = doc.source
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = bytes(data)
-        return [_Original(str(source.get("file") or "未命名文件"), hashlib.sha256(data).hexdigest(),
-                          str(source.get("format") or "unknown"), int_or_none(source.get("pages")), data)]
+        return [_Original(source.file or "未命名文件", hashlib.sha256(data).hexdigest(),
+                          source.format or "unknown", source.pages, data)]
     given = {hashlib.sha256(bytes(b)).hexdigest(): (name, bytes(b)) for name, b in data}
-    listed = source.get("files") or []
+    listed = source.files or []
     if len(given) == 1 and not listed:
         return _originals(doc, next(iter(given.values()))[1])
-    if sorted(given) != sorted(str(f.get("sha256") or "").lower() for f in listed):
+    if sorted(given) != sorted(f.sha256.lower() for f in listed):
         raise ValueError("文件内容与解析结果的文件清单（source.files）不一致")
     return [
-        _Original(str(f.get("file") or given[f["sha256"].lower()][0]), f["sha256"].lower(),
-                  str(f.get("format") or "unknown"), int_or_none(f.get("pages")), given[f["sha256"].lower()][1])
+        _Original(f.file or given[f.sha256.lower()][0], f.sha256.lower(),
+                  f.format or "unknown", f.pages, given[f.sha256.lower()][1])
         for f in listed
     ]
 
 
-def checked_identity(doc: Mapping[str, Any], originals: Sequence["_Original"]) -> tuple[str, tuple] | IngestResult:
+def checked_identity(doc: ParsedDocument, originals: Sequence["_Original"]) -> tuple[str, tuple] | IngestResult:
     """The document's sha256 (of its set of files) and (agency, year, kind,
     scope), or the refusal when one of them is missing or unknown.  Raises
     ``ValueError`` when the parse names other bytes than the files given."""
     sha256 = files_sha256(o.sha256 for o in originals)
-    claimed = (doc.get("source") or {}).get("sha256")
-    if claimed and str(claimed).lower() != sha256:
+    claimed = doc.source.sha256
+    if claimed and claimed.lower() != sha256:
         raise ValueError(f"文件内容与解析结果的 sha256 不一致：{claimed} ≠ {sha256}")
-    agency = (doc.get("agency") or "").strip()
-    year, kind, scope = doc.get("year"), doc.get("kind"), doc.get("scope")
+    agency = (doc.agency or "").strip()
+    year, kind, scope = doc.year, doc.kind, doc.scope
     missing = [label for label, v in (("单位名称", agency), ("年度", year), ("类型", kind), ("范围", scope)) if not v]
     if missing:
         return IngestResult("refused", f"无法识别{'、'.join(missing)}，未保存")
     if kind not in KINDS or scope not in SCOPES:
         return IngestResult("refused", f"未知的文件类型或范围（{kind}/{scope}），未保存")
-    return sha256, (agency, int(year), kind, scope)
+    return sha256, (agency, year, kind, scope)
 
 
 def ingest_document(
-    doc: Mapping[str, Any],
+    doc: ParsedDocument | Mapping[str, Any],
     data: bytes | Sequence[tuple[str, bytes]],
     *,
     engine: Engine | None = None,
@@ -192,17 +216,20 @@ def ingest_document(
     reparse: bool = False,
     actor: str | None = None,
 ) -> IngestResult:
-    """Store ``doc`` (a parsed document dict) and ``data`` (its original bytes;
-    for a document read from several files, ``[(name, bytes), …]`` of all of them).
+    """Store ``doc`` (the parsed document: a ``model.ParsedDocument`` or its dict)
+    and ``data`` (its original bytes; for a document read from several files,
+    ``[(name, bytes), …]`` of all of them).
     ``actor`` (the signed-in user) goes into the audit trail, in the same transaction.
 
     One transaction for everything; see the module docstring for the outcomes.
     ``reparse``: the same bytes are already stored and ``doc`` is a new parse
     of them; it replaces the stored parse in the same transaction.
-    Raises ``ValueError`` for a malformed document (bad amount, sha256 of ``doc``
-    not matching ``data``) — nothing is stored then.
+    Raises ``ValueError`` for a malformed document (a dict that does not fit the
+    model, a bad amount, sha256 of ``doc`` not matching ``data``) — nothing is
+    stored then.
     """
     engine = _resolve_engine(engine, url)
+    doc, parsed = read_document(doc)
     originals = _originals(doc, data)
     checked = checked_identity(doc, originals)
     if isinstance(checked, IngestResult):
@@ -210,7 +237,7 @@ def ingest_document(
     sha256, ident = checked
 
     try:
-        return _ingest(engine, doc, originals, sha256, ident, replace, reparse, actor)
+        return _ingest(engine, doc, parsed, originals, sha256, ident, replace, reparse, actor)
     except IntegrityError:
         # Another writer stored the same file or slot between our check and insert.
         with Session(engine) as session:
@@ -245,7 +272,8 @@ def _agency(session: Session, name: str, code: str | None) -> Agency:
 
 def _ingest(
     engine: Engine,
-    doc,
+    doc: ParsedDocument,
+    parsed: Any,
     originals: list[_Original],
     sha256: str,
     ident: tuple,
@@ -254,7 +282,7 @@ def _ingest(
     actor: str | None = None,
 ) -> IngestResult:
     agency_name, year, kind, scope = ident
-    source = doc.get("source") or {}
+    source = doc.source
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         outcome = _check_existing(session, sha256, ident, replace, reparse, files=len(originals))
         if isinstance(outcome, IngestResult):
@@ -265,22 +293,21 @@ def _ingest(
             session.execute(delete(Document).where(Document.id == old.id))
         session.flush()
 
-        code = text_or_none(doc.get("agency_code"))
-        agency = _agency(session, agency_name, code)
+        agency = _agency(session, agency_name, doc.agency_code)
 
         document = Document(
             agency=agency,
             sha256=sha256,
-            file_name=str(source.get("file") or "未命名文件"),
-            format=str(source.get("format") or "unknown"),
-            pages=int_or_none(source.get("pages")),
-            parser_version=text_or_none(doc.get("parser_version")),
+            file_name=source.file or "未命名文件",
+            format=source.format or "unknown",
+            pages=source.pages,
+            parser_version=doc.parser_version,
             uploaded_at=utcnow(),
             year=year,
             kind=kind,
             scope=scope,
-            unit_scale=text_or_none(doc.get("unit_scale")),
-            parsed_row=DocumentParsed(parsed=plain(doc)),
+            unit_scale=doc.unit_scale,
+            parsed_row=DocumentParsed(parsed=parsed),
         )
         document.file = DocumentFile(data=originals[0].data)
         if len(originals) > 1:
@@ -298,18 +325,10 @@ def _ingest(
                 )
         # a table by (file, title): a document read from several files may print one title in two of them
         tables_by_title: dict[tuple[str | None, str], ParsedTable] = {}
-        for seq, table in enumerate(doc.get("tables") or []):
-            row = ParsedTable(
-                document=document,
-                seq=seq,
-                title=text_or_none(table.get("title")),
-                kind=text_or_none(table.get("kind")),
-                pages=plain(table.get("pages")),
-                rows=plain(table.get("rows")),
-                extra=plain({k: v for k, v in table.items() if k not in TABLE_COLUMNS}) or None,
-            )
+        for seq, table in enumerate(doc.tables):
+            row = ParsedTable(document=document, **table_row(seq, table))
             if row.title is not None:
-                tables_by_title.setdefault((table.get("file"), row.title), row)
+                tables_by_title.setdefault((present(table.file), row.title), row)
         session.add(document)
         session.flush()  # document, file and tables are now in the transaction
 
@@ -322,14 +341,14 @@ def _ingest(
             if file is not None:
                 row.source_file = LineItemFile(file_name=str(file))
             session.add(row)
-        findings = [finding_row(f) for f in all_findings(doc)]
+        findings = [finding_row(f) for f in all_findings(parsed)]
         for finding in findings:
             session.add(Finding(document=document, **finding))
         for column, count in severity_counts(f["severity"] for f in findings).items():
             setattr(document, column, count)
-        for seq, item in enumerate(doc.get("projects") or []):
+        for seq, item in enumerate(doc.projects):
             session.add(Project(document=document, **project_row(seq, item)))
-        for seq, item in enumerate(doc.get("self_evaluations") or []):
+        for seq, item in enumerate(doc.self_evaluations):
             session.add(SelfEvaluation(document=document, **self_evaluation_row(seq, item)))
         session.flush()
         document_id = document.id
@@ -339,7 +358,7 @@ def _ingest(
         bump_revision(session)
 
     what = describe(*ident)
-    slip = unit_warning(doc)
+    slip = unit_warning(parsed)
     if len(originals) > 1:
         what += f"（{len(originals)} 个文件合并为一份报告）"
     message = f"已保存{what}：{len(line_items)} 个数据项，{len(findings)} 条检查结果"

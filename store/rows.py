@@ -5,11 +5,13 @@ write."""
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from loaders.jsonout import plain
+from model import UNSET, ParsedDocument, Project, Record, SelfEvaluation, TableRecord
 from store.derived import project_columns, self_evaluation_columns
 from store.models import ECONOMIC_MEASURES, FUNCTION_MEASURES, THREE_PUBLIC_LABELS, TOTALS_LABELS, amount_problem
 
@@ -75,25 +77,30 @@ def text_or_none(value: Any) -> str | None:
 
 
 
-def file_of(provenance: Mapping[str, Any]) -> dict[str, Any]:
-    return {"file": str(provenance["file"])} if provenance.get("file") is not None else {}
+def file_of(provenance: Any) -> dict[str, Any]:
+    """``{"file": …}`` of a provenance record (a line, a value's source) that names its file, else ``{}``."""
+    return {"file": provenance.file} if provenance is not None and provenance.file is not UNSET else {}
 
 
-def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+def present(value: Any) -> Any:
+    """A field whose key may be absent (:data:`model.UNSET`) as ``None`` when it is."""
+    return None if value is UNSET else value
+
+
+def build_line_items(doc: ParsedDocument) -> list[dict[str, Any]]:
     """Flatten totals / three_public / three_public_budget / function_lines /
     economic_lines into line-item dicts (long format) with provenance.
 
     Provenance comes from the line itself (function/economic lines) or from
-    ``doc["sources"][section][key]``; ``origin`` defaults to ``'table'``.  In a
+    ``doc.sources.<section>[key]``; ``origin`` defaults to ``'table'``.  In a
     document read from several files an item also names its ``file``.
     """
     items: list[dict[str, Any]] = []
-    sources = doc.get("sources") or {}
     for doc_key, section, labels in KEYED_SECTIONS:
-        values = doc.get(doc_key) or {}
-        section_sources = sources.get(doc_key) or {}
-        for seq, (key, value) in enumerate(values.items()):
-            src = section_sources.get(key) or {}
+        values = getattr(doc, doc_key)
+        section_sources = getattr(doc.sources, doc_key) or {}
+        for seq, (key, value) in enumerate(values.to_dict().items() if values else ()):
+            src = section_sources.get(key)
             items.append(
                 {
                     "section": section,
@@ -102,34 +109,50 @@ def build_line_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "name": labels.get(key, key),
                     "measure": key,
                     "amount": to_decimal(value, f"{doc_key}.{key}"),
-                    "page": int_or_none(src.get("page")),
-                    "table_title": src.get("table"),
-                    "row": int_or_none(src.get("row")),
-                    "origin": src.get("origin") or "table",
+                    "page": src.page if src else None,
+                    "table_title": src.table if src else None,
+                    "row": src.row if src else None,
+                    "origin": (src.origin if src else None) or "table",
                     **file_of(src),
                 }
             )
     for doc_key, section, measures in LINE_SECTIONS:
-        for seq, line in enumerate(doc.get(doc_key) or []):
+        for seq, line in enumerate(getattr(doc, doc_key) or ()):
             for measure in measures:
-                if measure not in line:
-                    continue
                 items.append(
                     {
                         "section": section,
                         "seq": seq,
-                        "code": text_or_none(line.get("code")),
-                        "name": line.get("name"),
+                        "code": line.code,
+                        "name": line.name,
                         "measure": measure,
-                        "amount": to_decimal(line.get(measure), f"{doc_key}[{seq}].{measure}"),
-                        "page": int_or_none(line.get("page")),
-                        "table_title": line.get("table"),
-                        "row": int_or_none(line.get("row")),
-                        "origin": line.get("origin") or "table",
+                        "amount": to_decimal(getattr(line, measure), f"{doc_key}[{seq}].{measure}"),
+                        "page": line.page,
+                        "table_title": line.table,
+                        "row": line.row,
+                        "origin": "table",  # a line is always read from a table
                         **file_of(line),
                     }
                 )
     return items
+
+
+def table_row(seq: int, table: TableRecord) -> dict[str, Any]:
+    """The ``tables`` row of one recognised table: title, kind, pages and rows,
+    and its other fields (those present) in ``extra``."""
+    extra = {}
+    for f in fields(table):
+        value = getattr(table, f.name)
+        if f.name not in TABLE_COLUMNS and value is not UNSET:
+            extra[f.name] = value.to_dict() if isinstance(value, Record) else value
+    return {
+        "seq": seq,
+        "title": table.title,
+        "kind": table.kind,
+        "pages": table.pages,  # integers and text only (the model's types): plain JSON as they are
+        "rows": table.rows,
+        "extra": plain(extra) or None,
+    }
 
 
 def finding_row(finding: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,27 +170,27 @@ def finding_row(finding: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def project_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
+def project_row(seq: int, item: Project) -> dict[str, Any]:
     return {
         "seq": seq,
-        "code": text_or_none(item.get("code")),
-        "name": text_or_none(item.get("name")),
-        "amount": to_decimal(item.get("amount"), f"projects[{seq}].amount"),
+        "code": item.code,
+        "name": item.name,
+        "amount": to_decimal(item.amount, f"projects[{seq}].amount"),
         **project_columns(item),
-        "data": plain(dict(item)),
+        "data": plain(item.to_dict()),
     }
 
 
-def self_evaluation_row(seq: int, item: Mapping[str, Any]) -> dict[str, Any]:
+def self_evaluation_row(seq: int, item: SelfEvaluation) -> dict[str, Any]:
     where = f"self_evaluations[{seq}]"
     return {
         "seq": seq,
-        "name": text_or_none(item.get("name")),
-        "budget": to_decimal(item.get("budget"), f"{where}.budget"),
-        "executed": to_decimal(item.get("executed"), f"{where}.executed"),
-        "reported_score": to_decimal(item.get("reported_score"), f"{where}.reported_score"),
-        "computed_score": to_decimal(item.get("computed_score"), f"{where}.computed_score"),
-        "grade": text_or_none(item.get("grade")),
+        "name": item.name,
+        "budget": to_decimal(item.budget, f"{where}.budget"),
+        "executed": to_decimal(item.executed, f"{where}.executed"),
+        "reported_score": to_decimal(item.reported_score, f"{where}.reported_score"),
+        "computed_score": to_decimal(present(item.computed_score), f"{where}.computed_score"),
+        "grade": present(item.grade),
         **self_evaluation_columns(item),
-        "data": plain(dict(item)),
+        "data": plain(item.to_dict()),
     }

@@ -4,10 +4,16 @@ docs/document-schema.md."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
+import types
+import typing
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+from model import ParsedDocument, Record
 
 TRUTH_DIR = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "truth"
 TRUTH_NAMES = (
@@ -27,10 +33,52 @@ def load_truth(name: str) -> dict:
     return json.loads((TRUTH_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def _empty(tp: Any) -> Any:
+    """The empty value of a field type: None where allowed, else "" / 0 / False / [] / {} or an empty record."""
+    if type(None) in typing.get_args(tp):
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (list, dict):
+        return origin()
+    if isinstance(tp, type) and issubclass(tp, Record):
+        return complete({}, tp)
+    return {str: "", int: 0, bool: False, Decimal: "0"}[tp]
+
+
+def complete(data: dict, record: type[Record] = ParsedDocument) -> dict:
+    """``data`` (a hand-built, partial document dict; changed in place) with every
+    key the model requires and the test left out filled in with its empty value,
+    here and in every nested record, so that ``ParsedDocument.from_dict`` takes it."""
+    hints = typing.get_type_hints(record)
+    for f in dataclasses.fields(record):
+        tp = hints[f.name]
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                data[f.name] = _empty(tp)
+            continue
+        _complete_value(tp, data[f.name])
+    return data
+
+
+def _complete_value(tp: Any, value: Any) -> None:
+    options = [t for t in typing.get_args(tp) if t is not type(None)] if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    for option in options:
+        origin = typing.get_origin(option)
+        if isinstance(option, type) and issubclass(option, Record) and isinstance(value, dict):
+            complete(value, option)
+        elif origin is list and isinstance(value, list):
+            for item in value:
+                _complete_value(typing.get_args(option)[0], item)
+        elif origin is dict and isinstance(value, dict):
+            for item in value.values():
+                _complete_value(typing.get_args(option)[1], item)
+
+
 def finish(doc: dict, data: bytes, *, file: str, fmt: str = "pdf", pages: int | None = 3) -> tuple[dict, bytes]:
-    """Fill in the source block (sha256 of ``data``) and return ``(doc, data)``."""
+    """Fill in the source block (sha256 of ``data``) and the keys the model requires
+    (:func:`complete`), and return ``(doc, data)``."""
     doc["source"] = {"file": file, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt, "pages": pages}
-    return doc, data
+    return complete(doc), data
 
 
 def truth_doc(name: str, *, salt: str = "", fmt: str = "pdf") -> tuple[dict, bytes]:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import settings
 from conftest import FIXTURES, ROOT, SEEDS
+from fixtures_store import complete
 from pipeline import parse_bytes
 from store import queries
 from store.engine import get_engine
@@ -337,12 +338,12 @@ def test_text_from_documents_is_never_markup(tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGETLENS_DATABASE_URL", url)
     monkeypatch.setenv("BUDGETLENS_NO_SAMPLES", "1")
     monkeypatch.setattr("components.export.export_available", lambda: False)
-    doc = {
+    doc = complete({
         "schema": "budgetlens.document/1", "agency": CRAFTED, "year": 2026, "kind": "budget", "scope": "department",
         "unit_scale": "万元", "totals": {"expenditure_total": "100.00"},
         "function_lines": [{"code": "210", "name": "卫生健康支出", "total": "100.00"}], "paragraphs": [], "findings": [],
         "source": {"file": "[附件](http://x.example)**.pdf", "format": "pdf", "pages": 1},
-    }
+    })
     result = ingest_document(doc, b"crafted", engine=get_engine(url))
     assert result.status == "stored", result.message
     at = _library(AppTest.from_file(APP, default_timeout=TIMEOUT), result.document_id)

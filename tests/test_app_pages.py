@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import REAL, ROOT, SEEDS
+from fixtures_store import complete
 import pgcluster
 from pipeline import parse_bytes
 from store.engine import dispose_engines, get_engine
@@ -62,7 +63,7 @@ def paired_url(request, tmp_path_factory) -> str:
     """Seed 002 (青龙 2023 final accounts) plus a constructed 青龙 2023 budget."""
     url = pgcluster.database_url(request.param, tmp_path_factory.mktemp("pages"), "pages_paired")
     _store(url, [SEEDS / "002_fee3c3d538398af5.txt"])
-    budget = {
+    budget = complete({
         "schema": "budgetlens.document/1", "agency": QINGLONG, "agency_code": "450", "year": 2023, "kind": "budget",
         "scope": "department", "unit_scale": "万元",
         "totals": {"expenditure_total": "11321.31", "revenue_total": "11321.31", "basic": "400.00",
@@ -74,7 +75,7 @@ def paired_url(request, tmp_path_factory) -> str:
             {"code": "221", "name": "住房保障支出", "total": "36.00"},
         ],
         "paragraphs": [], "findings": [],
-    }
+    })
     assert ingest_document(budget, b"constructed qinglong 2023 budget", url=url).status == "stored"
     yield url
     dispose_engines()

@@ -85,7 +85,7 @@ def test_bulk_ingest_skips_what_is_stored_and_moves_the_revision_once_per_batch(
     assert before > 0
     again = dict(second, source={**second["source"]})
     other_bytes = b"another file of the same report"
-    clash = dict(first, source={**first["source"], "sha256": None})
+    clash = dict(first, source={**first["source"], "sha256": ""})  # no sha256 claimed
     results = bulk_ingest([(first, data), (second, data2), (again, data2), (clash, other_bytes)], engine=engine,
                           batch_size=10)
     assert [r.status for r in results] == ["duplicate", "stored", "duplicate", "refused"]

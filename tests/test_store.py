@@ -13,9 +13,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, inspect, select, text, delete
 
+from model import ParsedDocument
 from store import ingest as ingest_mod
 from store import queries as q
 from store.engine import dispose_engines, get_engine, init_db, session_scope
+from store.bulk import bulk_ingest
 from store.ingest import DUPLICATE_MESSAGE, delete_document, ingest_document, replace_findings
 from store.models import (
     Agency,
@@ -33,6 +35,7 @@ from tests.fixtures_store import (
     ECONOMIC_TABLE,
     FUNCTION_TABLE,
     TRUTH_DIR,
+    TRUTH_NAMES,
     small_doc,
     truth_doc,
 )
@@ -134,9 +137,10 @@ def test_roundtrip_exact_decimals(engine):
     assert got[("totals", 0, "revenue_total")] == Decimal("17334.30")
     assert str(got[("totals", 0, "revenue_total")]) == "17334.30"
     assert str(got[("totals", 1, "expenditure_total")]) == "2569.81145"
-    assert got[("totals", 2, "carryover_begin")] is None  # blank stays NULL, never 0
+    # an item's seq is its measure's place in the model (Totals, ThreePublic): grand_total comes before carryover_begin
+    assert got[("totals", 3, "carryover_begin")] is None  # blank stays NULL, never 0
     assert str(got[("three_public", 0, "total")]) == "1.234567"
-    assert got[("three_public", 1, "reception")] is None
+    assert got[("three_public", 5, "reception")] is None
     assert str(got[("function", 0, "total")]) == "2569.81145"
     assert str(got[("function", 0, "basic")]) == "1.234567"
     assert got[("function", 0, "project")] is None
@@ -263,13 +267,57 @@ def test_atomic_failure_during_replace_keeps_old(engine, monkeypatch):
 def test_bad_amount_stores_nothing(engine):
     doc, data = small_doc()
     doc["economic_lines"][0]["public"] = "12,3x"
-    with pytest.raises(ValueError, match="economic_lines"):
+    with pytest.raises(ValueError, match=r"解析结果不符合文档格式：economic_lines\[0\]\.public"):
         ingest_document(doc, data, engine=engine)
     doc, data = small_doc()
     doc["three_public"]["total"] = "0.1234567"  # 7 decimals would be rounded: refuse
     with pytest.raises(ValueError, match="three_public.total"):
         ingest_document(doc, data, engine=engine)
     assert all(n == 0 for n in child_counts(engine).values())
+
+
+def test_misspelt_key_is_refused_in_chinese_and_stores_nothing(engine):
+    """A dict is read through the typed model at the store's door: a key it does not
+    know is refused with a Chinese sentence naming where, never stored as a silent None."""
+    doc, data = small_doc()
+    doc["agnecy"] = doc.pop("agency")
+    with pytest.raises(ValueError, match=r"^解析结果不符合文档格式：.*'agnecy'"):
+        ingest_document(doc, data, engine=engine)
+    doc, data = small_doc()
+    doc["function_lines"][0]["totl"] = doc["function_lines"][0].pop("total")
+    with pytest.raises(ValueError, match=r"^解析结果不符合文档格式：function_lines\[0\].*'totl'"):
+        ingest_document(doc, data, engine=engine)
+    with pytest.raises(ValueError, match="^解析结果不符合文档格式："):
+        bulk_ingest([(doc, data)], engine=engine)
+    assert all(n == 0 for n in child_counts(engine).values())
+
+
+@needs_truth
+def test_parsed_document_is_stored_as_its_dict(engine):
+    """A ``ParsedDocument`` passed as it is stores the very rows its dict stores."""
+    doc, data = truth_doc(TRUTH_NAMES[2])
+    typed = ParsedDocument.from_dict(doc)
+    as_dict = ingest_document(typed.to_dict(), data, engine=engine)
+    assert as_dict.status == "stored", as_dict.message
+    stored = _rows(engine)
+    assert sum(len(rows) for rows in stored.values()) > 100
+    assert delete_document(engine, as_dict.document_id)
+    as_typed = ingest_document(typed, data, engine=engine)
+    assert as_typed.status == "stored" and as_typed.message == as_dict.message
+    assert _rows(engine) == stored
+
+
+def _rows(engine) -> dict[str, list]:
+    """Every stored row of ALL_MODELS in the order written, without ids (a new
+    store's differ), references by id and upload times."""
+    out = {}
+    with session_scope(engine) as session:
+        for model in ALL_MODELS:
+            table = model.__table__
+            columns = [c.key for c in table.columns if not c.key.endswith("id") and c.key != "uploaded_at"]
+            rows = session.scalars(select(model).order_by(*table.primary_key.columns)).all()
+            out[table.name] = [tuple(getattr(r, c) for c in columns) for r in rows]
+    return out
 
 
 def test_amount_beyond_double_precision(engine):
@@ -306,7 +354,7 @@ def test_race_with_concurrent_writer(engine, monkeypatch):
     monkeypatch.setattr(ingest_mod, "_find_conflict", lambda *a: None)
     again = ingest_document(doc, data, engine=engine)
     assert again.status == "duplicate" and again.document_id == first.document_id
-    assert count(engine, Document) == 1 and count(engine, LineItem) == len(ingest_mod.build_line_items(doc))
+    assert count(engine, Document) == 1 and count(engine, LineItem) == len(ingest_mod.build_line_items(ParsedDocument.from_dict(doc)))
 
 
 def test_ingest_by_url(tmp_path):
@@ -347,7 +395,7 @@ def test_cascade_delete(engine):
         for model in ALL_MODELS[2:]:  # every child table
             assert conn.scalar(select(func.count()).select_from(model).where(model.document_id == a)) == 0
     assert list(q.list_agencies(engine=engine).agency) == ["另一个局"]  # orphan agency removed
-    assert count(engine, LineItem) == len(ingest_mod.build_line_items(doc_b))
+    assert count(engine, LineItem) == len(ingest_mod.build_line_items(ParsedDocument.from_dict(doc_b)))
     assert count(engine, Finding) == 1 and count(engine, DocumentFile) == 1
 
     # the cascade is in the database (foreign keys on), not only in the ORM
