@@ -56,9 +56,12 @@ class Record:
         if unknown:
             raise SchemaError(f"{path or cls.__name__}: unknown key(s) {sorted(unknown)} for {cls.__name__}")
         kwargs = {}
-        for name, required in _fields(cls):
+        for name, required, tp, as_is in _fields(cls):
             if name in data:
-                kwargs[name] = _read(hints[name], data[name], f"{path}.{name}")
+                value = data[name]
+                # a value of a type its field takes as it is (text, a number, null where
+                # allowed) needs no reading: most of a document's values
+                kwargs[name] = value if type(value) in as_is else _read(tp, value, f"{path}.{name}")
             elif required:
                 raise SchemaError(f"{path or cls.__name__}: missing key {name!r} of {cls.__name__}")
         return cls(**kwargs)
@@ -80,10 +83,25 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
-    """``(name, required)`` of each field of a record class, in order."""
-    return tuple((f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-                 for f in dataclasses.fields(cls))
+def _fields(cls: type) -> tuple[tuple[str, bool, Any, frozenset], ...]:
+    """``(name, required, type, types taken as they are)`` of each field of a
+    record class, in order: a value whose own type is in the last is what
+    :func:`_read` would return unchanged."""
+    hints = _hints(cls)
+    return tuple(
+        (f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, hints[f.name],
+         _as_is(hints[f.name]))
+        for f in dataclasses.fields(cls)
+    )
+
+
+def _as_is(tp: Any) -> frozenset:
+    if tp in _SCALARS:
+        return frozenset((tp,))
+    origin, args = _shape(tp)
+    if origin in (Union, types.UnionType):
+        return frozenset(a for a in args if a in _SCALARS or a is type(None))
+    return frozenset()
 
 
 @lru_cache(maxsize=None)
